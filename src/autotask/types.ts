@@ -1,0 +1,63 @@
+/**
+ * The contract between the Autotask client and everything that uses it (jobs, readiness checks, the runtime).
+ * Only src/autotask implements it; tests may hand jobs a client pointed at the sandbox, never a fake.
+ */
+import type { EntityName, EntityRecord, EntityInformation, FieldInformation, PicklistValue, ThresholdInformation } from './schemas/index.js';
+
+export type FilterOp = 'eq' | 'noteq' | 'gt' | 'gte' | 'lt' | 'lte' | 'beginsWith' | 'endsWith' | 'contains'
+  | 'exist' | 'notExist' | 'in' | 'notIn';
+
+/** A filter item of API-NOTES "Reading": `{op, field, value}` (udf: true for a user-defined field) or an and/or group. */
+export type FilterCondition = { op: FilterOp; field: string; value?: unknown; udf?: boolean };
+export type FilterGroup = { op: 'and' | 'or'; items: FilterItem[] };
+export type FilterItem = FilterCondition | FilterGroup;
+
+export interface QueryOptions {
+  /** Page size (MaxRecords), 1..500; defaults to config.autotask.pageSize. */
+  pageSize?: number;
+  includeFields?: string[];
+  signal?: AbortSignal;
+  /** Called after each page with the number of items it held. */
+  onPage?: (items: number) => void;
+}
+
+export interface PartitionedQueryOptions extends QueryOptions {
+  /** How many id-range partitions to read concurrently (bounded by the endpoint's slots). */
+  partitions?: number;
+}
+
+/** Counters the metrics endpoint exposes; one snapshot per tenant. */
+export interface ClientMetricsSnapshot {
+  requests: Array<{ entity: string; method: string; status: string; count: number }>;
+  retries: number;
+  throttled: number;
+  budget: { used: number; ceiling: number; threshold: number | null; left: number };
+  slotsInUse: Record<string, number>;
+}
+
+export interface AutotaskClient {
+  readonly tenantId: string;
+  /** Every matching record, ascending id, paging by `id gt <last id>`; validated against the entity schema. */
+  query<E extends EntityName>(entity: E, filter: FilterItem | FilterItem[], options?: QueryOptions): AsyncIterable<EntityRecord<E>>;
+  /** The same, a page at a time. */
+  queryPages<E extends EntityName>(entity: E, filter: FilterItem | FilterItem[], options?: QueryOptions): AsyncIterable<EntityRecord<E>[]>;
+  /** A full read split into id-range partitions read concurrently (pages arrive in no global order). */
+  queryPartitioned<E extends EntityName>(entity: E, filter: FilterItem | FilterItem[], options?: PartitionedQueryOptions): AsyncIterable<EntityRecord<E>[]>;
+  /** `field in (values)`, split into batches of ≤ 500 values (API-NOTES: at most 500 OR conditions). */
+  queryIn<E extends EntityName>(entity: E, field: string, values: readonly (number | string)[], extra?: FilterItem[], options?: QueryOptions): AsyncIterable<EntityRecord<E>>;
+  count(entity: EntityName, filter: FilterItem | FilterItem[], signal?: AbortSignal): Promise<number>;
+  /** null when Autotask answers 404. */
+  get<E extends EntityName>(entity: E, id: number, signal?: AbortSignal): Promise<EntityRecord<E> | null>;
+  /** POST → itemId. An ambiguous failure throws CreateOutcomeUnknownError: look before writing again. */
+  create(entity: EntityName, body: Record<string, unknown>, signal?: AbortSignal): Promise<number>;
+  /** PATCH with `id` in the body → itemId. */
+  update(entity: EntityName, body: Record<string, unknown> & { id: number }, signal?: AbortSignal): Promise<number>;
+  /** POST /{parent}/{parentId}/{child}, e.g. Tickets/{id}/Notes. */
+  createChild(parent: EntityName, parentId: number, child: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<number>;
+  entityInformation(entity: EntityName): Promise<EntityInformation>;
+  fields(entity: EntityName): Promise<FieldInformation[]>;
+  /** Active picklist values of one field, cached per tenant. */
+  picklist(entity: EntityName, field: string): Promise<PicklistValue[]>;
+  thresholdInformation(signal?: AbortSignal): Promise<ThresholdInformation>;
+  metrics(): ClientMetricsSnapshot;
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../config/load.js';
+import { ConfigError } from '../../../src/lib/errors.js';
+import { redactText } from '../../../src/lib/redact.js';
+
+const creds = { AUTOTASK_USERNAME: 'api@example.com', AUTOTASK_SECRET: 'sup3r-secret-value', AUTOTASK_INTEGRATION_CODE: 'INTCODE123456' };
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies every default from an empty file and resolves the default tenant', () => {
+    const config = loadConfig({ env: creds, file: {} });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.port).toBe(3000);
+    expect(config.queue.attempts).toBe(5);
+    expect(config.queue.keepCompleted.count).toBe(1000);
+    expect(config.autotask.budgetFraction).toBe(0.5);
+    expect(config.autotask.threadsPerEndpoint).toBe(3);
+    expect(config.tenants).toEqual([expect.objectContaining({ id: 'default', username: 'api@example.com',
+      zoneUrl: 'https://webservices.autotask.net/ATServicesRest/' })]);
+  });
+
+  it('names every bad field at once', () => {
+    const issues = problemsOf(() => loadConfig({
+      env: { ...creds, PORT: 'eighty', REDIS_URL: 'localhost:6379', ADMIN_TOKEN: 'short' },
+      file: { queue: { attempts: 0 }, schedules: [{ job: 'sync-everything', cron: '*/5 * * * *' }], bogus: 1 },
+    }));
+    const text = issues.join('\n');
+    expect(text).toMatch(/^PORT:/m);
+    expect(text).toMatch(/^REDIS_URL:/m);
+    expect(text).toMatch(/^ADMIN_TOKEN:/m);
+    expect(text).toMatch(/SYNC_CONFIG queue\.attempts/);
+    expect(text).toMatch(/SYNC_CONFIG schedules\.0\.job/);
+    expect(text).toMatch(/bogus/);
+  });
+
+  it('requires credentials when asked, and names the missing variables', () => {
+    const issues = problemsOf(() => loadConfig({ env: { AUTOTASK_USERNAME: 'x@y.z' }, file: {}, requireTenant: true }));
+    expect(issues.join('\n')).toContain('AUTOTASK_SECRET, AUTOTASK_INTEGRATION_CODE: required');
+  });
+
+  it('resolves extra tenants from the environment variables the file names', () => {
+    const config = loadConfig({
+      env: { ...creds, ACME_USER: 'acme@x.com', ACME_SECRET: 'acme-secret-1', ACME_CODE: 'ACMECODE' },
+      file: { tenants: [{ id: 'acme', usernameEnv: 'ACME_USER', secretEnv: 'ACME_SECRET', integrationCodeEnv: 'ACME_CODE' }] },
+    });
+    expect(config.tenants.map((t) => t.id)).toEqual(['default', 'acme']);
+    const issues = problemsOf(() => loadConfig({ env: creds, file: { tenants: [{ id: 'acme', usernameEnv: 'NOPE_U', secretEnv: 'NOPE_S', integrationCodeEnv: 'NOPE_C' }] } }));
+    expect(issues[0]).toContain('NOPE_U, NOPE_S, NOPE_C is not set');
+  });
+
+  it('refuses a schedule with both cron and interval, or an unknown zone', () => {
+    const issues = problemsOf(() => loadConfig({ env: creds, file: { schedules: [
+      { job: 'sync-all', cron: '*/5 * * * *', everyMinutes: 5 },
+      { job: 'sync-all', cron: '*/5 * * * *', tz: 'Mars/Olympus' },
+    ] } }));
+    expect(issues.join('\n')).toMatch(/exactly one of cron or everyMinutes/);
+    expect(issues.join('\n')).toMatch(/schedules\.1\.tz: unknown time zone/);
+  });
+
+  it('registers secrets for redaction once loaded', () => {
+    loadConfig({ env: creds, file: {} });
+    expect(redactText('header Secret=sup3r-secret-value and INTCODE123456')).toBe('header Secret=[redacted] and [redacted]');
+  });
+
+  it('reads the committed default config file', () => {
+    const config = loadConfig({ env: { ...creds, SYNC_CONFIG: 'config/sync.json' } });
+    expect(config.configPath).toBe('config/sync.json');
+  });
+});
