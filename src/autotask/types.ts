@@ -61,3 +61,26 @@ export interface AutotaskClient {
   thresholdInformation(signal?: AbortSignal): Promise<ThresholdInformation>;
   metrics(): ClientMetricsSnapshot;
 }
+
+/** A held slot of one endpoint; release it exactly once, in a finally. */
+export interface SlotLease {
+  release(): Promise<void>;
+}
+
+/**
+ * One per tenant, shared by every process through Redis (src/autotask/governor.ts):
+ * at most `threadsPerEndpoint` requests in flight per entity endpoint, and the tenant's hourly budget.
+ */
+export interface RateGovernor {
+  /**
+   * Waits for a slot of `endpoint` (the entity name, e.g. "Tickets") and reserves one request of budget.
+   * Throws BudgetExhaustedError (with retryAt) when the ceiling is reached; waiting for a slot honours `signal`.
+   */
+  acquire(endpoint: string, signal?: AbortSignal): Promise<SlotLease>;
+  /** Feeds an answer of ThresholdInformation (the tenant's total, all integrations). */
+  observeThreshold(info: ThresholdInformation): Promise<void>;
+  /** True when ThresholdInformation should be read again (config.autotask.thresholdRefreshMs). */
+  thresholdStale(): boolean;
+  /** Budget and slot figures for /metrics. */
+  snapshot(): Promise<{ used: number; ceiling: number; threshold: number | null; left: number; slotsInUse: Record<string, number> }>;
+}
