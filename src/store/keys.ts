@@ -1,0 +1,59 @@
+/**
+ * Every Redis key this product writes outside BullMQ's own queues, in one place (LAYOUT: "only src/store knows
+ * Redis key names"; the governor in src/autotask takes its keys from here too).
+ *
+ * All keys of one tenant share the hash tag `{<prefix>:<tenant>}`, so they live in one Redis Cluster slot and
+ * multi-key Lua scripts and MULTI blocks keep working when an MSP moves to Cluster.
+ */
+export interface TenantKeys {
+  readonly tag: string;
+  /** Governor: the lease set of one endpoint's slots (ZSET token → expiry ms). */
+  slots(endpoint: string): string;
+  /** Governor: this deployment's requests in the rolling hour (per-minute buckets, HASH minute → count). */
+  budget: string;
+  /** Governor: the last ThresholdInformation read (HASH). */
+  threshold: string;
+  /** Entity store: one HASH per entity (id → compact JSON) and an index (ZSET id → score). */
+  entity(entity: string): string;
+  entityIndex(entity: string, index: string): string;
+  /** Pull cursors (HASH name → value). */
+  cursors: string;
+  /** Idempotency ledgers (HASH key → JSON state). */
+  ledger(name: string): string;
+  /** Stopwatches (HASH per stopwatch) and the "one running per resource and ticket" index (HASH). */
+  stopwatch(id: string): string;
+  stopwatchRunning: string;
+  stopwatchIndex: string;
+  /** Invoice documents built by build-invoices (HASH invoiceKey → JSON), by status. */
+  invoices: string;
+  /** Webhook delivery de-duplication (SET with expiry per Guid key). */
+  webhookSeen(guid: string): string;
+  /** Short-lived locks (e.g. one build-invoices per tenant at a time). */
+  lock(name: string): string;
+}
+
+function safe(part: string): string {
+  // Keys are built from ids and entity names; anything else is refused rather than escaped.
+  if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(part)) throw new RangeError(`unsafe key part: ${JSON.stringify(part)}`);
+  return part;
+}
+
+export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
+  const tag = `{${safe(prefix)}:${safe(tenantId)}}`;
+  return {
+    tag,
+    slots: (endpoint) => `${tag}:slots:${safe(endpoint)}`,
+    budget: `${tag}:budget`,
+    threshold: `${tag}:threshold`,
+    entity: (entity) => `${tag}:entity:${safe(entity)}`,
+    entityIndex: (entity, index) => `${tag}:entity:${safe(entity)}:idx:${safe(index)}`,
+    cursors: `${tag}:cursors`,
+    ledger: (name) => `${tag}:ledger:${safe(name)}`,
+    stopwatch: (id) => `${tag}:stopwatch:${safe(id)}`,
+    stopwatchRunning: `${tag}:stopwatch-running`,
+    stopwatchIndex: `${tag}:stopwatches`,
+    invoices: `${tag}:invoices`,
+    webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
+    lock: (name) => `${tag}:lock:${safe(name)}`,
+  };
+}
