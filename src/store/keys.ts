@@ -9,6 +9,8 @@ export interface TenantKeys {
   readonly tag: string;
   /** Governor: the lease set of one endpoint's slots (ZSET token → expiry ms). */
   slots(endpoint: string): string;
+  /** Governor: the endpoints that ever held a slot (SET), so /metrics can report slots in use across processes. */
+  slotEndpoints: string;
   /** Governor: this deployment's requests in the rolling hour (per-minute buckets, HASH minute → count). */
   budget: string;
   /** Governor: the last ThresholdInformation read (HASH). */
@@ -43,6 +45,7 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
   return {
     tag,
     slots: (endpoint) => `${tag}:slots:${safe(endpoint)}`,
+    slotEndpoints: `${tag}:slot-endpoints`,
     budget: `${tag}:budget`,
     threshold: `${tag}:threshold`,
     entity: (entity) => `${tag}:entity:${safe(entity)}`,
