@@ -1,0 +1,69 @@
+/**
+ * Autotask webhook signatures (API-NOTES "Webhooks"): header `X-Hook-Signature: sha1=<base64 HMAC-SHA1(secret,
+ * raw body)>`. Autotask has been seen signing a form of the JSON in which `& < > ' " \` +` and non-ASCII
+ * characters are `\uXXXX`-escaped (the .NET default JavaScript encoder), so the raw body is checked first, then
+ * that form (upper- and lower-case hex). Every comparison is constant-time over equal-length digests.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+const ESCAPED = /[&<>'"`+\u0080-\uffff]/g;
+
+function escapeChar(ch: string, upper: boolean): string {
+  const hex = ch.charCodeAt(0).toString(16).padStart(4, '0');
+  return `\\u${upper ? hex.toUpperCase() : hex}`;
+}
+
+function encodeString(value: string, upper: boolean): string {
+  // JSON.stringify handles control characters and backslashes; then the .NET-sensitive characters are escaped.
+  // Inside the JSON text the structural quotes are the first and last character only.
+  const json = JSON.stringify(value);
+  return `"${json.slice(1, -1).replace(/\\"/g, '"').replace(ESCAPED, (ch) => escapeChar(ch, upper))}"`;
+}
+
+function encode(value: unknown, upper: boolean): string {
+  if (typeof value === 'string') return encodeString(value, upper);
+  if (Array.isArray(value)) return `[${value.map((v) => encode(v, upper)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value).map(([k, v]) => `${encodeString(k, upper)}:${encode(v, upper)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The escaped forms Autotask may have signed, derived from the raw body; empty when it is not JSON. */
+export function escapedForms(rawBody: Buffer): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return [];
+  }
+  return [...new Set([encode(parsed, true), encode(parsed, false)])];
+}
+
+export function signHookBody(secret: string, body: Buffer | string): string {
+  return `sha1=${createHmac('sha1', secret).update(body).digest('base64')}`;
+}
+
+function safeEqual(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  // Equal lengths are required by timingSafeEqual; compare digests of equal size so length leaks nothing useful.
+  if (a.length !== b.length) {
+    timingSafeEqual(a, a);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}
+
+export type SignatureVerdict = { ok: true; form: 'raw' | 'escaped' } | { ok: false; reason: string };
+
+export function verifyHookSignature(secret: string, rawBody: Buffer, header: string | undefined): SignatureVerdict {
+  if (!header) return { ok: false, reason: 'missing X-Hook-Signature header' };
+  const given = header.trim();
+  if (!/^sha1=[A-Za-z0-9+/]+=*$/.test(given)) return { ok: false, reason: 'malformed X-Hook-Signature header' };
+  if (safeEqual(signHookBody(secret, rawBody), given)) return { ok: true, form: 'raw' };
+  for (const form of escapedForms(rawBody)) {
+    if (safeEqual(signHookBody(secret, form), given)) return { ok: true, form: 'escaped' };
+  }
+  return { ok: false, reason: 'X-Hook-Signature does not match the body' };
+}
