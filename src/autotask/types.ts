@@ -21,9 +21,22 @@ export interface QueryOptions {
   onPage?: (items: number) => void;
 }
 
+/** Where one partition of a partitioned read stands: records with afterId < id ≤ upTo (null = no upper bound) remain. */
+export interface PartitionCursor {
+  afterId: number;
+  upTo: number | null;
+}
+
 export interface PartitionedQueryOptions extends QueryOptions {
   /** How many id-range partitions to read concurrently (bounded by the endpoint's slots). */
   partitions?: number;
+  /** Continue a read that stopped (crash, abort): the partitions still open, each from its last consumed id. */
+  resume?: PartitionCursor[];
+  /**
+   * Called when the consumer has taken a page (i.e. when it asks for the next one, so the page is stored), with the
+   * partitions still open. Persist it to resume after a crash without re-reading what was stored.
+   */
+  onCheckpoint?: (open: PartitionCursor[]) => Promise<void>;
 }
 
 /** Counters the metrics endpoint exposes; one snapshot per tenant. */
