@@ -1,0 +1,138 @@
+/**
+ * The governor's Lua scripts. Each runs atomically in Redis, reads the clock with TIME (so the clocks of the
+ * worker processes never matter) and touches only keys passed in KEYS, all of one tenant and so of one hash
+ * tag: the scripts keep working on Redis Cluster. Bucket and ceiling arithmetic mirrors governor-budget.ts.
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { DEFAULT_THRESHOLD, WINDOW_BUCKETS, WINDOW_MS } from './governor-budget.js';
+
+export interface GovernorScript {
+  readonly name: string;
+  readonly lua: string;
+  readonly sha: string;
+}
+
+function script(name: string, body: string): GovernorScript {
+  const lua = `${PRELUDE}\n${body}`;
+  return { name, lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+/** Shared head: server time, our rolling-hour usage from the per-minute buckets, the last threshold read. */
+const PRELUDE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local minute = math.floor(now / 60000)
+local oldest = minute - ${WINDOW_BUCKETS - 1}
+local function own_usage(budget_key, prune)
+  local total = 0
+  local kept = {}
+  local flat = redis.call('HGETALL', budget_key)
+  for i = 1, #flat, 2 do
+    local m = tonumber(flat[i])
+    local c = tonumber(flat[i + 1]) or 0
+    if m == nil or m < oldest then
+      if prune then redis.call('HDEL', budget_key, flat[i]) end
+    else
+      total = total + c
+      kept[#kept + 1] = m
+      kept[#kept + 1] = c
+    end
+  end
+  return total, kept
+end
+-- Others' share counts only while the read that measured it is younger than the window.
+local function observation(threshold_key, default_threshold)
+  local th = redis.call('HMGET', threshold_key, 'threshold', 'external', 'observedAt')
+  local threshold = tonumber(th[1])
+  local observed_at = tonumber(th[3]) or -1
+  local external = 0
+  if observed_at >= 0 and now - observed_at < ${WINDOW_MS} then external = tonumber(th[2]) or 0 end
+  return threshold or default_threshold, external, observed_at, threshold ~= nil
+end
+local function keep_alive(key, ttl)
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+`;
+
+/**
+ * KEYS: slots(endpoint), budget, threshold, slotEndpoints.
+ * ARGV: token, slot limit, lease ms, budget fraction, exempt ('1' skips the budget check), endpoint name.
+ * Budget first (fail fast even while slots are busy), then the slot; the request is counted only when both pass.
+ * Replies: {'ok', now, used, ceiling, observedAt} · {'busy', now, held, ceiling, observedAt}
+ *        · {'budget', now, used, ceiling, observedAt, external, minute1, count1, minute2, count2, …}
+ */
+export const ACQUIRE = script('acquire', `
+local lease = tonumber(ARGV[3])
+local own, kept = own_usage(KEYS[2], true)
+local threshold, external, observed_at = observation(KEYS[3], ${DEFAULT_THRESHOLD})
+local ceiling = math.max(0, math.floor(tonumber(ARGV[4]) * threshold + 1e-9))
+local used = own + external
+if ARGV[5] ~= '1' and used >= ceiling then
+  local reply = {'budget', now, used, ceiling, observed_at, external}
+  for i = 1, #kept do reply[#reply + 1] = kept[i] end
+  return reply
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local held = redis.call('ZCARD', KEYS[1])
+if held >= tonumber(ARGV[2]) then return {'busy', now, held, ceiling, observed_at} end
+redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
+keep_alive(KEYS[1], lease + 1000)
+redis.call('HINCRBY', KEYS[2], minute, 1)
+keep_alive(KEYS[2], ${WINDOW_MS + 2 * 60_000})
+redis.call('SADD', KEYS[4], ARGV[6])
+keep_alive(KEYS[4], 86400000)
+return {'ok', now, used + 1, ceiling, observed_at}
+`);
+
+/**
+ * Extends a live lease (a holder that is still running never loses its slot). KEYS: slots(endpoint).
+ * ARGV: token, lease ms. A lease that already expired is not revived: its
+ * slot may have been handed to someone else. Reply: 1 renewed, 0 lost.
+ */
+export const RENEW = script('renew', `
+local lease = tonumber(ARGV[2])
+local expiry = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]))
+if expiry == nil or expiry <= now then return 0 end
+redis.call('ZADD', KEYS[1], 'XX', now + lease, ARGV[1])
+keep_alive(KEYS[1], lease + 1000)
+return 1
+`);
+
+/**
+ * Stores a ThresholdInformation read. KEYS: budget, threshold. ARGV: externalRequestThreshold,
+ * requestThresholdTimeframe, currentTimeframeRequestCount. The others' share is the count minus our own
+ * rolling-hour usage at this moment. Reply: {now, external}.
+ */
+export const OBSERVE = script('observe', `
+local own = own_usage(KEYS[1], false)
+local count = tonumber(ARGV[3])
+local external = math.max(0, count - own)
+redis.call('HSET', KEYS[2], 'threshold', ARGV[1], 'timeframe', ARGV[2], 'count', ARGV[3], 'own', own,
+  'external', external, 'observedAt', now)
+redis.call('PEXPIRE', KEYS[2], 86400000)
+return {now, external}
+`);
+
+/**
+ * Read-only figures for /metrics. KEYS: budget, threshold, then the slots key of each endpoint.
+ * ARGV: budget fraction. Reply: {now, own, external, threshold or -1, ceiling, observedAt, held1, held2, …}.
+ */
+export const SNAPSHOT = script('snapshot', `
+local own = own_usage(KEYS[1], false)
+local threshold, external, observed_at, known = observation(KEYS[2], ${DEFAULT_THRESHOLD})
+local ceiling = math.max(0, math.floor(tonumber(ARGV[1]) * threshold + 1e-9))
+local reply = {now, own, external, known and threshold or -1, ceiling, observed_at}
+for i = 3, #KEYS do reply[#reply + 1] = redis.call('ZCOUNT', KEYS[i], '(' .. now, '+inf') end
+return reply
+`);
+
+/** EVALSHA, falling back to EVAL once when the server does not know the script yet (restart, new node). */
+export async function runScript(redis: Redis, s: GovernorScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+  try {
+    return await redis.evalsha(s.sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return await redis.eval(s.lua, keys.length, ...keys, ...args);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The per-tenant rate governor, shared by every process of the deployment through Redis.
+ *
+ * Slots (API-NOTES "Thread limit": at most 3 concurrent requests per integration code per entity endpoint,
+ * HTTP 429 beyond): a Redis semaphore per endpoint, a ZSET of lease tokens scored by expiry. A holder that
+ * crashes loses its slot when its lease runs out; a live holder renews its lease, so a slow request never has
+ * its slot handed to a fourth caller.
+ *
+ * Budget (API-NOTES "Request threshold": 10,000 requests per rolling hour for the whole tenant, latency added
+ * from about 50%): our own requests are counted in per-minute buckets, the others' share comes from the last
+ * ThresholdInformation read (which the client makes when thresholdStale() says so), and acquire() reserves one
+ * request atomically with the check against floor(budgetFraction × externalRequestThreshold).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { AppConfig } from '../../config/schema.js';
+import { AppError } from '../lib/errors.js';
+import { silentLogger, type Logger } from '../lib/logger.js';
+import { sleep } from '../lib/time.js';
+import { tenantKeys } from '../store/keys.js';
+import { BudgetExhaustedError } from './errors.js';
+import { budgetCeiling, estimateRetryAt, slotWaitDelay, type Buckets } from './governor-budget.js';
+import { ACQUIRE, OBSERVE, RENEW, SNAPSHOT, runScript } from './governor-scripts.js';
+import type { ThresholdInformation } from './schemas/index.js';
+import type { RateGovernor, SlotLease } from './types.js';
+
+/**
+ * The endpoint name under which the client reads ThresholdInformation. Its acquire() takes a slot and counts
+ * against the budget but is never refused for budget: the read is how a worker learns that budget has freed,
+ * so refusing it could keep jobs waiting on a stale estimate. It happens once per thresholdRefreshMs at most.
+ */
+export const THRESHOLD_ENDPOINT = 'ThresholdInformation';
+
+/** After thresholdStale() said true, how long this process waits for the read before saying true again. */
+const STALE_CLAIM_MS = 30_000;
+
+export interface RedisGovernorOptions {
+  redis: Redis;
+  keyPrefix: string;
+  tenantId: string;
+  settings: AppConfig['autotask'];
+  /** Local clock, used only to age the cached threshold read between Redis replies. */
+  now?: () => number;
+  logger?: Logger;
+}
+
+export type RedisGovernor = RateGovernor & { close(): Promise<void> };
+
+interface Held {
+  slotsKey: string;
+  timer: ReturnType<typeof setInterval>;
+}
+
+export function createRedisGovernor(options: RedisGovernorOptions): RedisGovernor {
+  const { redis, settings } = options;
+  const now = options.now ?? Date.now;
+  const logger = (options.logger ?? silentLogger()).child({ component: 'governor', tenant: options.tenantId });
+  const keys = tenantKeys(options.keyPrefix, options.tenantId);
+  const held = new Map<string, Held>();
+  let closed = false;
+  // What the last Redis reply told us: server clock minus local clock, and when the threshold was last read.
+  let clockOffset = 0;
+  let observedAt: number | null = null;
+  let staleClaimedAt: number | null = null;
+
+  function learn(serverNow: number, observed: number): void {
+    clockOffset = serverNow - now();
+    observedAt = observed >= 0 ? observed : null;
+  }
+
+  function startRenewal(token: string, slotsKey: string, endpoint: string): Held {
+    const timer = setInterval(() => {
+      runScript(redis, RENEW, [slotsKey], [token, settings.slotLeaseMs])
+        .then((renewed) => {
+          if (Number(renewed) === 1 || !held.has(token)) return;
+          // Only possible when this process stalled past its lease (event loop blocked, Redis unreachable).
+          logger.warn({ endpoint }, 'slot lease expired while held; another caller may have taken the slot');
+          const entry = held.get(token);
+          if (entry) clearInterval(entry.timer);
+        })
+        .catch((error: unknown) => logger.warn({ err: error, endpoint }, 'slot lease renewal failed'));
+    }, Math.max(250, Math.floor(settings.slotLeaseMs / 3)));
+    timer.unref();
+    return { slotsKey, timer };
+  }
+
+  async function release(token: string, slotsKey: string): Promise<void> {
+    const entry = held.get(token);
+    if (entry) clearInterval(entry.timer);
+    held.delete(token);
+    await redis.zrem(slotsKey, token);
+  }
+
+  function lease(token: string, slotsKey: string): SlotLease {
+    let released: Promise<void> | null = null;
+    return {
+      release: () => (released ??= release(token, slotsKey)),
+    };
+  }
+
+  async function acquire(endpoint: string, signal?: AbortSignal): Promise<SlotLease> {
+    if (closed) throw new AppError('GOVERNOR_CLOSED', 'the rate governor is closed');
+    const slotsKey = keys.slots(endpoint);
+    const scriptKeys = [slotsKey, keys.budget, keys.threshold, keys.slotEndpoints];
+    const exempt = endpoint === THRESHOLD_ENDPOINT ? '1' : '0';
+    for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
+      const token = randomUUID();
+      const reply = (await runScript(redis, ACQUIRE, scriptKeys,
+        [token, settings.threadsPerEndpoint, settings.slotLeaseMs, settings.budgetFraction, exempt, endpoint])) as Array<string | number>;
+      const [status, serverNow, a, ceiling, observed] = reply.map((v, i) => (i === 0 ? v : Number(v))) as [string, number, number, number, number];
+      learn(serverNow, observed);
+      if (status === 'ok') {
+        held.set(token, startRenewal(token, slotsKey, endpoint));
+        const slot = lease(token, slotsKey);
+        if (signal?.aborted) {
+          await slot.release();
+          signal.throwIfAborted();
+        }
+        return slot;
+      }
+      if (status === 'budget') throw budgetError(reply, serverNow, a, ceiling, observed);
+      await sleep(slotWaitDelay(attempt, Math.random), signal);
+    }
+  }
+
+  function budgetError(reply: Array<string | number>, serverNow: number, used: number, ceiling: number, observed: number): BudgetExhaustedError {
+    const external = Number(reply[5]);
+    const buckets: Array<[number, number]> = [];
+    for (let i = 6; i + 1 < reply.length; i += 2) buckets.push([Number(reply[i]), Number(reply[i + 1])]);
+    const observation = observed >= 0 ? { external, observedAt: observed } : null;
+    const retryAt = estimateRetryAt({ buckets: buckets as Buckets, observation, nowMs: serverNow, ceiling,
+      refreshMs: settings.thresholdRefreshMs });
+    logger.debug({ used, ceiling, retryAt }, 'hourly budget exhausted');
+    // retryAt is in server time; hand it out on this process's clock.
+    return new BudgetExhaustedError(new Date(retryAt - clockOffset), used, ceiling);
+  }
+
+  async function observeThreshold(info: ThresholdInformation): Promise<void> {
+    const reply = (await runScript(redis, OBSERVE, [keys.budget, keys.threshold],
+      [info.externalRequestThreshold, info.requestThresholdTimeframe, info.currentTimeframeRequestCount])) as number[];
+    const serverNow = Number(reply[0]);
+    learn(serverNow, serverNow);
+    staleClaimedAt = null;
+  }
+
+  /**
+   * Staleness is shared: every acquire() reply carries when any process last read the threshold. The first
+   * caller of this process to see "stale" is expected to read; others of this process hear "fresh" for
+   * STALE_CLAIM_MS so that concurrent requests do not all spend a request on the same read.
+   */
+  function thresholdStale(): boolean {
+    const local = now();
+    const fresh = observedAt !== null && local + clockOffset - observedAt < settings.thresholdRefreshMs;
+    if (fresh) return false;
+    if (staleClaimedAt !== null && local - staleClaimedAt < STALE_CLAIM_MS) return false;
+    staleClaimedAt = local;
+    return true;
+  }
+
+  async function snapshot(): Promise<{ used: number; ceiling: number; threshold: number | null; left: number; slotsInUse: Record<string, number> }> {
+    const endpoints = (await redis.smembers(keys.slotEndpoints)).sort();
+    const reply = ((await runScript(redis, SNAPSHOT, [keys.budget, keys.threshold, ...endpoints.map((e) => keys.slots(e))],
+      [settings.budgetFraction])) as Array<number | string>).map(Number);
+    const [serverNow = 0, own = 0, external = 0, threshold = -1, , observed = -1] = reply;
+    learn(serverNow, observed);
+    const known = threshold >= 0 ? threshold : null;
+    const ceiling = budgetCeiling(settings.budgetFraction, known);
+    const used = own + external;
+    const slotsInUse: Record<string, number> = {};
+    endpoints.forEach((endpoint, i) => { slotsInUse[endpoint] = reply[6 + i] ?? 0; });
+    return { used, ceiling, threshold: known, left: Math.max(0, ceiling - used), slotsInUse };
+  }
+
+  async function close(): Promise<void> {
+    closed = true;
+    const leases = [...held.entries()];
+    await Promise.all(leases.map(([token, entry]) => release(token, entry.slotsKey).catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not release a slot on close; its lease will expire'))));
+  }
+
+  return { acquire, observeThreshold, thresholdStale, snapshot, close };
+}
