@@ -1,0 +1,26 @@
+/** The three pull jobs differ only in what they pull; this is their shared shape (data `{full}`, summary, counts). */
+import { z } from 'zod';
+import type { PullContext, PullResult } from '../src/pull/context.js';
+import { pullContextOf } from '../src/pull/pull-context.js';
+import type { JobName } from '../src/lib/job-names.js';
+import { defineJob } from './define-job.js';
+
+export function definePullJob(name: JobName, entity: string, pull: (ctx: PullContext, options: { full: boolean }) => Promise<PullResult>) {
+  return defineJob({
+    name,
+    description: `Pull ${entity} into the store (incremental; data {"full":true} re-reads everything)`,
+    schema: z.strictObject({ full: z.boolean().default(false) }),
+    async handler(ctx) {
+      const result = await pull(pullContextOf(ctx), { full: ctx.data.full });
+      const how = `${result.mode}${result.resumed ? ', resumed' : ''}`;
+      const stored = ctx.dryRun ? `would store ${result.read}` : `stored ${result.stored}, removed ${result.removed}`;
+      return {
+        summary: `${entity}: read ${result.read} (${how}), ${stored}`,
+        counts: { read: result.read, stored: result.stored, removed: result.removed },
+        mode: result.mode,
+        resumed: result.resumed,
+        cursor: result.cursor,
+      };
+    },
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * Pull the open billing items (issue 5): approved-and-posted items (a BillingItem exists only once posted) that
+ * are neither invoiced (`invoiceID` null) nor exported (`webServiceDate` null).
+ *
+ * BillingItems have no last-modified field (API-NOTES), so an item's leaving the open set (invoiced in the UI,
+ * exported by another integration, un-posted) is only seen by reading it again. Rather than one query for new
+ * items (`id gt <highest seen>`) plus batched `id in (…)` re-checks of every open item, one query re-reads the
+ * open set from its lowest stored id upwards: it returns every item still open (refreshed) and every new one,
+ * and a stored id it does not return has left. Same coverage, one request fewer per run; with ≤ 500 open items an
+ * unchanged tenant costs a single request.
+ */
+import type { FilterItem } from '../autotask/types.js';
+import { projectBillingItem } from '../store/projections.js';
+import type { PullContext, PullResult } from './context.js';
+import { resumableRead } from './resumable-read.js';
+
+const CURSOR = 'billingItems.highestId';
+
+export async function pullBillingItems(ctx: PullContext, options: { full?: boolean } = {}): Promise<PullResult> {
+  const storedIds = options.full ? [] : await ctx.store.ids('BillingItems');
+  const highest = options.full ? null : await ctx.store.getCursor(CURSOR);
+  const open: FilterItem[] = [
+    { op: 'notExist', field: 'invoiceID' },
+    { op: 'notExist', field: 'webServiceDate' },
+  ];
+  // From the lowest open id we hold; with nothing open, only what is newer than anything seen.
+  // (Until a first read completes there is no cursor, and a crashed first read resumes with the same filter.)
+  const lowest = highest === null ? undefined : storedIds[0];
+  const from: FilterItem[] = lowest !== undefined ? [{ op: 'gte', field: 'id', value: lowest }]
+    : highest !== null ? [{ op: 'gt', field: 'id', value: Number(highest) }] : [];
+  const mode = highest === null ? 'full' : 'incremental';
+
+  let read = 0;
+  const seen = new Set<number>();
+  const { resumed, extra } = await resumableRead(ctx, {
+    name: 'billingItems', entity: 'BillingItems', filter: [...open, ...from], partitioned: mode === 'full',
+    extra: { highest: highest === null ? 0 : Number(highest) },
+    onPage: async (items, state) => {
+      read += items.length;
+      let top = state.highest;
+      for (const item of items) { seen.add(item.id); if (item.id > top) top = item.id; }
+      if (!ctx.dryRun) await ctx.store.upsert('BillingItems', items.map(projectBillingItem));
+      await ctx.progress({ entity: 'BillingItems', read });
+      return { highest: top };
+    },
+  });
+
+  let removed = 0;
+  if (!ctx.dryRun) {
+    // Only a read that ran from its start has seen the whole open set; a resumed one leaves removal to the next run.
+    if (!resumed) {
+      const left = (options.full ? await ctx.store.ids('BillingItems') : storedIds).filter((id) => !seen.has(id));
+      removed = await ctx.store.remove('BillingItems', left);
+    }
+    if (extra.highest > 0) await ctx.store.setCursor(CURSOR, String(extra.highest));
+  }
+  return { read, stored: ctx.dryRun ? 0 : read, removed, mode, resumed, cursor: String(extra.highest) };
+}
