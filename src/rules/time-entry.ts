@@ -1,0 +1,261 @@
+/**
+ * Plans one Autotask time entry from a `push-time-entries` entry (issue 8): which role, how many hours, which
+ * span, which notes — or a refusal with a reason an operator can act on. Pure: the job fetches the ticket and the
+ * resource, calls planTimeEntry, and only then talks to Autotask.
+ *
+ * Facts relied on (API-NOTES "TimeEntries", "Tickets"):
+ * - a ticket entry needs ticketID, resourceID, roleID, dateWorked, 0 < hoursWorked ≤ 24 and summaryNotes;
+ * - roleID must equal the ticket's assignedResourceRoleID unless the tenant allows otherwise;
+ * - the resource must be real and active; status 5 is Complete;
+ * - date-only fields (dateWorked) are stored at midnight, all date-times are UTC;
+ * - nothing prevents duplicates, hence timeEntryMatches / timeEntryLookup for the look-before-create.
+ *
+ * Span policy: when the billed hours (after rounding or a minimum) are longer than the span between the start
+ * and end sent, 'adjust' moves endDateTime later so the span holds exactly the billed hours (and says so in
+ * `reasons`); 'refuse' refuses the entry with SPAN_TOO_SHORT. The start is never moved: it is the instant the
+ * look-before-create searches on.
+ */
+import { isoDate, parseUtc } from '../lib/time.js';
+import { billedSeconds, describeSeconds, floorHours, MAX_HOURS, MAX_SECONDS, roundHours } from './time-entry-hours.js';
+import type { RoundingPolicy } from './time-entry-hours.js';
+import type { TimeEntryInput } from './time-entry-input.js';
+
+export type { TimeEntryInput } from './time-entry-input.js';
+
+/** Autotask ticket status "Complete" (API-NOTES "Tickets" system values). */
+export const TICKET_STATUS_COMPLETE = 5;
+
+export interface TicketFacts {
+  id: number;
+  ticketNumber: string | null;
+  title: string;
+  status: number | null;
+  assignedResourceID: number | null;
+  assignedResourceRoleID: number | null;
+}
+
+export interface ResourceFacts {
+  id: number;
+  isActive: boolean;
+}
+
+/** Structurally the `timeEntries` section of SYNC_CONFIG (config/sections/time-entries.ts). */
+export interface TimeEntryPolicy {
+  rounding: RoundingPolicy;
+  spanPolicy: 'adjust' | 'refuse';
+  /** resourceID (as a string key) → roleID. */
+  defaultRoles: Record<string, number>;
+  /** Placeholders {ticketNumber} {ticketTitle} {minutes}. */
+  summaryTemplate: string;
+  allowCompletedTickets: boolean;
+}
+
+/** The body of `POST /V1.0/TimeEntries` for a ticket entry. */
+export interface TimeEntryCreateBody {
+  ticketID: number;
+  resourceID: number;
+  roleID: number;
+  dateWorked: string;
+  startDateTime: string;
+  endDateTime: string;
+  hoursWorked: number;
+  summaryNotes: string;
+  internalNotes?: string;
+}
+
+export type TimeEntryRefusalCode =
+  | 'TICKET_NOT_FOUND' | 'TICKET_MISMATCH' | 'TICKET_COMPLETE' | 'RESOURCE_NOT_FOUND' | 'RESOURCE_INACTIVE'
+  | 'INVALID_DATE' | 'END_BEFORE_START' | 'ZERO_DURATION' | 'TOO_LONG' | 'SPAN_TOO_SHORT' | 'ROLE_MISSING';
+
+export interface TimeEntryRefusal {
+  ok: false;
+  code: TimeEntryRefusalCode;
+  reason: string;
+}
+
+export type TimeEntryPlan = { ok: true; body: TimeEntryCreateBody; reasons: string[] } | TimeEntryRefusal;
+
+export interface PlanTimeEntryInput {
+  entry: TimeEntryInput;
+  ticket: TicketFacts | null;
+  resource: ResourceFacts | null;
+  policy: TimeEntryPolicy;
+}
+
+function refuse(code: TimeEntryRefusalCode, reason: string): TimeEntryRefusal {
+  return { ok: false, code, reason };
+}
+
+/** The checks shared by a stopwatch start and a push: the ticket exists and is open, the resource is active. */
+function checkTicketAndResource(ticketId: number, resourceId: number, ticket: TicketFacts | null,
+  resource: ResourceFacts | null, allowCompletedTickets: boolean): TimeEntryRefusal | null {
+  if (ticket === null) return refuse('TICKET_NOT_FOUND', `ticket ${ticketId} does not exist in Autotask`);
+  if (ticket.id !== ticketId) return refuse('TICKET_MISMATCH', `ticket ${ticket.id} was looked up for ticket ${ticketId}`);
+  if (ticket.status === TICKET_STATUS_COMPLETE && !allowCompletedTickets) {
+    return refuse('TICKET_COMPLETE', `ticket ${ticket.ticketNumber ?? ticketId} is complete (status 5); ` +
+      'set timeEntries.allowCompletedTickets to book time on completed tickets');
+  }
+  if (resource === null) return refuse('RESOURCE_NOT_FOUND', `resource ${resourceId} does not exist in Autotask`);
+  if (!resource.isActive) return refuse('RESOURCE_INACTIVE', `resource ${resourceId} is inactive; Autotask only books time for active resources`);
+  return null;
+}
+
+export type StopwatchStartCheck =
+  | { ok: true }
+  | (TimeEntryRefusal & { field: 'ticketId' | 'resourceId' });
+
+/** Used by `POST /api/stopwatches` before a stopwatch starts, so a bad ticket fails now rather than at push. */
+export function checkStopwatchStart(input: { ticketId: number; resourceId: number; ticket: TicketFacts | null;
+  resource: ResourceFacts | null; allowCompletedTickets: boolean }): StopwatchStartCheck {
+  const refusal = checkTicketAndResource(input.ticketId, input.resourceId, input.ticket, input.resource,
+    input.allowCompletedTickets);
+  if (refusal === null) return { ok: true };
+  const field = refusal.code.startsWith('RESOURCE') ? 'resourceId' : 'ticketId';
+  return { ...refusal, field };
+}
+
+export type RoleResolution = { ok: true; roleId: number; reason: string } | TimeEntryRefusal;
+
+/**
+ * Role: the given roleId; else the ticket's assignedResourceRoleID when the resource is the ticket's assigned
+ * resource (the role Autotask accepts, API-NOTES); else the configured default role of the resource; else refuse.
+ */
+export function resolveRole(entry: Pick<TimeEntryInput, 'roleId' | 'resourceId' | 'ticketId'>, ticket: TicketFacts,
+  defaultRoles: Record<string, number>): RoleResolution {
+  if (entry.roleId !== null) return { ok: true, roleId: entry.roleId, reason: `role ${entry.roleId} as given` };
+  if (ticket.assignedResourceID === entry.resourceId && ticket.assignedResourceRoleID !== null) {
+    return { ok: true, roleId: ticket.assignedResourceRoleID,
+      reason: `role ${ticket.assignedResourceRoleID}: the ticket's assigned role (resource ${entry.resourceId} is the assigned resource)` };
+  }
+  const fallback = Object.hasOwn(defaultRoles, String(entry.resourceId)) ? defaultRoles[String(entry.resourceId)] : undefined;
+  if (fallback !== undefined) {
+    return { ok: true, roleId: fallback, reason: `role ${fallback}: timeEntries.defaultRoles for resource ${entry.resourceId}` };
+  }
+  const assigned = ticket.assignedResourceID === null ? 'the ticket has no assigned resource'
+    : `the ticket is assigned to resource ${ticket.assignedResourceID}`;
+  return refuse('ROLE_MISSING', `no role for resource ${entry.resourceId} on ticket ${entry.ticketId}: no roleId was given, ` +
+    `${assigned}, and timeEntries.defaultRoles has no role for resource ${entry.resourceId}`);
+}
+
+/** Fills {ticketNumber} {ticketTitle} {minutes}; unknown placeholders stay as written. */
+export function fillSummaryTemplate(template: string, ticket: TicketFacts, minutes: number): string {
+  const values: Record<string, string> = {
+    ticketNumber: ticket.ticketNumber ?? `#${ticket.id}`,
+    ticketTitle: ticket.title,
+    minutes: String(minutes),
+  };
+  return template.replace(/\{(ticketNumber|ticketTitle|minutes)\}/g, (_match, name: string) => values[name] ?? '');
+}
+
+function parseInstant(value: string): Date | null {
+  try {
+    return parseUtc(value);
+  } catch {
+    return null;
+  }
+}
+
+export function planTimeEntry(input: PlanTimeEntryInput): TimeEntryPlan {
+  const { entry, ticket, resource, policy } = input;
+  const blocked = checkTicketAndResource(entry.ticketId, entry.resourceId, ticket, resource, policy.allowCompletedTickets);
+  if (blocked !== null || ticket === null) return blocked ?? refuse('TICKET_NOT_FOUND', `ticket ${entry.ticketId} does not exist`);
+  const reasons: string[] = [];
+
+  const start = parseInstant(entry.startDateTime);
+  const end = parseInstant(entry.endDateTime);
+  if (start === null) return refuse('INVALID_DATE', `startDateTime is not a date-time: ${JSON.stringify(entry.startDateTime)}`);
+  if (end === null) return refuse('INVALID_DATE', `endDateTime is not a date-time: ${JSON.stringify(entry.endDateTime)}`);
+  const spanMs = end.getTime() - start.getTime();
+  if (spanMs < 0) {
+    return refuse('END_BEFORE_START', `endDateTime ${end.toISOString()} is before startDateTime ${start.toISOString()}`);
+  }
+
+  const fromInterval = entry.workedSeconds === null;
+  const worked = fromInterval ? spanMs / 1000 : entry.workedSeconds ?? 0;
+  const source = fromInterval ? 'the interval from start to end' : 'workedSeconds';
+  if (!Number.isFinite(worked) || worked <= 0) {
+    return refuse('ZERO_DURATION', `no time worked: ${source} is ${Number.isFinite(worked) ? worked : 'not a number'} seconds; ` +
+      'Autotask needs hoursWorked > 0');
+  }
+  if (worked > MAX_SECONDS) {
+    return refuse('TOO_LONG', `${source} is ${describeSeconds(worked)} (${(worked / 3600).toFixed(2)} h); ` +
+      `one Autotask time entry holds at most ${MAX_HOURS} hours`);
+  }
+
+  let billed = billedSeconds(worked, policy.rounding);
+  if (billed > MAX_SECONDS) {
+    reasons.push(`rounding gave ${describeSeconds(billed)}, capped at ${MAX_HOURS} hours`);
+    billed = MAX_SECONDS;
+  }
+  if (billed !== worked) {
+    reasons.push(`billed ${describeSeconds(billed)} for ${describeSeconds(worked)} worked ` +
+      `(rounding ${policy.rounding.mode}/${policy.rounding.minutes} min, minimum ${policy.rounding.minimumMinutes} min)`);
+  }
+  let hours = roundHours(billed);
+  let endSent = end;
+  if (hours * 3_600_000 > spanMs) {
+    if (billed * 1000 <= spanMs) {
+      // Only the 4-decimal rounding overshoots the span (e.g. 60 s = 0.016666… h → 0.0167 h): round down instead.
+      hours = floorHours(billed);
+    } else if (policy.spanPolicy === 'adjust') {
+      endSent = new Date(start.getTime() + Math.ceil(hours * 3_600_000));
+      reasons.push(`endDateTime moved from ${end.toISOString()} to ${endSent.toISOString()} so the span holds the ` +
+        `${hours} billed hours (timeEntries.spanPolicy adjust)`);
+    } else {
+      return refuse('SPAN_TOO_SHORT', `${hours} billed hours do not fit between ${start.toISOString()} and ` +
+        `${end.toISOString()} (${describeSeconds(spanMs / 1000)}); timeEntries.spanPolicy is refuse`);
+    }
+  }
+  if (hours <= 0) {
+    return refuse('ZERO_DURATION', `${describeSeconds(worked)} is less than 0.0001 hours, the smallest amount Autotask stores`);
+  }
+
+  const role = resolveRole(entry, ticket, policy.defaultRoles);
+  if (!role.ok) return role;
+  reasons.push(role.reason);
+
+  let summaryNotes = entry.summaryNotes.trim();
+  if (summaryNotes === '') {
+    summaryNotes = fillSummaryTemplate(policy.summaryTemplate, ticket, Math.round(hours * 60)).trim();
+    reasons.push('summaryNotes filled from timeEntries.summaryTemplate');
+    if (summaryNotes === '') summaryNotes = `Work on ticket ${ticket.ticketNumber ?? ticket.id}`;
+  }
+
+  const body: TimeEntryCreateBody = {
+    ticketID: entry.ticketId,
+    resourceID: entry.resourceId,
+    roleID: role.roleId,
+    dateWorked: `${isoDate(start)}T00:00:00.000Z`,
+    startDateTime: start.toISOString(),
+    endDateTime: endSent.toISOString(),
+    hoursWorked: hours,
+    summaryNotes,
+  };
+  if (entry.internalNotes !== null && entry.internalNotes.trim() !== '') body.internalNotes = entry.internalNotes;
+  return { ok: true, body, reasons };
+}
+
+/**
+ * The look-before-create test: an existing Autotask entry is "the one this body would create" when it has the
+ * same ticket, the same resource and the same start instant to the second (Autotask may drop milliseconds).
+ */
+export function timeEntryMatches(existing: { ticketID: number | null; resourceID: number; startDateTime: string | null },
+  body: Pick<TimeEntryCreateBody, 'ticketID' | 'resourceID' | 'startDateTime'>): boolean {
+  if (existing.ticketID !== body.ticketID || existing.resourceID !== body.resourceID) return false;
+  if (existing.startDateTime === null) return false;
+  const a = parseInstant(existing.startDateTime);
+  const b = parseInstant(body.startDateTime);
+  if (a === null || b === null) return false;
+  return Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
+}
+
+/**
+ * What the look-before-create query asks Autotask for: ticketID eq, resourceID eq and
+ * `startFrom ≤ startDateTime < startBefore` (the second of the start). Filter the answer with timeEntryMatches.
+ */
+export function timeEntryLookup(body: Pick<TimeEntryCreateBody, 'ticketID' | 'resourceID' | 'startDateTime'>):
+  { ticketID: number; resourceID: number; startFrom: string; startBefore: string } {
+  const second = Math.floor(parseUtc(body.startDateTime).getTime() / 1000) * 1000;
+  return { ticketID: body.ticketID, resourceID: body.resourceID, startFrom: new Date(second).toISOString(),
+    startBefore: new Date(second + 1000).toISOString() };
+}
