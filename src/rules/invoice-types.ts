@@ -1,0 +1,78 @@
+/**
+ * The plain shapes the invoice rules take and give. Inputs are structural (the fields the rules read), so both
+ * the zod outputs of src/autotask/schemas (BillingItem, Contract, Invoice) and the store's compact records fit.
+ * The output document is the "Invoice document" of shared/spec/INTERFACE.md, field for field.
+ */
+
+/** What the rules read of a BillingItem (API-NOTES "BillingItems"). Eligibility fields are required on purpose. */
+export interface BillingItemLike {
+  id: number;
+  companyID: number;
+  contractID?: number | null;
+  invoiceID: number | null;
+  /** UTC date-time as the schema normalises it (`YYYY-MM-DDTHH:mm:ss.sssZ`); other ISO forms are accepted. */
+  itemDate: string | null;
+  postedDate: string | null;
+  purchaseOrderNumber: string | null;
+  webServiceDate: string | null;
+  itemName?: string | null;
+  description?: string | null;
+  quantity?: number | null;
+  rate?: number | null;
+  extendedPrice: number | null;
+  taxDollars?: number | null;
+  totalAmount: number | null;
+  ticketID?: number | null;
+  timeEntryID?: number | null;
+}
+
+/** A user-defined field as Autotask returns it on a record: `userDefinedFields: [{ name, value }]`. */
+export interface UserDefinedFieldLike {
+  name?: string | null;
+  value?: unknown;
+}
+
+/** What the rules read of a Contract (API-NOTES "Contracts"). */
+export interface ContractLike {
+  id: number;
+  companyID: number;
+  contractName?: string | null;
+  contractNumber?: string | null;
+  contractType?: number | null;
+  contractCategory?: number | null;
+  status?: number | null;
+  startDate?: string | null;
+  endDate?: string | null;
+  purchaseOrderNumber?: string | null;
+  userDefinedFields?: readonly UserDefinedFieldLike[] | null;
+}
+
+/** One line of an invoice document (INTERFACE.md). Amounts are exact to 4 decimals, as Autotask holds them. */
+export interface InvoiceDocumentItem {
+  billingItemID: number;
+  itemDate: string;
+  itemName: string;
+  description: string;
+  quantity: number;
+  rate: number;
+  extendedPrice: number;
+  taxDollars: number;
+  totalAmount: number;
+  contractID: number | null;
+  ticketID: number | null;
+  timeEntryID: number | null;
+}
+
+/** The invoice document of INTERFACE.md. Totals are exact sums rounded to the currency's minor unit. */
+export interface InvoiceDocument {
+  invoiceKey: string;
+  companyID: number;
+  purchaseOrderNumber: string | null;
+  contractIDs: number[];
+  periodStart: string;
+  periodEnd: string;
+  items: InvoiceDocumentItem[];
+  subtotal: number;
+  tax: number;
+  total: number;
+}
