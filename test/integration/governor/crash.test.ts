@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GovernorRig, TENANT } from './support.js';
+
+const holder = fileURLToPath(new URL('./hold-slots.ts', import.meta.url));
+const LEASE_MS = 3_000;
+
+let rig: GovernorRig;
+let child: ChildProcess | undefined;
+beforeEach(() => { rig = new GovernorRig(); });
+afterEach(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await rig.cleanup();
+});
+
+/** Starts the holder and resolves once it holds every slot. */
+function startHolder(prefix: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', holder, prefix, TENANT, 'Tickets', '3', String(LEASE_MS)],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    proc.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    proc.stdout?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('held')) resolve(proc); });
+    proc.on('exit', (code) => reject(new Error(`holder exited (${code}) before holding: ${stderr}`)));
+    proc.on('error', reject);
+  });
+}
+
+describe('a crashed holder', () => {
+  it('loses its slots when its lease runs out, not before', async () => {
+    const governor = rig.governor({ slotLeaseMs: LEASE_MS });
+    child = await startHolder(rig.prefix);
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const killedAt = Date.now();
+
+    expect((await governor.snapshot()).slotsInUse).toEqual({ Tickets: 3 });
+    // All 3 slots are still leased to the dead process: no slot right away.
+    await expect(governor.acquire('Tickets', AbortSignal.timeout(200))).rejects.toMatchObject({ name: 'TimeoutError' });
+    // …but one frees within the lease (generous margin: nothing here may flake on a busy machine).
+    const lease = await governor.acquire('Tickets', AbortSignal.timeout(LEASE_MS + 2_000));
+    expect(Date.now() - killedAt).toBeLessThan(LEASE_MS + 2_000);
+    expect((await governor.snapshot()).slotsInUse).toEqual({ Tickets: 1 });
+    await lease.release();
+  });
+});
