@@ -26,6 +26,8 @@ export interface TenantKeys {
   stopwatch(id: string): string;
   stopwatchRunning: string;
   stopwatchIndex: string;
+  /** Stopped stopwatches whose time entry is not pushed yet (ZSET id → stopped ms), re-enqueued after a crash. */
+  stopwatchUnpushed: string;
   /** Invoice documents built by build-invoices (HASH invoiceKey → JSON), by status. */
   invoices: string;
   /** Webhook delivery de-duplication (SET with expiry per Guid key). */
@@ -55,6 +57,7 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     stopwatch: (id) => `${tag}:stopwatch:${safe(id)}`,
     stopwatchRunning: `${tag}:stopwatch-running`,
     stopwatchIndex: `${tag}:stopwatches`,
+    stopwatchUnpushed: `${tag}:stopwatches-unpushed`,
     invoices: `${tag}:invoices`,
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
     lock: (name) => `${tag}:lock:${safe(name)}`,
