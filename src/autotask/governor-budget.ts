@@ -53,9 +53,8 @@ export function budgetCeiling(fraction: number, threshold: number | null): numbe
   return Math.max(0, Math.floor(fraction * (threshold ?? DEFAULT_THRESHOLD) + 1e-9));
 }
 
-/** The last ThresholdInformation read, as stored in Redis. */
+/** What the budget estimate needs of the last ThresholdInformation read stored in Redis. */
 export interface ThresholdObservation {
-  threshold: number;
   /** currentTimeframeRequestCount minus our own rolling-hour usage at the time of the read (never negative). */
   external: number;
   /** Redis server time of the read. */
@@ -69,7 +68,7 @@ export interface ThresholdObservation {
  * whatever of theirs ages out is assumed to be replaced at the same rate until the next read tells us better.
  * A read older than the window says nothing about the current window any more, so it stops counting.
  */
-export function externalUsage(observation: Pick<ThresholdObservation, 'external' | 'observedAt'> | null, nowMs: number): number {
+export function externalUsage(observation: ThresholdObservation | null, nowMs: number): number {
   if (!observation || nowMs - observation.observedAt >= WINDOW_MS) return 0;
   return observation.external;
 }
@@ -80,7 +79,7 @@ export function estimateUsed(buckets: Buckets, observation: ThresholdObservation
 
 export interface RetryAtInput {
   buckets: Buckets;
-  observation: Pick<ThresholdObservation, 'external' | 'observedAt'> | null;
+  observation: ThresholdObservation | null;
   nowMs: number;
   ceiling: number;
   /** config.autotask.thresholdRefreshMs: when the next ThresholdInformation read is due. */
