@@ -16,22 +16,22 @@ import { timeEntriesSection } from './sections/time-entries.js';
 const optionalString = z.string().trim().min(1).optional().or(z.literal('').transform(() => undefined));
 
 export const envSchema = z.object({
-  AUTOTASK_USERNAME: optionalString,
-  AUTOTASK_SECRET: optionalString,
-  AUTOTASK_INTEGRATION_CODE: optionalString,
-  AUTOTASK_ZONE_URL: z.url().default('https://webservices.autotask.net/ATServicesRest/'),
-  AUTOTASK_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  AUTOTASK_USERNAME: optionalString.describe('API user\'s user name (an API-only user; required for a real tenant)'),
+  AUTOTASK_SECRET: optionalString.describe('API user\'s secret'),
+  AUTOTASK_INTEGRATION_CODE: optionalString.describe('the tracking identifier (integration code) of the API user'),
+  AUTOTASK_ZONE_URL: z.url().default('https://webservices.autotask.net/ATServicesRest/').describe('where zone discovery asks V1.0/zoneInformation?user='),
+  AUTOTASK_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)).describe('the tenant\'s REST root (…/ATServicesRest/); when set, zone discovery is skipped'),
   AUTOTASK_IMPERSONATION_RESOURCE_ID: z.string().regex(/^\d+$/, 'a resource id (digits)').optional()
-    .or(z.literal('').transform(() => undefined)),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
-  SYNC_CONFIG: z.string().min(1).default('config/sync.json'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
-  AUTOTASK_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional().or(z.literal('').transform(() => undefined)),
-  INVOICE_OUTPUT_DIR: z.string().min(1).default('./data/invoices'),
-  INVOICE_WEBHOOK_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
-  INVOICE_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional().or(z.literal('').transform(() => undefined)),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    .or(z.literal('').transform(() => undefined)).describe('sent as ImpersonationResourceId on writes, so they appear as that resource'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379').describe('Redis for queues, state and the shared rate limiter'),
+  SYNC_CONFIG: z.string().min(1).default('config/sync.json').describe('path of the rules/schedules config file (below); a path you set must exist'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000).describe('HTTP server port (0 = any free port)'),
+  ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional().or(z.literal('').transform(() => undefined)).describe('bearer token for /api/* and the dashboard; unset = those routes refuse every request'),
+  AUTOTASK_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional().or(z.literal('').transform(() => undefined)).describe('secret for verifying Autotask webhook signatures; unset = webhook route disabled'),
+  INVOICE_OUTPUT_DIR: z.string().min(1).default('./data/invoices').describe('file sink: one JSON document per invoice'),
+  INVOICE_WEBHOOK_URL: z.url().optional().or(z.literal('').transform(() => undefined)).describe('HTTP sink: each invoice POSTed as JSON, signed, with an Idempotency-Key header'),
+  INVOICE_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional().or(z.literal('').transform(() => undefined)).describe('HMAC-SHA256 key of the HTTP sink\'s signature (required with INVOICE_WEBHOOK_URL)'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
 });
 
 export const fileSchema = z.strictObject({

@@ -2,18 +2,18 @@ import { z } from 'zod';
 
 /** Client and rate-governor settings. Defaults follow API-NOTES "Errors and limits". */
 export const autotaskSection = z.strictObject({
-  /** Share of the tenant's externalRequestThreshold this worker lets the tenant reach (Autotask adds latency from 50%). */
-  budgetFraction: z.number().gt(0).max(1).default(0.5),
-  /** Concurrent requests per entity endpoint across all processes (Autotask: 3 per integration code). */
-  threadsPerEndpoint: z.number().int().min(1).max(3).default(3),
-  /** A slot's lease: a crashed holder's slot frees after this long. Longer than the slowest request. */
-  slotLeaseMs: z.number().int().min(1_000).max(600_000).default(60_000),
-  /** How often ThresholdInformation is read (it counts against the budget too). */
-  thresholdRefreshMs: z.number().int().min(10_000).max(3_600_000).default(300_000),
-  requestTimeoutMs: z.number().int().min(1_000).max(600_000).default(60_000),
-  retries: z.number().int().min(0).max(10).default(5),
-  retryMinMs: z.number().int().min(1).max(60_000).default(500),
-  retryMaxMs: z.number().int().min(1).max(600_000).default(30_000),
-  zoneCacheMs: z.number().int().min(0).default(6 * 3_600_000),
-  pageSize: z.number().int().min(1).max(500).default(500),
+  budgetFraction: z.number().gt(0).max(1).default(0.5)
+    .describe('share of the tenant\'s hourly externalRequestThreshold (all integrations) this worker lets the tenant reach; Autotask adds latency from 50%'),
+  threadsPerEndpoint: z.number().int().min(1).max(3).default(3)
+    .describe('concurrent requests per entity endpoint across all worker processes (Autotask allows 3 per integration code)'),
+  slotLeaseMs: z.number().int().min(1_000).max(600_000).default(90_000)
+    .describe('lease of a request slot; a crashed holder\'s slot frees after this (longer than requestTimeoutMs)'),
+  thresholdRefreshMs: z.number().int().min(10_000).max(3_600_000).default(300_000)
+    .describe('how often ThresholdInformation is read (it counts against the budget too)'),
+  requestTimeoutMs: z.number().int().min(1_000).max(600_000).default(60_000).describe('timeout of one HTTP request'),
+  retries: z.number().int().min(0).max(10).default(5).describe('retries of a transient failure (bare 500, 502-504, 429, timeout, reset)'),
+  retryMinMs: z.number().int().min(1).max(60_000).default(500).describe('first retry delay (exponential, with jitter; Retry-After wins)'),
+  retryMaxMs: z.number().int().min(1).max(600_000).default(30_000).describe('longest retry delay'),
+  zoneCacheMs: z.number().int().min(0).default(6 * 3_600_000).describe('how long a zone discovery answer is reused'),
+  pageSize: z.number().int().min(1).max(500).default(500).describe('MaxRecords per query page (Autotask: 1..500)'),
 }).prefault({});

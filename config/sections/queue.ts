@@ -1,14 +1,20 @@
 import { z } from 'zod';
 
+const keep = (ageSeconds: number, count: number, what: string) => z.strictObject({
+  ageSeconds: z.number().int().min(0).default(ageSeconds).describe(`${what} jobs older than this are removed`),
+  count: z.number().int().min(0).default(count).describe(`at most this many ${what} jobs are kept`),
+}).prefault({});
+
 export const queueSection = z.strictObject({
-  /** Key prefix of every queue. Wrapped in a hash tag `{…}` so one queue's keys share a Redis Cluster slot. */
-  prefix: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - only').default('autotask-sync'),
-  attempts: z.number().int().min(1).max(50).default(5),
-  backoffMs: z.number().int().min(100).max(3_600_000).default(5_000),
-  concurrency: z.number().int().min(1).max(64).default(4),
-  /** Long API-bound jobs renew their lock; this is how long a lock lives between renewals. */
-  lockDurationMs: z.number().int().min(5_000).max(3_600_000).default(120_000),
-  keepCompleted: z.strictObject({ ageSeconds: z.number().int().min(0).default(86_400), count: z.number().int().min(0).default(1_000) }).prefault({}),
-  keepFailed: z.strictObject({ ageSeconds: z.number().int().min(0).default(604_800), count: z.number().int().min(0).default(5_000) }).prefault({}),
-  shutdownGraceMs: z.number().int().min(0).max(600_000).default(30_000),
+  prefix: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, : _ - only').default('autotask-sync')
+    .describe('key prefix of every queue; wrapped in a hash tag {…} so a queue\'s keys share one Redis Cluster slot'),
+  attempts: z.number().int().min(1).max(50).default(5).describe('tries per job before it goes to the dead-letter queue'),
+  backoffMs: z.number().int().min(100).max(3_600_000).default(5_000).describe('first retry delay; doubles per attempt'),
+  concurrency: z.number().int().min(1).max(64).default(4).describe('jobs one worker process runs at once'),
+  lockDurationMs: z.number().int().min(5_000).max(3_600_000).default(120_000)
+    .describe('job lock, renewed while a long API-bound job runs, so it is not falsely marked stalled'),
+  keepCompleted: keep(86_400, 1_000, 'completed'),
+  keepFailed: keep(604_800, 5_000, 'failed'),
+  shutdownGraceMs: z.number().int().min(0).max(600_000).default(30_000)
+    .describe('on SIGTERM/SIGINT, how long running jobs may take to finish'),
 }).prefault({});

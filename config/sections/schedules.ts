@@ -4,12 +4,12 @@ import { JOB_NAMES } from '../../src/lib/job-names.js';
 /** One schedule: a cron pattern (with a timezone) or a fixed interval, for one job of one tenant. */
 export const scheduleEntry = z
   .strictObject({
-    job: z.enum(JOB_NAMES),
-    tenant: z.string().min(1).default('default'),
-    cron: z.string().min(9).optional(),
-    tz: z.string().min(1).default('UTC'),
-    everyMinutes: z.number().int().min(1).max(10_080).optional(),
-    data: z.record(z.string(), z.unknown()).default({}),
+    job: z.enum(JOB_NAMES).describe('the job to run'),
+    tenant: z.string().min(1).default('default').describe('tenant id ("default" = the AUTOTASK_* variables)'),
+    cron: z.string().min(9).optional().describe('cron pattern (5 or 6 fields); give cron or everyMinutes'),
+    tz: z.string().min(1).default('UTC').describe('IANA time zone of the cron pattern'),
+    everyMinutes: z.number().int().min(1).max(10_080).optional().describe('fixed interval instead of cron'),
+    data: z.record(z.string(), z.unknown()).default({}).describe('job data passed to each run'),
   })
   .refine((s) => (s.cron === undefined) !== (s.everyMinutes === undefined), {
     message: 'give exactly one of cron or everyMinutes',
@@ -23,4 +23,4 @@ export const scheduleEntry = z
     }
   }, { message: 'unknown time zone', path: ['tz'] });
 
-export const schedulesSection = z.array(scheduleEntry).default([]);
+export const schedulesSection = z.array(scheduleEntry).default([]).describe('per-job schedules; the worker upserts them at start and removes those no longer listed');

@@ -7,13 +7,13 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable 
  * tenant comes from the AUTOTASK_* variables of INTERFACE.md.
  */
 export const tenantEntry = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -'),
-  usernameEnv: envName,
-  secretEnv: envName,
-  integrationCodeEnv: envName,
-  impersonationResourceIdEnv: envName.optional(),
-  zoneUrl: z.url().optional(),
-  baseUrl: z.url().optional(),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -').describe('tenant id used in job data, keys and metrics'),
+  usernameEnv: envName.describe('name of the environment variable holding the API user name'),
+  secretEnv: envName.describe('name of the environment variable holding the secret'),
+  integrationCodeEnv: envName.describe('name of the environment variable holding the integration code'),
+  impersonationResourceIdEnv: envName.optional().describe('name of the variable holding ImpersonationResourceId'),
+  zoneUrl: z.url().optional().describe('zone discovery URL (default AUTOTASK_ZONE_URL)'),
+  baseUrl: z.url().optional().describe('REST root; skips zone discovery'),
 });
 
-export const tenantsSection = z.array(tenantEntry).default([]);
+export const tenantsSection = z.array(tenantEntry).default([]).describe('extra tenants; secrets stay in the environment');
