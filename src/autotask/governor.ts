@@ -63,6 +63,10 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
   let observedAt: number | null = null;
   let staleClaimedAt: number | null = null;
 
+  // The client names child routes `Parent/Child` (e.g. Tickets/Notes); key parts may not hold '/', and no
+  // entity name holds ':', so the mapping cannot collide.
+  const slotsKeyOf = (endpoint: string): string => keys.slots(endpoint.replaceAll('/', ':'));
+
   function learn(serverNow: number, observed: number): void {
     clockOffset = serverNow - now();
     observedAt = observed >= 0 ? observed : null;
@@ -100,7 +104,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
 
   async function acquire(endpoint: string, signal?: AbortSignal): Promise<SlotLease> {
     if (closed) throw new AppError('GOVERNOR_CLOSED', 'the rate governor is closed');
-    const slotsKey = keys.slots(endpoint);
+    const slotsKey = slotsKeyOf(endpoint);
     const scriptKeys = [slotsKey, keys.budget, keys.threshold, keys.slotEndpoints];
     const exempt = endpoint === THRESHOLD_ENDPOINT ? '1' : '0';
     for (let attempt = 0; ; attempt++) {
@@ -160,7 +164,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
 
   async function snapshot(): Promise<{ used: number; ceiling: number; threshold: number | null; left: number; slotsInUse: Record<string, number> }> {
     const endpoints = (await redis.smembers(keys.slotEndpoints)).sort();
-    const reply = ((await runScript(redis, SNAPSHOT, [keys.budget, keys.threshold, ...endpoints.map((e) => keys.slots(e))],
+    const reply = ((await runScript(redis, SNAPSHOT, [keys.budget, keys.threshold, ...endpoints.map(slotsKeyOf)],
       [settings.budgetFraction])) as Array<number | string>).map(Number);
     const [serverNow = 0, own = 0, external = 0, threshold = -1, , observed = -1] = reply;
     learn(serverNow, observed);

@@ -59,17 +59,18 @@ describe('slots shared by every process', () => {
     }
   });
 
-  it('counts each endpoint on its own and honours threadsPerEndpoint', async () => {
+  it('counts each endpoint (child routes too) on its own and honours threadsPerEndpoint', async () => {
     const a = rig.governor({ threadsPerEndpoint: 2 });
     const b = rig.governor({ threadsPerEndpoint: 2 });
-    const held = [await a.acquire('Tickets'), await b.acquire('Tickets'), await a.acquire('Companies')];
-    expect((await b.snapshot()).slotsInUse).toEqual({ Companies: 1, Tickets: 2 });
+    const held = [await a.acquire('Tickets'), await b.acquire('Tickets'), await a.acquire('Companies'),
+      await b.acquire('Tickets/Notes')];
+    expect((await b.snapshot()).slotsInUse).toEqual({ Companies: 1, Tickets: 2, 'Tickets/Notes': 1 });
     // Tickets is full: a third caller waits until it is aborted.
     await expect(b.acquire('Tickets', AbortSignal.timeout(100))).rejects.toMatchObject({ name: 'TimeoutError' });
     await held[0]!.release();
     const again = await b.acquire('Tickets');
     await Promise.all([...held, again].map((lease) => lease.release()));
-    expect((await a.snapshot()).slotsInUse).toEqual({ Companies: 0, Tickets: 0 });
+    expect((await a.snapshot()).slotsInUse).toEqual({ Companies: 0, Tickets: 0, 'Tickets/Notes': 0 });
   });
 
   it('release is idempotent and close() frees what a governor still holds', async () => {
