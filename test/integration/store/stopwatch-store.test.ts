@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { workedSeconds } from '../../../src/rules/stopwatch.js';
 import { tenantKeys } from '../../../src/store/keys.js';
 import { createStopwatchStore } from '../../../src/store/stopwatch-store.js';
-import type { StopwatchStore, StopwatchStoreResult, StoredStopwatch } from '../../../src/store/stopwatch-store.js';
+import type { StartResult, StopwatchStore, StopwatchStoreResult, StoredStopwatch } from '../../../src/store/stopwatch-store.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
 
 // Separate connections stand in for separate worker processes.
@@ -18,7 +18,7 @@ function storeOn(index: number): StopwatchStore {
   return createStopwatchStore({ redis, keyPrefix: prefix, tenantId: 'default', clock: () => t0 });
 }
 
-function ok(result: StopwatchStoreResult): StoredStopwatch {
+function ok(result: StopwatchStoreResult | StartResult): StoredStopwatch {
   if (!result.ok) throw new Error(`refused: ${result.code} ${result.reason}`);
   return result.stopwatch;
 }
