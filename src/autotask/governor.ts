@@ -88,11 +88,19 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
     return { slotsKey, timer };
   }
 
+  /**
+   * Never throws: release runs in the caller's finally, where a Redis hiccup must not replace the request's own
+   * outcome. With renewal stopped, a slot we failed to remove frees when its lease runs out.
+   */
   async function release(token: string, slotsKey: string): Promise<void> {
     const entry = held.get(token);
     if (entry) clearInterval(entry.timer);
     held.delete(token);
-    await redis.zrem(slotsKey, token);
+    try {
+      await redis.zrem(slotsKey, token);
+    } catch (error) {
+      logger.warn({ err: error }, 'could not release a slot; its lease will expire');
+    }
   }
 
   function lease(token: string, slotsKey: string): SlotLease {
@@ -103,11 +111,12 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
   }
 
   async function acquire(endpoint: string, signal?: AbortSignal): Promise<SlotLease> {
-    if (closed) throw new AppError('GOVERNOR_CLOSED', 'the rate governor is closed');
     const slotsKey = slotsKeyOf(endpoint);
     const scriptKeys = [slotsKey, keys.budget, keys.threshold, keys.slotEndpoints];
     const exempt = endpoint === THRESHOLD_ENDPOINT ? '1' : '0';
     for (let attempt = 0; ; attempt++) {
+      // A waiter outliving close() must not take a slot that nobody would renew or release.
+      if (closed) throw new AppError('GOVERNOR_CLOSED', 'the rate governor is closed');
       signal?.throwIfAborted();
       const token = randomUUID();
       const reply = (await runScript(redis, ACQUIRE, scriptKeys,
@@ -179,8 +188,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
   async function close(): Promise<void> {
     closed = true;
     const leases = [...held.entries()];
-    await Promise.all(leases.map(([token, entry]) => release(token, entry.slotsKey).catch((error: unknown) =>
-      logger.warn({ err: error }, 'could not release a slot on close; its lease will expire'))));
+    await Promise.all(leases.map(([token, entry]) => release(token, entry.slotsKey)));
   }
 
   return { acquire, observeThreshold, thresholdStale, snapshot, close };
