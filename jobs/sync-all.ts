@@ -1,0 +1,57 @@
+/**
+ * `sync-all`: the whole pipeline for one tenant as one BullMQ flow.
+ *
+ * Shape (a chain after a parallel start):
+ *
+ *     sync-all ← push-time-entries ← detect-problems ← build-invoices ← [sync-contracts, sync-billing-items, sync-tickets]
+ *
+ * BullMQ runs a parent only after all its children completed, and a job has exactly one parent, so "the three
+ * rule/push jobs after the three pulls" is a tree only if one rule job hosts the pulls; the other two follow it.
+ * The chain also keeps the rule/push jobs from competing for the tenant's 3 slots per endpoint and its hourly
+ * budget (API-NOTES "Errors and limits") at the same moment. A stage that fails fails every job above it
+ * (failParentOnFailure), so nothing builds invoices from a pull that broke; the failing stage is the one that
+ * lands in the dead-letter queue.
+ *
+ * The flow is expanded when the sync-all job is first processed (not when it is enqueued), so a scheduled or
+ * de-duplicated sync-all is an ordinary job until then. `run sync-all` runs the same stages in process, in order.
+ * The runtime hands this handler the stages' outcomes in `data.stages`.
+ */
+import { z } from 'zod';
+import { defineJob } from './define-job.js';
+import { JOB_NAMES } from '../src/lib/job-names.js';
+import type { FlowPlan } from './registry.js';
+
+export const syncAllPlan: FlowPlan = {
+  parallel: ['sync-contracts', 'sync-billing-items', 'sync-tickets'],
+  chain: ['build-invoices', 'detect-problems', 'push-time-entries'],
+};
+
+const stageOutcome = z.object({
+  job: z.enum(JOB_NAMES),
+  jobId: z.string(),
+  summary: z.string(),
+  counts: z.record(z.string(), z.number()).default({}),
+});
+
+export type StageOutcome = z.infer<typeof stageOutcome>;
+
+export const syncAllSchema = z.strictObject({
+  /** Data for individual stages, by job name (e.g. `{"sync-tickets": {"full": true}}`); default `{}` each. */
+  stageData: z.partialRecord(z.enum(JOB_NAMES), z.record(z.string(), z.unknown())).default({}),
+  /** Filled by the runtime once the stages ran; not part of a trigger. */
+  stages: z.array(stageOutcome).default([]),
+});
+
+export const syncAllJob = defineJob({
+  name: 'sync-all',
+  description: 'pull contracts, billing items and tickets, then build invoices, detect problems and push time entries',
+  schema: syncAllSchema,
+  async handler(ctx) {
+    const counts: Record<string, number> = { stages: ctx.data.stages.length };
+    for (const stage of ctx.data.stages) {
+      for (const [key, value] of Object.entries(stage.counts)) counts[`${stage.job}.${key}`] = value;
+    }
+    const lines = ctx.data.stages.map((s) => `${s.job}: ${s.summary}`);
+    return { summary: `sync-all for ${ctx.tenant.id}: ${ctx.data.stages.length} stages\n${lines.join('\n')}`, counts, stages: ctx.data.stages };
+  },
+});

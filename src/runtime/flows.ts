@@ -1,0 +1,119 @@
+/**
+ * Flow jobs (registry `flows`, e.g. sync-all): expansion into a BullMQ flow under the running job, collection
+ * of the stages' outcomes once they completed, and the same stages run in process for `autotask-sync run`.
+ *
+ * Convention for a flow job's data: `stageData[<job>]` is the data of that stage (default `{}`), and the
+ * runtime passes the outcomes to the flow's own handler as `data.stages`.
+ */
+import type { FlowJob, FlowJobNode, Job } from 'bullmq';
+import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
+import type { FlowPlan, JobRegistry } from '../../jobs/registry.js';
+import { AppError, errorMessage } from '../lib/errors.js';
+import { executeJob, type ExecuteOptions } from './execute-job.js';
+import { JOBS_QUEUE, jobOptions, type QueuedJobData, type RuntimeQueues } from './queues.js';
+import type { RuntimeServices } from './services.js';
+
+export interface StageOutcome {
+  job: string;
+  jobId: string;
+  summary: string;
+  counts: Record<string, number>;
+}
+
+/** A stage of an in-process flow failed; keeps the stage's code and retry verdict. */
+export class StageFailedError extends AppError {
+  constructor(stage: string, cause: unknown) {
+    const code = cause instanceof AppError ? `${cause.code}: ` : '';
+    super('JOB_STAGE_FAILED', `stage ${stage} failed: ${code}${errorMessage(cause)}`, {
+      cause, retryable: cause instanceof AppError ? cause.retryable : true, details: { stage },
+    });
+  }
+}
+
+export class StageMissingError extends AppError {
+  constructor(flow: string, missing: string[]) {
+    super('JOB_STAGE_MISSING', `${flow}: no handler registered for stage ${missing.join(', ')}`, { details: { flow, missing } });
+  }
+}
+
+export function planStages(plan: FlowPlan): string[] {
+  return [...plan.parallel, ...plan.chain];
+}
+
+export function assertStagesRegistered(flow: string, plan: FlowPlan, registry: JobRegistry): void {
+  const missing = planStages(plan).filter((name) => !registry.jobs.has(name));
+  if (missing.length > 0) throw new StageMissingError(flow, missing);
+}
+
+function stageDataOf(flowData: Record<string, unknown>, stage: string): Record<string, unknown> {
+  const all = flowData.stageData;
+  if (typeof all !== 'object' || all === null) return {};
+  const value = (all as Record<string, unknown>)[stage];
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {};
+}
+
+/** Adds the plan's stages as children of `parent` (a chain after a parallel start; see jobs/sync-all.ts). */
+export async function expandFlow(queues: RuntimeQueues, services: Pick<RuntimeServices, 'config'>, plan: FlowPlan,
+  parent: Job<QueuedJobData>): Promise<void> {
+  const opts = { ...jobOptions(services.config), failParentOnFailure: true };
+  const envelope = (name: string): QueuedJobData => ({ tenant: parent.data.tenant, data: stageDataOf(parent.data.data, name) });
+  const parentRef = { id: parent.id ?? '', queue: parent.queueQualifiedName };
+  let level: FlowJobNode[] = plan.parallel.map((name) => ({ name, queueName: JOBS_QUEUE, data: envelope(name), opts }));
+  for (const name of plan.chain) level = [{ name, queueName: JOBS_QUEUE, data: envelope(name), opts, children: level }];
+  const roots: FlowJob[] = level.map((node) => ({ ...node, opts: { ...node.opts, parent: parentRef } }) as FlowJob);
+  await queues.flows.addBulk(roots);
+}
+
+/** Outcomes of every completed stage under `root`, in plan order. */
+export async function collectStageOutcomes(queues: RuntimeQueues, plan: FlowPlan, root: Job): Promise<StageOutcome[]> {
+  const outcomes: StageOutcome[] = [];
+  const visit = async (job: Job): Promise<void> => {
+    const values = await job.getChildrenValues<JobResult>();
+    for (const [key, value] of Object.entries(values)) {
+      const id = key.slice(job.queueQualifiedName.length + 1);
+      const child = await queues.jobs.getJob(id);
+      outcomes.push({ job: child?.name ?? 'unknown', jobId: id, summary: String(value?.summary ?? ''), counts: value?.counts ?? {} });
+      if (child) await visit(child);
+    }
+  };
+  await visit(root);
+  const order = planStages(plan);
+  return outcomes.sort((a, b) => order.indexOf(a.job) - order.indexOf(b.job));
+}
+
+/** `run <flow>`: the same stages through executeJob, in order (parallel ones together), then the flow's handler. */
+export async function runFlowInProcess(name: string, definition: JobDefinition, plan: FlowPlan, rawData: QueuedJobData,
+  registry: JobRegistry, services: RuntimeServices, options: ExecuteOptions): Promise<JobResult> {
+  assertStagesRegistered(name, plan, registry);
+  const stages: StageOutcome[] = [];
+  const runStage = async (stage: string, signal: AbortSignal): Promise<void> => {
+    const stageDefinition = registry.jobs.get(stage)!;
+    const jobId = `${options.jobId}:${stage}`;
+    try {
+      const result = await executeJob(stageDefinition, { tenant: rawData.tenant, data: stageDataOf(rawData.data, stage) },
+        services, { ...options, jobId, signal, progress: (value) => options.progress({ stage, ...value }) });
+      stages.push({ job: stage, jobId, summary: result.summary, counts: result.counts });
+    } catch (error) {
+      throw error instanceof StageFailedError ? error : new StageFailedError(stage, error);
+    }
+  };
+  const siblings = new AbortController();
+  const onAbort = (): void => siblings.abort(options.signal.reason);
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    // The first stage to fail is the reason; the siblings it aborts fail after it and are not reported.
+    let firstError: unknown;
+    await Promise.allSettled(plan.parallel.map((stage) => runStage(stage, siblings.signal).catch((error: unknown) => {
+      firstError ??= error;
+      siblings.abort(error);
+      throw error;
+    })));
+    if (firstError !== undefined) throw firstError;
+    for (const stage of plan.chain) await runStage(stage, options.signal);
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+  }
+  const order = planStages(plan);
+  stages.sort((a, b) => order.indexOf(a.job) - order.indexOf(b.job));
+  return executeJob(definition, { tenant: rawData.tenant, data: { ...rawData.data, stages } }, services, options);
+}

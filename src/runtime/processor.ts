@@ -1,0 +1,102 @@
+/**
+ * The BullMQ processor: one job through executeJob, and what its outcome means for the queue.
+ *  - data that fails its schema, an unknown job, a non-retryable AppError → UnrecoverableError at once;
+ *  - BudgetExhaustedError → the job moves to delayed until `retryAt` and throws DelayedError, so BullMQ does
+ *    not count an attempt (the budget frees on its own; API-NOTES "Request threshold");
+ *  - an abort because this worker is shutting down → back to delayed (due now) for another worker, no attempt;
+ *  - anything else retryable → rethrown; BullMQ retries with exponential backoff until `attempts`;
+ *  - the final failure is recorded in the dead-letter queue before it is thrown.
+ * A flow job (registry `flows`) first expands into its stages and waits for them (WaitingChildrenError).
+ */
+import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type Processor } from 'bullmq';
+import type { JobResult } from '../../jobs/define-job.js';
+import type { JobRegistry } from '../../jobs/registry.js';
+import { BudgetExhaustedError } from '../autotask/errors.js';
+import { AppError, errorMessage } from '../lib/errors.js';
+import { recordDeadLetter } from './dead-letter.js';
+import { UnknownJobError } from './enqueue.js';
+import { executeJob } from './execute-job.js';
+import { assertStagesRegistered, collectStageOutcomes, expandFlow } from './flows.js';
+import { parseEnvelope, parseJobData } from './job-data.js';
+import type { QueuedJobData, RuntimeQueues } from './queues.js';
+import type { RuntimeServices } from './services.js';
+
+export interface ProcessorDeps {
+  registry: JobRegistry;
+  services: RuntimeServices;
+  queues: RuntimeQueues;
+  /** True once shutdown began: an aborted job then goes back to the queue instead of failing. */
+  isShuttingDown(): boolean;
+}
+
+function isControlFlow(error: unknown): boolean {
+  return error instanceof DelayedError || error instanceof WaitingChildrenError;
+}
+
+export function failureReason(error: unknown): string {
+  return error instanceof AppError ? `${error.code}: ${error.message}` : errorMessage(error);
+}
+
+function isRetryable(error: unknown): boolean {
+  // Errors that are not ours (a Redis hiccup, a socket reset deep in a library) get the benefit of the doubt.
+  return error instanceof AppError ? error.retryable : true;
+}
+
+export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, JobResult> {
+  const { registry, services, queues } = deps;
+
+  return async (job: Job<QueuedJobData, JobResult>, token?: string, signal?: AbortSignal): Promise<JobResult> => {
+    const jobId = job.id ?? 'unknown';
+    const abort = signal ?? new AbortController().signal;
+    try {
+      const definition = registry.jobs.get(job.name);
+      if (!definition) throw new UnknownJobError(job.name, [...registry.jobs.keys()]);
+      let rawData: QueuedJobData = job.data;
+      const plan = registry.flows.get(job.name);
+      if (plan) {
+        const envelope = parseEnvelope(job.data);
+        parseJobData(definition, envelope.data);
+        const counts = await job.getDependenciesCount();
+        const known = (counts.processed ?? 0) + (counts.unprocessed ?? 0) + (counts.failed ?? 0) + (counts.ignored ?? 0);
+        if (known === 0) {
+          assertStagesRegistered(job.name, plan, registry);
+          await expandFlow(queues, services, plan, job);
+          services.logger.info({ job: job.name, jobId, tenant: envelope.tenant }, 'flow expanded into its stages');
+        }
+        if (await job.moveToWaitingChildren(token ?? '')) throw new WaitingChildrenError();
+        rawData = { tenant: envelope.tenant, data: { ...envelope.data, stages: await collectStageOutcomes(queues, plan, job) } };
+      }
+      return await executeJob(definition, rawData, services, {
+        dryRun: false,
+        signal: abort,
+        jobId,
+        progress: (value) => job.updateProgress(value),
+      });
+    } catch (error) {
+      if (isControlFlow(error)) throw error;
+      const log = services.logger.child({ job: job.name, jobId, tenant: job.data?.tenant });
+      if (error instanceof BudgetExhaustedError) {
+        log.warn({ retryAt: error.retryAt.toISOString() }, 'budget used up; job waits without spending an attempt');
+        await job.moveToDelayed(error.retryAt.getTime(), token);
+        throw new DelayedError();
+      }
+      if (abort.aborted && deps.isShuttingDown()) {
+        log.warn('worker shutting down; job goes back to the queue without spending an attempt');
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      const reason = failureReason(error);
+      const retryable = isRetryable(error);
+      const attempts = job.opts.attempts ?? 1;
+      const final = !retryable || job.attemptsMade + 1 >= attempts;
+      if (final) {
+        await recordDeadLetter({ queues }, job, reason, job.attemptsMade + 1, services.now());
+        log.error({ err: error, attemptsMade: job.attemptsMade + 1 }, `job failed for good, dead-lettered: ${reason}`);
+      } else {
+        log.warn({ err: error, attemptsMade: job.attemptsMade + 1, attempts }, `job failed, will retry: ${reason}`);
+      }
+      if (!retryable) throw new UnrecoverableError(reason);
+      throw error instanceof Error && error.message === reason ? error : new Error(reason, { cause: error });
+    }
+  };
+}

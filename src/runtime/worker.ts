@@ -1,0 +1,101 @@
+/**
+ * One BullMQ worker on the jobs queue. Lock duration comes from config: a long API-bound job (thousands of
+ * tickets at 3 slots per endpoint, API-NOTES "Thread limit") renews its lock every lockDuration/2 while it runs,
+ * so it is not declared stalled and run twice. Draining on shutdown: stop taking jobs, give running ones
+ * `graceMs`, then abort them (they go back to the queue, see processor.ts) and close.
+ */
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobResult } from '../../jobs/define-job.js';
+import { sleep } from '../lib/time.js';
+import { clearDeadLetter, recordDeadLetter } from './dead-letter.js';
+import { createProcessor, failureReason, type ProcessorDeps } from './processor.js';
+import { JOBS_QUEUE, type QueuedJobData } from './queues.js';
+
+export interface JobObserver {
+  jobFinished(name: string, status: 'completed' | 'failed', seconds: number): void;
+}
+
+export interface RuntimeWorker {
+  worker: Worker<QueuedJobData, JobResult>;
+  /** Jobs this worker is running now. */
+  activeCount(): number;
+  /** Stops taking jobs, lets running ones finish within graceMs, then aborts the rest and closes. */
+  drain(graceMs: number): Promise<{ abortedJobs: number }>;
+}
+
+export interface WorkerDeps extends Omit<ProcessorDeps, 'isShuttingDown'> {
+  connection: Redis;
+  observer?: JobObserver;
+}
+
+function seconds(job: Job): number {
+  return job.finishedOn && job.processedOn ? Math.max(0, job.finishedOn - job.processedOn) / 1000 : 0;
+}
+
+export function startWorker(deps: WorkerDeps): RuntimeWorker {
+  const { services, queues } = deps;
+  const q = services.config.queue;
+  let shuttingDown = false;
+  let active = 0;
+  let idle: (() => void) | undefined;
+  const processor = createProcessor({ ...deps, isShuttingDown: () => shuttingDown });
+
+  const worker = new Worker<QueuedJobData, JobResult>(JOBS_QUEUE, async (job, token, signal) => {
+    active += 1;
+    try {
+      return await processor(job, token, signal);
+    } finally {
+      active -= 1;
+      if (active === 0) idle?.();
+    }
+  }, {
+    connection: deps.connection,
+    prefix: queues.prefix,
+    concurrency: q.concurrency,
+    lockDuration: q.lockDurationMs,
+    maxStalledCount: 1,
+  });
+
+  const log = services.logger.child({ component: 'worker' });
+  worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  worker.on('completed', (job) => {
+    deps.observer?.jobFinished(job.name, 'completed', seconds(job));
+    // A job that ran more than once may have been dead-lettered by an earlier run that then stalled.
+    if (job.attemptsStarted > 1 && job.id) {
+      clearDeadLetter({ queues }, job.id).catch((error: unknown) => log.warn({ err: error }, 'could not clear dead letter'));
+    }
+  });
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    deps.observer?.jobFinished(job.name, 'failed', seconds(job));
+    void (async () => {
+      // Failures the processor did not see (a job that stalled too often) still reach the dead-letter queue;
+      // a parent failed by its child is not one: the child is the dead letter.
+      if ((await job.getState()) !== 'failed') return;
+      const deps2 = await job.getDependenciesCount();
+      if ((deps2.processed ?? 0) + (deps2.unprocessed ?? 0) + (deps2.failed ?? 0) + (deps2.ignored ?? 0) > 0) return;
+      await recordDeadLetter({ queues }, job, failureReason(error), job.attemptsMade, services.now());
+    })().catch((err: unknown) => log.warn({ err }, 'could not record dead letter'));
+  });
+
+  return {
+    worker,
+    activeCount: () => active,
+    async drain(graceMs) {
+      shuttingDown = true;
+      await worker.pause(true);
+      const finished = active === 0 ? Promise.resolve() : new Promise<void>((resolve) => { idle = resolve; });
+      const inTime = await Promise.race([finished.then(() => true), sleep(graceMs).then(() => false)]);
+      let abortedJobs = 0;
+      if (!inTime) {
+        abortedJobs = active;
+        log.warn({ running: active, graceMs }, 'grace period over; aborting running jobs, they go back to the queue');
+        worker.cancelAllJobs('shutdown');
+        await Promise.race([finished, sleep(Math.min(5_000, Math.max(graceMs, 1_000)))]);
+      }
+      await worker.close(active > 0);
+      return { abortedJobs };
+    },
+  };
+}
