@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BudgetExhaustedError } from '../../../src/autotask/errors.js';
 import { THRESHOLD_ENDPOINT } from '../../../src/autotask/governor.js';
-import { GovernorRig } from './support.js';
+import { tenantKeys } from '../../../src/store/keys.js';
+import { GovernorRig, TENANT, pause } from './support.js';
 
 let rig: GovernorRig;
 beforeEach(() => { rig = new GovernorRig(); });
@@ -85,5 +86,27 @@ describe('the hourly budget shared by every process', () => {
     clock += 61_000;
     expect(a.thresholdStale()).toBe(true);
     expect(b.thresholdStale()).toBe(true);
+  });
+
+  it('counts a rolling hour of per-minute buckets in Redis and says when the oldest frees', async () => {
+    const a = rig.governor();
+    const redis = rig.connection();
+    // Stay clear of a minute boundary, so the buckets seeded below do not shift while the test runs.
+    const serverMs = async (): Promise<number> => { const [s, us] = await redis.time(); return Number(s) * 1000 + Math.floor(Number(us) / 1000); };
+    if ((await serverMs()) % 60_000 > 55_000) await pause(60_000 - ((await serverMs()) % 60_000) + 100);
+    const minute = Math.floor((await serverMs()) / 60_000);
+    // 61 and more minutes old: out of the window. 60 minutes old: the oldest bucket still counted.
+    await redis.hset(tenantKeys(rig.prefix, TENANT).budget, { [minute - 90]: 500, [minute - 61]: 1_000, [minute - 60]: 45 });
+    await a.observeThreshold(threshold(45)); // all 45 are ours: the others made none
+    expect(await a.snapshot()).toMatchObject({ used: 45, ceiling: 50 });
+    for (let i = 0; i < 5; i++) expect(await tryAcquire(a)).toBe('ok');
+    const refused = await tryAcquire(a);
+    expect(refused).toBeInstanceOf(BudgetExhaustedError);
+    // The 45 of minute-60 leave the window at the start of the next minute.
+    const expected = (minute + 1) * 60_000;
+    expect(Math.abs((refused as BudgetExhaustedError).retryAt.getTime() - expected)).toBeLessThan(1_000);
+    // Buckets that left the window are dropped from Redis.
+    expect(Object.keys(await redis.hgetall(tenantKeys(rig.prefix, TENANT).budget)).sort())
+      .toEqual([String(minute - 60), String(minute)].sort());
   });
 });
