@@ -1,0 +1,169 @@
+/**
+ * The time-entry ledger of push-time-entries (issue 8): one record per entry key, so "the same key is never
+ * pushed twice" (INTERFACE.md) holds across retries, re-runs and crashed workers.
+ *
+ * Exactly-once design. Autotask has no idempotency key and nothing prevents duplicate time entries; a create
+ * whose answer was lost may have happened (API-NOTES "Writing", "TimeEntries"). So for each entry the job does:
+ *   1. markPending(key, fingerprint): a `created` key is skipped (its entry exists); anything else is now pending;
+ *   2. query Autotask for a time entry of that ticket, resource and start second (timeEntryLookup +
+ *      timeEntryMatches in src/rules/time-entry.ts); when one is found, it is the one a lost create made;
+ *   3. otherwise create it;
+ *   4. markCreated(key, timeEntryId) — or markFailed(key, reason) for a refusal that retrying cannot fix.
+ * A crash after 3 and before 4 leaves the key pending; the next attempt finds the entry in step 2 instead of
+ * creating a second one. The ledger is written only after the fact it records is true, and `created` is final:
+ * markFailed never downgrades it and markCreated keeps the first id.
+ *
+ * Two concurrent attempts on the same key are not arbitrated here: the queue runs one job per key at a time
+ * (BullMQ job lock; a stopwatch key is enqueued with a job id derived from it).
+ *
+ * Layout: ledger('time-entries') HASH key → JSON state; ledger('time-entries-pending') ZSET key → last change ms
+ * (what `pending()` lists for re-pushing). Every change is a compare-and-set of the whole JSON in one Lua script,
+ * so the HASH and the ZSET never disagree.
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { AppError } from '../lib/errors.js';
+import type { TimeEntryInput } from '../rules/time-entry-input.js';
+import { tenantKeys } from './keys.js';
+
+export type LedgerStatus = 'pending' | 'created' | 'failed';
+
+export interface TimeEntryLedgerState {
+  key: string;
+  status: LedgerStatus;
+  /** entryFingerprint of the content last marked pending (null when only markCreated/markFailed wrote it). */
+  fingerprint: string | null;
+  timeEntryId: number | null;
+  /** Why the last attempt failed. */
+  reason: string | null;
+  /** How many times the key was marked pending. */
+  attempts: number;
+  /** The entry itself when given to markPending, so pending() can push it again. */
+  entry: TimeEntryInput | null;
+  firstSeenAt: string;
+  updatedAt: string;
+}
+
+export interface MarkPendingResult {
+  /** The state after the call: unchanged when the key was already `created`. */
+  state: TimeEntryLedgerState;
+  /** The state before the call, null for a key never seen. */
+  previous: TimeEntryLedgerState | null;
+}
+
+export interface TimeEntryLedgerOptions {
+  redis: Redis;
+  keyPrefix: string;
+  tenantId: string;
+  clock?: () => Date;
+  maxAttempts?: number;
+}
+
+export interface TimeEntryLedger {
+  get(key: string): Promise<TimeEntryLedgerState | null>;
+  markPending(key: string, fingerprint: string, entry?: TimeEntryInput): Promise<MarkPendingResult>;
+  markCreated(key: string, timeEntryId: number): Promise<TimeEntryLedgerState>;
+  markFailed(key: string, reason: string): Promise<TimeEntryLedgerState>;
+  /** Pending keys, oldest change first. */
+  pending(limit?: number): Promise<TimeEntryLedgerState[]>;
+}
+
+const CAS_LUA = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if (current or '') ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if ARGV[4] == 'add' then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
+else redis.call('ZREM', KEYS[2], ARGV[1]) end
+return 1
+`;
+const CAS = { lua: CAS_LUA, sha: createHash('sha1').update(CAS_LUA).digest('hex') };
+
+export class LedgerContendedError extends AppError {
+  constructor(key: string) {
+    super('LEDGER_CONTENDED', `time-entry ledger key ${JSON.stringify(key).slice(0, 80)} kept changing`, { retryable: true });
+  }
+}
+
+export function createTimeEntryLedger(options: TimeEntryLedgerOptions): TimeEntryLedger {
+  const { redis } = options;
+  const keys = tenantKeys(options.keyPrefix, options.tenantId);
+  const ledgerKey = keys.ledger('time-entries');
+  const pendingKey = keys.ledger('time-entries-pending');
+  const clock = options.clock ?? ((): Date => new Date());
+  const maxAttempts = options.maxAttempts ?? 50;
+
+  async function cas(key: string, expected: string | null, next: TimeEntryLedgerState): Promise<boolean> {
+    const args = [key, expected ?? '', JSON.stringify(next), next.status === 'pending' ? 'add' : 'rem', Date.parse(next.updatedAt)];
+    let reply: unknown;
+    try {
+      reply = await redis.evalsha(CAS.sha, 2, ledgerKey, pendingKey, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      reply = await redis.eval(CAS.lua, 2, ledgerKey, pendingKey, ...args);
+    }
+    return reply === 1;
+  }
+
+  /** Read → decide → compare-and-set on the raw JSON, retried when another writer got in between. */
+  async function change(key: string, decide: (current: TimeEntryLedgerState | null, now: string) => TimeEntryLedgerState | null):
+    Promise<{ state: TimeEntryLedgerState; previous: TimeEntryLedgerState | null }> {
+    if (key.length === 0) throw new RangeError('a time-entry key must not be empty');
+    for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+      const raw = await redis.hget(ledgerKey, key);
+      const previous = raw === null ? null : (JSON.parse(raw) as TimeEntryLedgerState);
+      const next = decide(previous, clock().toISOString());
+      if (next === null) {
+        if (previous === null) throw new Error('a ledger decision must write a missing key');
+        return { state: previous, previous };
+      }
+      if (await cas(key, raw, next)) return { state: next, previous };
+    }
+    throw new LedgerContendedError(key);
+  }
+
+  const fresh = (key: string, now: string): TimeEntryLedgerState => ({ key, status: 'pending', fingerprint: null,
+    timeEntryId: null, reason: null, attempts: 0, entry: null, firstSeenAt: now, updatedAt: now });
+
+  return {
+    async get(key) {
+      const raw = await redis.hget(ledgerKey, key);
+      return raw === null ? null : (JSON.parse(raw) as TimeEntryLedgerState);
+    },
+
+    async markPending(key, fingerprint, entry) {
+      return await change(key, (current, now) => {
+        if (current?.status === 'created') return null;
+        const base = current ?? fresh(key, now);
+        // A pending key stays pending (a crashed attempt); a failed one is tried again with the content given now.
+        // `reason` keeps the last failure until the key is created, so an operator sees why it needed a retry.
+        return { ...base, status: 'pending', fingerprint, entry: entry ?? base.entry, attempts: base.attempts + 1, updatedAt: now };
+      });
+    },
+
+    async markCreated(key, timeEntryId) {
+      if (!Number.isSafeInteger(timeEntryId) || timeEntryId <= 0) throw new RangeError(`not a time entry id: ${timeEntryId}`);
+      return (await change(key, (current, now) => {
+        if (current?.status === 'created') return null; // the first id stays: `created` is final
+        return { ...(current ?? fresh(key, now)), status: 'created', timeEntryId, reason: null, updatedAt: now };
+      })).state;
+    },
+
+    async markFailed(key, reason) {
+      return (await change(key, (current, now) => {
+        if (current?.status === 'created') return null;
+        return { ...(current ?? fresh(key, now)), status: 'failed', reason: reason.slice(0, 2000), updatedAt: now };
+      })).state;
+    },
+
+    async pending(limit = 1000) {
+      const keysPending = await redis.zrange(pendingKey, 0, Math.max(1, limit) - 1);
+      if (keysPending.length === 0) return [];
+      const raws = await redis.hmget(ledgerKey, ...keysPending);
+      return raws.flatMap((raw) => {
+        if (raw === null) return [];
+        const state = JSON.parse(raw) as TimeEntryLedgerState;
+        return state.status === 'pending' ? [state] : [];
+      });
+    },
+  };
+}
