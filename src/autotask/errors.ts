@@ -96,3 +96,15 @@ export class BudgetExhaustedError extends AutotaskError {
     this.retryAt = retryAt;
   }
 }
+
+/**
+ * A URL that Autotask handed back (`pageDetails.nextPageUrl`) points at another origin than the tenant's REST
+ * root. API-NOTES: "Never send the credentials to a nextPageUrl whose origin differs from the tenant's."
+ */
+export class AutotaskForeignOriginError extends AutotaskError {
+  constructor(message: string, context: AutotaskErrorContext = {}) { super('AUTOTASK_FOREIGN_ORIGIN', message, context); }
+}
+/** The TLS handshake with the tenant failed (bad or untrusted certificate). Not retried: TLS is never weakened. */
+export class AutotaskTlsError extends AutotaskError {
+  constructor(message: string, context: AutotaskErrorContext = {}) { super('AUTOTASK_TLS', message, context); }
+}

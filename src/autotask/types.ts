@@ -19,6 +19,11 @@ export interface QueryOptions {
   signal?: AbortSignal;
   /** Called after each page with the number of items it held. */
   onPage?: (items: number) => void;
+  /**
+   * 'id' (default): repeat the query with `id gt <largest id seen>` until a short page.
+   * 'nextPageUrl': POST the same body to `pageDetails.nextPageUrl` (never a GET) until there is none.
+   */
+  paging?: 'id' | 'nextPageUrl';
 }
 
 /** Where one partition of a partitioned read stands: records with afterId < id ≤ upTo (null = no upper bound) remain. */

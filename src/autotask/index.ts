@@ -1,0 +1,9 @@
+/** The public surface of the Autotask client. Jobs and the runtime import from here only. */
+export { createAutotaskClient, type AutotaskClientOptions } from './client.js';
+export { f, normalizeFilter, MAX_IN_VALUES, type FilterValue } from './filter.js';
+export { classifyResponse, classifyFailure, classifyMalformed, parseRetryAfter, errorTexts,
+  type Classification, type Operation, type ResponseFacts, type FailureFacts } from './classify.js';
+export { planPartitions, type PartitionPlan } from './partitions.js';
+export { createAxiosTransport, type Transport, type HttpAnswer, type HttpRequest } from './transport.js';
+export * from './errors.js';
+export type * from './types.js';

@@ -1,0 +1,191 @@
+/**
+ * The path of every Autotask call: zone → slot (governor.acquire) → HTTP → classify, wrapped in p-retry,
+ * plus the once-per-request zone re-lookup after a 401 and the occasional ThresholdInformation refresh.
+ *
+ * The slot is held only for the HTTP exchange, never across a backoff, so a retrying request does not
+ * starve the other two slots of its endpoint (API-NOTES "Thread limit": 3 per integration per endpoint).
+ */
+import type { Logger } from 'pino';
+import type { TenantConfig } from '../../config/schema.js';
+import { classifyFailure, classifyMalformed, classifyResponse, type Classification, type Operation } from './classify.js';
+import { AutotaskAuthError, AutotaskError, AutotaskThreadLimitError } from './errors.js';
+import type { ClientMetrics } from './metrics.js';
+import { markRetry, withRetry, type RetryPolicy, type Sleep } from './retry.js';
+import { thresholdInformationSchema, zoneInformationSchema, type ThresholdInformation } from './schemas/index.js';
+import { authHeaders, TransportFailure, type HttpAnswer, type HttpMethod, type Transport } from './transport.js';
+import type { RateGovernor } from './types.js';
+import { ZoneResolver } from './zone.js';
+
+/** Thrown by a RequestSpec's `parse` when a 2xx body lacks what the route returns. */
+export class MalformedAnswer extends Error {}
+
+export interface RequestSpec<T> {
+  method: HttpMethod;
+  /** Governor slot key and metrics label: the entity (or `Parent/Child`, `ThresholdInformation`). */
+  endpoint: string;
+  /** Relative to the REST root, e.g. `V1.0/Tickets/query`. */
+  path?: string;
+  /** Absolute and already checked against the tenant's origin (nextPageUrl). */
+  url?: string;
+  body?: unknown;
+  operation: Operation;
+  parse: (body: unknown) => T;
+  signal?: AbortSignal | undefined;
+}
+
+export interface RequesterDeps {
+  tenant: TenantConfig;
+  policy: RetryPolicy;
+  zoneCacheMs: number;
+  thresholdRetryMs: number;
+  transport: Transport;
+  metrics: ClientMetrics;
+  logger: Logger;
+  governor?: RateGovernor | undefined;
+  now?: () => number;
+  sleep?: Sleep;
+  zoneCache?: Map<string, { root: string; expiresAt: number }>;
+}
+
+function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || (error instanceof Error && (error.name === 'AbortError' || error.name === 'CanceledError'));
+}
+
+export class Requester {
+  readonly zone: ZoneResolver;
+  private readonly now: () => number;
+  private thresholdRefresh: Promise<void> | null = null;
+  private thresholdFailedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly deps: RequesterDeps) {
+    this.now = deps.now ?? Date.now;
+    this.zone = new ZoneResolver(deps.tenant, deps.zoneCacheMs, (url, signal) => this.fetchZone(url, signal), this.now,
+      deps.zoneCache);
+  }
+
+  restRoot(signal?: AbortSignal): Promise<string> {
+    return this.zone.restRoot(signal);
+  }
+
+  async execute<T>(spec: RequestSpec<T>): Promise<T> {
+    let relooked = false;
+    for (;;) {
+      try {
+        return await withRetry(() => this.once(spec), {
+          policy: this.deps.policy,
+          signal: spec.signal,
+          ...(this.deps.sleep ? { sleep: this.deps.sleep } : {}),
+          onRetry: (error, attempt) => {
+            this.deps.metrics.retry();
+            this.deps.logger.warn({ entity: spec.endpoint, method: spec.method, code: error.code, attempt }, 'autotask call retried');
+          },
+        });
+      } catch (error) {
+        // API-NOTES: "look it up again once on a 401" — the tenant may have moved to another zone.
+        const canRelookup = !relooked && spec.path !== undefined && !this.zone.fixed;
+        if (canRelookup && error instanceof AutotaskAuthError && error.status === 401) {
+          relooked = true;
+          this.deps.logger.info({ entity: spec.endpoint }, 'autotask 401: looking the zone up again');
+          await this.zone.relookup(spec.signal);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** GET /V1.0/ThresholdInformation, validated, fed to the governor. It counts against the budget too. */
+  async readThreshold(signal?: AbortSignal): Promise<ThresholdInformation> {
+    const info = await this.execute({ method: 'GET', endpoint: 'ThresholdInformation', path: 'V1.0/ThresholdInformation',
+      operation: 'read', signal, parse: (body) => {
+        const parsed = thresholdInformationSchema.safeParse(body);
+        if (!parsed.success) throw new MalformedAnswer(`ThresholdInformation: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        return parsed.data;
+      } });
+    this.deps.metrics.observeThreshold(info);
+    await this.deps.governor?.observeThreshold(info);
+    return info;
+  }
+
+  private async once<T>(spec: RequestSpec<T>): Promise<T> {
+    if (spec.endpoint !== 'ThresholdInformation') await this.refreshThresholdIfStale();
+    const url = spec.url ?? `${await this.zone.restRoot(spec.signal)}${spec.path ?? ''}`;
+    const write = spec.method !== 'GET' && (spec.operation === 'create' || spec.operation === 'write');
+    const facts = { operation: spec.operation, method: spec.method, entity: spec.endpoint };
+    const lease = this.deps.governor ? await this.deps.governor.acquire(spec.endpoint, spec.signal) : undefined;
+    this.deps.metrics.started(spec.endpoint);
+    let answer: HttpAnswer;
+    try {
+      answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: spec.signal,
+        headers: authHeaders(this.deps.tenant, write) });
+    } catch (error) {
+      if (!(error instanceof TransportFailure) || isAbort(error, spec.signal)) throw error;
+      this.deps.metrics.request(spec.endpoint, spec.method, error.code);
+      throw this.raise(classifyFailure({ ...facts, code: error.code, message: error.message }));
+    } finally {
+      this.deps.metrics.finished(spec.endpoint);
+      await lease?.release();
+    }
+    this.deps.metrics.request(spec.endpoint, spec.method, String(answer.status));
+    return this.interpret(spec, answer);
+  }
+
+  private interpret<T>(spec: RequestSpec<T>, answer: HttpAnswer): T {
+    const facts = { operation: spec.operation, method: spec.method, entity: spec.endpoint, status: answer.status };
+    if (answer.status < 200 || answer.status >= 300) {
+      const c = classifyResponse({ ...facts, body: answer.body, retryAfter: answer.retryAfter, now: this.now() });
+      if (c.error instanceof AutotaskThreadLimitError) this.deps.metrics.throttle();
+      throw this.raise(c);
+    }
+    if (answer.notJson) throw this.raise(classifyMalformed(facts, 'not JSON'));
+    try {
+      return spec.parse(answer.body);
+    } catch (error) {
+      if (error instanceof MalformedAnswer) throw this.raise(classifyMalformed(facts, error.message));
+      throw error;
+    }
+  }
+
+  private raise(c: Classification): AutotaskError {
+    return markRetry(c.error, c.retry);
+  }
+
+  /** The zone call carries no credentials (API-NOTES) and takes no slot: it is not an entity endpoint. */
+  private async fetchZone(url: string, signal?: AbortSignal): Promise<string> {
+    const facts = { operation: 'zone' as const, method: 'GET', entity: 'zoneInformation' };
+    let answer: HttpAnswer;
+    try {
+      answer = await this.deps.transport.send({ method: 'GET', url, signal, headers: { Accept: 'application/json' } });
+    } catch (error) {
+      if (!(error instanceof TransportFailure) || isAbort(error, signal)) throw error;
+      throw this.raise(classifyFailure({ ...facts, code: error.code, message: error.message }));
+    }
+    return this.interpret({ ...facts, method: 'GET', endpoint: 'zoneInformation', parse: (body) => {
+      const parsed = zoneInformationSchema.safeParse(body);
+      if (!parsed.success) throw new MalformedAnswer('zoneInformation without a valid url');
+      return parsed.data.url;
+    } }, answer);
+  }
+
+  /**
+   * The governor says when its view of the tenant's total is stale (config.autotask.thresholdRefreshMs).
+   * At most one refresh is in flight; after a failure we wait thresholdRetryMs before trying again, so a
+   * failing ThresholdInformation never doubles the request count. A failed refresh does not fail the caller.
+   */
+  private async refreshThresholdIfStale(): Promise<void> {
+    const governor = this.deps.governor;
+    if (!governor || !governor.thresholdStale()) return;
+    if (!this.thresholdRefresh) {
+      if (this.now() - this.thresholdFailedAt < this.deps.thresholdRetryMs) return;
+      this.thresholdRefresh = this.readThreshold()
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          this.thresholdFailedAt = this.now();
+          this.deps.logger.warn({ code: error instanceof AutotaskError ? error.code : undefined,
+            err: error }, 'autotask ThresholdInformation refresh failed');
+        })
+        .finally(() => { this.thresholdRefresh = null; });
+    }
+    await this.thresholdRefresh;
+  }
+}

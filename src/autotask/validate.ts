@@ -1,0 +1,34 @@
+/**
+ * Every record the client returns passes its entity schema (schemas/index.ts): unknown fields kept, dates
+ * normalised to UTC, NUL characters stripped. A record that breaks the schema stops the read with an
+ * AutotaskSchemaError naming entity, id and field — never a silently partial record (issue 2).
+ */
+import type { z } from 'zod';
+import { AutotaskSchemaError } from './errors.js';
+import { entitySchemas, type EntityName, type EntityRecord } from './schemas/index.js';
+
+function recordId(raw: unknown): number | null {
+  if (raw && typeof raw === 'object') {
+    const id = (raw as { id?: unknown }).id;
+    if (typeof id === 'number' && Number.isFinite(id)) return id;
+  }
+  return null;
+}
+
+/** Validates one value against a schema; on failure throws naming `what` (entity or metadata), id and field. */
+export function validateWith<S extends z.ZodType>(schema: S, what: string, raw: unknown, id: number | null = recordId(raw)): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? '';
+  throw new AutotaskSchemaError(what, id, field, issue?.message ?? 'is invalid');
+}
+
+export function validateRecord<E extends EntityName>(entity: E, raw: unknown): EntityRecord<E> {
+  return validateWith(entitySchemas[entity], entity, raw) as EntityRecord<E>;
+}
+
+/** All or nothing: the page is returned only when every record passed. */
+export function validateRecords<E extends EntityName>(entity: E, items: readonly unknown[]): EntityRecord<E>[] {
+  return items.map((raw) => validateRecord(entity, raw));
+}
