@@ -19,7 +19,7 @@ import { silentLogger, type Logger } from '../lib/logger.js';
 import { sleep } from '../lib/time.js';
 import { tenantKeys } from '../store/keys.js';
 import { BudgetExhaustedError } from './errors.js';
-import { budgetCeiling, estimateRetryAt, slotWaitDelay, type Buckets } from './governor-budget.js';
+import { budgetCeiling, estimateRetryAt, slotWaitDelay } from './governor-budget.js';
 import { ACQUIRE, OBSERVE, RENEW, SNAPSHOT, runScript } from './governor-scripts.js';
 import type { ThresholdInformation } from './schemas/index.js';
 import type { RateGovernor, SlotLease } from './types.js';
@@ -142,7 +142,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
     const buckets: Array<[number, number]> = [];
     for (let i = 6; i + 1 < reply.length; i += 2) buckets.push([Number(reply[i]), Number(reply[i + 1])]);
     const observation = observed >= 0 ? { external, observedAt: observed } : null;
-    const retryAt = estimateRetryAt({ buckets: buckets as Buckets, observation, nowMs: serverNow, ceiling,
+    const retryAt = estimateRetryAt({ buckets, observation, nowMs: serverNow, ceiling,
       refreshMs: settings.thresholdRefreshMs });
     logger.debug({ used, ceiling, retryAt }, 'hourly budget exhausted');
     // retryAt is in server time; hand it out on this process's clock.
