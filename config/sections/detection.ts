@@ -1,27 +1,56 @@
+/**
+ * `detection` section of SYNC_CONFIG: the problem-detection rule sets (src/rules/problem-detection.ts) and how
+ * the detect-problems job writes a new Problem. Without a `ruleSets` list the defaults below apply; they catch
+ * monitoring-alert repeats (the narcoleptic server) without grouping unrelated tickets.
+ */
 import { z } from 'zod';
+import { DETECTION_KEY_FIELDS } from '../../src/rules/detection-types.js';
 
-export const DETECTION_KEY_FIELDS = ['companyID', 'configurationItemID', 'companyLocationID', 'contactID', 'queueID',
-  'issueType', 'subIssueType', 'source', 'title'] as const;
+export { DETECTION_KEY_FIELDS };
 
-const ruleSet = z.strictObject({
-  name: z.string().min(1),
+const ids = z.array(z.number().int());
+
+export const ruleSetSchema = z.strictObject({
+  name: z.string().min(1).max(40),
   /** Fields that must be equal (and not null) for tickets to share a problem. */
-  keyFields: z.array(z.enum(DETECTION_KEY_FIELDS)).min(1).default(['companyID', 'configurationItemID']),
+  keyFields: z.array(z.enum(DETECTION_KEY_FIELDS)).min(1)
+    .refine((fields) => new Set(fields).size === fields.length, 'each field once')
+    .default(['companyID', 'configurationItemID']),
   /** Token-set similarity of normalised titles, 0..1; 0 turns the title check off. */
   titleSimilarity: z.number().min(0).max(1).default(0.6),
+  /** Both titles must name the same host-style token (SRV-DC01): for keys without a configuration item. */
+  requireSharedHost: z.boolean().default(false),
+  /** Only tickets with one of these values take part (an existing Problem and its incidents always do). */
   filters: z.strictObject({
-    source: z.array(z.number().int()).optional(),
-    queueID: z.array(z.number().int()).optional(),
-    issueType: z.array(z.number().int()).optional(),
-    ticketType: z.array(z.number().int()).optional(),
+    source: ids.optional(),
+    queueID: ids.optional(),
+    issueType: ids.optional(),
+    ticketType: ids.optional(),
   }).prefault({}),
   /** Tickets chain while each is within this many hours of the previous one in the group. */
-  windowHours: z.number().positive().max(24 * 365).default(14 * 24),
+  windowHours: z.number().positive().max(24 * 365).default(7 * 24),
+  /** Tickets (completed ones included) a new group needs. */
   minCount: z.number().int().min(2).max(1000).default(3),
 });
 
+/**
+ * The default rule sets, as a file would write them (parsed, so every omitted field takes its default).
+ * 1. Same company and configuration item, similar title, each within a week of the previous one: a CI alerting
+ *    every afternoon, or a backup failing every few days, becomes one group; 3 tickets make a pattern.
+ * 2. Monitoring alerts (source 8, API-NOTES "Tickets") without a configuration item: same company and a title
+ *    naming the same host (SRV-DC01), so disk alerts on three servers stay three groups.
+ */
+export const DEFAULT_RULE_SETS = [
+  { name: 'same-configuration-item', keyFields: ['companyID', 'configurationItemID'], titleSimilarity: 0.6,
+    windowHours: 7 * 24, minCount: 3 },
+  { name: 'monitoring-alert-host', keyFields: ['companyID'], titleSimilarity: 0.6, requireSharedHost: true,
+    filters: { source: [8] }, windowHours: 7 * 24, minCount: 3 },
+] as const;
+
 export const detectionSection = z.strictObject({
-  ruleSets: z.array(ruleSet).default([]),
+  ruleSets: z.array(ruleSetSchema)
+    .refine((sets) => new Set(sets.map((s) => s.name)).size === sets.length, 'rule set names must be unique')
+    .prefault(() => DEFAULT_RULE_SETS.map((s) => structuredClone(s) as never)),
   /** Completed tickets count as history; linking them too is optional. */
   linkCompleted: z.boolean().default(false),
   /** Set ticketType 2 (Incident) on each linked ticket. */
@@ -34,3 +63,6 @@ export const detectionSection = z.strictObject({
     addNote: z.boolean().default(true),
   }).prefault({}),
 }).prefault({});
+
+export type DetectionConfig = z.infer<typeof detectionSection>;
+export type RuleSetConfig = z.infer<typeof ruleSetSchema>;

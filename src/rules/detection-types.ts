@@ -1,0 +1,113 @@
+/**
+ * The data shapes of problem detection. Tickets carry the Autotask REST field names (API-NOTES "Tickets": note
+ * `problemTicketId` with a lower-case d); every field but `id` may be null or missing, because exports and
+ * webhook payloads are partial. The rule-set shape is what `config/sections/detection.ts` parses to — rules do
+ * not import config, so the structural type lives here and the config section imports the field list.
+ */
+
+/** ticketType system values (API-NOTES "Tickets"). */
+export const TICKET_TYPE_PROBLEM = 3;
+export const TICKET_TYPE_CHANGE_REQUEST = 4;
+/** status system value 5 = Complete (API-NOTES "Tickets"). */
+export const TICKET_STATUS_COMPLETE = 5;
+
+export interface DetectionTicket {
+  id: number;
+  ticketNumber?: string | null;
+  title?: string | null;
+  description?: string | null;
+  companyID?: number | null;
+  companyLocationID?: number | null;
+  configurationItemID?: number | null;
+  contactID?: number | null;
+  /** ISO date-time in UTC (API-NOTES "All date-times are UTC"). */
+  createDate?: string | null;
+  completedDate?: string | null;
+  issueType?: number | null;
+  subIssueType?: number | null;
+  queueID?: number | null;
+  source?: number | null;
+  priority?: number | null;
+  status?: number | null;
+  ticketType?: number | null;
+  problemTicketId?: number | null;
+  externalID?: string | null;
+}
+
+/** Fields a rule set can require to be equal and non-null. `title` compares the exact title (case and spacing aside). */
+export const DETECTION_KEY_FIELDS = ['companyID', 'configurationItemID', 'companyLocationID', 'contactID', 'queueID',
+  'issueType', 'subIssueType', 'source', 'priority', 'title'] as const;
+export type DetectionKeyField = (typeof DETECTION_KEY_FIELDS)[number];
+
+export interface DetectionFilters {
+  source?: readonly number[] | undefined;
+  queueID?: readonly number[] | undefined;
+  issueType?: readonly number[] | undefined;
+  ticketType?: readonly number[] | undefined;
+}
+
+export interface DetectionRuleSet {
+  name: string;
+  keyFields: readonly DetectionKeyField[];
+  /** 0..1; 0 turns the title check off (the key alone decides). */
+  titleSimilarity: number;
+  /** Both titles must name the same host-style token (SRV-DC01, 10.0.0.5): for keys without a configuration item. */
+  requireSharedHost?: boolean | undefined;
+  filters?: DetectionFilters | undefined;
+  /** Tickets chain while each is within this many hours of the previous one in the group. */
+  windowHours: number;
+  /** Tickets (history included) a new group needs before it is reported. */
+  minCount: number;
+}
+
+export interface DetectionOptions {
+  /** Completed tickets always count as evidence; they are put in `newLinks` only when this is true. */
+  linkCompleted: boolean;
+  /** Epoch ms or a Date. Tickets created after it are left out, and `active` is judged against it. */
+  now: number | Date;
+}
+
+export interface DetectionInput {
+  tickets: Iterable<DetectionTicket>;
+  ruleSets: readonly DetectionRuleSet[];
+  options: DetectionOptions;
+}
+
+export interface ProblemGroup {
+  /** Stable id of the group (≤ 50 characters, fits the Problem's externalID — API-NOTES "Tickets"). */
+  groupKey: string;
+  /** The rule set that formed the group (for an existing problem: the first one that added a ticket). */
+  ruleSet: string;
+  /** The key field values the members share. */
+  key: Record<string, string | number>;
+  /** The existing Problem, or null when a new Problem ticket must be created. */
+  problemTicketId: number | null;
+  /** Every member, ascending: the problem, its already-linked incidents, and the new ones. */
+  ticketIds: number[];
+  /** Tickets to PATCH with `problemTicketId` (never a Problem, a Change Request or an already-linked ticket). */
+  newLinks: number[];
+  /** Members already linked to `problemTicketId` by a person or an earlier run. */
+  existingLinks: number[];
+  /** Title of the earliest member, for the new Problem's title. */
+  title: string;
+  companyID: number | null;
+  configurationItemID: number | null;
+  firstCreateDate: string | null;
+  lastCreateDate: string | null;
+  /** The last member is within the rule set's window of `now`: the issue still recurs. */
+  active: boolean;
+  reason: string;
+}
+
+export interface DetectionStats {
+  tickets: number;
+  /** Left out: Change Requests, closed Problems and their incidents, tickets without a date or after `now`. */
+  ignored: number;
+  groups: number;
+  newLinks: number;
+}
+
+export interface DetectionResult {
+  groups: ProblemGroup[];
+  stats: DetectionStats;
+}

@@ -1,0 +1,19 @@
+/**
+ * The stable id of a problem group. The detect-problems job writes it into the new Problem's `externalID`
+ * (API-NOTES "Tickets": externalID ≤ 50 characters) so that, when the answer to the POST is lost, a rerun finds
+ * the Problem it made instead of making a second one (API-NOTES "There is no idempotency key").
+ */
+import { createHash } from 'node:crypto';
+
+export const GROUP_KEY_MAX = 50;
+const HASH_PREFIX = 'pd1:';
+
+/**
+ * `ruleSet|key values|title signature` when that fits in 50 characters, else `pd1:` and 40 hex digits of its
+ * SHA-256 — the same inputs always give the same key, in any process.
+ */
+export function groupKeyOf(ruleSet: string, keyValues: readonly (string | number)[], signature: string): string {
+  const plain = `${ruleSet}|${keyValues.join(',')}|${signature}`;
+  if (plain.length <= GROUP_KEY_MAX && !plain.startsWith(HASH_PREFIX)) return plain;
+  return HASH_PREFIX + createHash('sha256').update(plain).digest('hex').slice(0, 40);
+}

@@ -1,0 +1,129 @@
+/**
+ * Clustering inside one key bucket (tickets that share every key field), oldest first. A ticket joins the most
+ * similar open Problem of the bucket (an anchor: it never expires, since the Problem is still being worked) or
+ * the most similar chain whose last ticket is within the window; otherwise it starts a chain. Work per ticket is
+ * bounded by the anchors of its key and at most MAX_ACTIVE_CHAINS chains — never all pairs.
+ */
+import type { DetectionRuleSet } from './detection-types.js';
+import type { TicketRecord } from './detection-ticket.js';
+import { titleSimilarity, tokenizeTitle, type TitleTokens } from './title-similarity.js';
+
+/** Chains open at once in one bucket; beyond it the stalest chain is closed early (bounds time and memory). */
+export const MAX_ACTIVE_CHAINS = 64;
+/** Titles a chain or anchor keeps for comparison: the first few and the most recent few. */
+const FIRST_REPS = 3;
+const RECENT_REPS = 3;
+
+/** Representative titles of a chain or anchor; bounded so comparisons stay cheap as groups grow. */
+export class TitleReps {
+  private readonly first: TitleTokens[] = [];
+  private readonly recent: TitleTokens[] = [];
+
+  add(tokens: TitleTokens): void {
+    if (this.first.length < FIRST_REPS) this.first.push(tokens);
+    else {
+      this.recent.push(tokens);
+      if (this.recent.length > RECENT_REPS) this.recent.shift();
+    }
+  }
+
+  get size(): number {
+    return this.first.length + this.recent.length;
+  }
+
+  bestSimilarity(tokens: TitleTokens, requireSharedHost: boolean): number {
+    let best = 0;
+    for (const list of [this.first, this.recent]) {
+      for (const rep of list) {
+        const s = titleSimilarity(tokens, rep, { requireSharedHost });
+        if (s > best) best = s;
+        if (best >= 1) return best;
+      }
+    }
+    return best;
+  }
+}
+
+/** An open Problem's presence in this bucket: its own title and its incidents' titles, as far as they share the key. */
+export interface BucketAnchor {
+  readonly problemId: number;
+  readonly reps: TitleReps;
+  /** Called when a ticket of this bucket joins the Problem. */
+  readonly accept: (record: TicketRecord) => void;
+}
+
+export interface Chain {
+  readonly members: TicketRecord[];
+  readonly reps: TitleReps;
+  lastTime: number;
+  /** Title tokens of the earliest member: the group's signature. */
+  readonly seed: TitleTokens;
+}
+
+export interface BucketInput {
+  readonly records: readonly TicketRecord[];
+  readonly anchors: readonly BucketAnchor[];
+  readonly ruleSet: DetectionRuleSet;
+  /** Receives every chain once it can grow no more (the caller applies minCount). */
+  readonly closeChain: (chain: Chain) => void;
+}
+
+const EMPTY_TOKENS = tokenizeTitle('');
+
+/** Clusters one bucket. `records` must be sorted by create time, then id, and all have a time. */
+export function clusterBucket({ records, anchors, ruleSet, closeChain }: BucketInput): void {
+  const windowMs = ruleSet.windowHours * 3_600_000;
+  const requireSharedHost = ruleSet.requireSharedHost === true;
+  const compareTitles = ruleSet.titleSimilarity > 0 || requireSharedHost;
+  const threshold = ruleSet.titleSimilarity;
+  let active: Chain[] = [];
+
+  for (const record of records) {
+    const time = record.time ?? 0;
+    if (active.some((c) => time - c.lastTime > windowMs)) {
+      const still: Chain[] = [];
+      for (const chain of active) {
+        if (time - chain.lastTime > windowMs) closeChain(chain);
+        else still.push(chain);
+      }
+      active = still;
+    }
+    const tokens = compareTitles ? tokenizeTitle(record.ticket.title) : EMPTY_TOKENS;
+    // A ticket without a title cannot look like anything; with the title check on it stays alone.
+    if (compareTitles && tokens.tokens.size === 0) continue;
+    const similarity = (reps: TitleReps): number => (compareTitles ? reps.bestSimilarity(tokens, requireSharedHost) : 1);
+
+    // Anchors first and ties go to the earlier candidate: an open Problem wins over a chain that looks alike.
+    let bestScore = -1;
+    let bestAnchor: BucketAnchor | null = null;
+    for (const anchor of anchors) {
+      const s = similarity(anchor.reps);
+      if (s >= threshold && s > bestScore) { bestScore = s; bestAnchor = anchor; }
+    }
+    let bestChain: Chain | null = null;
+    for (const chain of active) {
+      const s = similarity(chain.reps);
+      if (s >= threshold && s > bestScore) { bestScore = s; bestChain = chain; bestAnchor = null; }
+    }
+
+    if (bestAnchor) {
+      bestAnchor.accept(record);
+      if (compareTitles) bestAnchor.reps.add(tokens);
+    } else if (bestChain) {
+      bestChain.members.push(record);
+      bestChain.lastTime = time;
+      if (compareTitles) bestChain.reps.add(tokens);
+    } else {
+      if (active.length >= MAX_ACTIVE_CHAINS) {
+        let stalest = 0;
+        for (let i = 1; i < active.length; i += 1) if (active[i]!.lastTime < active[stalest]!.lastTime) stalest = i;
+        closeChain(active[stalest]!);
+        active.splice(stalest, 1);
+      }
+      const reps = new TitleReps();
+      if (compareTitles) reps.add(tokens);
+      active.push({ members: [record], reps, lastTime: time, seed: compareTitles ? tokens : tokenizeTitle(record.ticket.title) });
+    }
+  }
+  for (const chain of active) closeChain(chain);
+}

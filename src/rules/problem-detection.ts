@@ -1,0 +1,246 @@
+/**
+ * Problem detection (issue 7): groups recurring tickets into problem groups, respecting what people did.
+ * - A ticket already linked to a Problem is never moved; it is evidence, and its Problem is its group's Problem.
+ * - An open Problem (ticketType 3, status not 5 — API-NOTES "Tickets") gains new tickets of the same key and a
+ *   similar title, instead of a second Problem being made.
+ * - Problems and Change Requests are never made incidents; closed Problems and their incidents are settled history.
+ * - Completed tickets count toward a group, and are linked only when `linkCompleted`.
+ * Rule sets run in order; a ticket grouped by one is not offered to the next. Within a rule set tickets are
+ * bucketed by key and each bucket is swept oldest first (problem-clusters.ts), so the cost is n·log n plus a
+ * bounded amount per ticket.
+ */
+import { clusterBucket, TitleReps, type BucketAnchor, type Chain } from './problem-clusters.js';
+import {
+  compareRecords, keyString, keyValues, parseTime, passesFilters, type TicketRecord,
+} from './detection-ticket.js';
+import {
+  TICKET_STATUS_COMPLETE, TICKET_TYPE_CHANGE_REQUEST, TICKET_TYPE_PROBLEM,
+  type DetectionInput, type DetectionRuleSet, type DetectionTicket, type ProblemGroup, type DetectionResult,
+} from './detection-types.js';
+import { groupKeyOf, GROUP_KEY_MAX } from './group-key.js';
+import { anchorReason, chainReason } from './problem-reason.js';
+import { titleSignature, tokenizeTitle } from './title-similarity.js';
+
+export type * from './detection-types.js';
+
+/** An existing Problem (open, or only known through the tickets linked to it) and what joins it in this run. */
+interface Anchor {
+  readonly problemId: number;
+  problem: TicketRecord | null;
+  readonly linked: TicketRecord[];
+  readonly added: TicketRecord[];
+  ruleSet: DetectionRuleSet | null;
+  key: (string | number)[] | null;
+}
+
+interface ChainGroup {
+  readonly ruleSet: DetectionRuleSet;
+  readonly key: (string | number)[];
+  readonly chain: Chain;
+  readonly groupKey: string;
+}
+
+const isComplete = (t: DetectionTicket): boolean => t.status === TICKET_STATUS_COMPLETE;
+
+function keyObject(ruleSet: DetectionRuleSet, key: readonly (string | number)[]): Record<string, string | number> {
+  return Object.fromEntries(ruleSet.keyFields.map((field, i) => [field, key[i]!]));
+}
+
+function isoOf(time: number | null): string | null {
+  return time === null ? null : new Date(time).toISOString();
+}
+
+export function detectProblems(input: DetectionInput): DetectionResult {
+  const { ruleSets, options } = input;
+  const now = typeof options.now === 'number' ? options.now : options.now.getTime();
+
+  // Last occurrence of an id wins, so a re-read ticket replaces its older copy.
+  const byId = new Map<number, DetectionTicket>();
+  for (const ticket of input.tickets) byId.set(ticket.id, ticket);
+
+  const closedProblems = new Set<number>();
+  for (const t of byId.values()) if (t.ticketType === TICKET_TYPE_PROBLEM && isComplete(t)) closedProblems.add(t.id);
+
+  const anchors = new Map<number, Anchor>();
+  const anchorOf = (problemId: number): Anchor => {
+    let anchor = anchors.get(problemId);
+    if (!anchor) {
+      anchor = { problemId, problem: null, linked: [], added: [], ruleSet: null, key: null };
+      anchors.set(problemId, anchor);
+    }
+    return anchor;
+  };
+  const openByExternalId = new Map<string, number>();
+  const candidates: TicketRecord[] = [];
+  let ignored = 0;
+
+  for (const ticket of byId.values()) {
+    const record: TicketRecord = { ticket, time: parseTime(ticket.createDate) };
+    if (ticket.ticketType === TICKET_TYPE_CHANGE_REQUEST) ignored += 1;
+    else if (ticket.ticketType === TICKET_TYPE_PROBLEM) {
+      if (isComplete(ticket)) { ignored += 1; continue; }
+      anchorOf(ticket.id).problem = record;
+      if (ticket.externalID) openByExternalId.set(ticket.externalID, ticket.id);
+    } else if (ticket.problemTicketId !== null && ticket.problemTicketId !== undefined) {
+      if (closedProblems.has(ticket.problemTicketId)) ignored += 1;
+      else anchorOf(ticket.problemTicketId).linked.push(record);
+    } else if (record.time === null || record.time > now) ignored += 1;
+    else candidates.push(record);
+  }
+  candidates.sort(compareRecords);
+  for (const anchor of anchors.values()) anchor.linked.sort(compareRecords);
+  const orderedAnchors = [...anchors.values()].sort((a, b) => a.problemId - b.problemId);
+
+  const grouped = new Set<number>();
+  const chainGroups: ChainGroup[] = [];
+
+  for (const ruleSet of ruleSets) {
+    const buckets = new Map<string, { key: (string | number)[]; records: TicketRecord[] }>();
+    for (const record of candidates) {
+      if (grouped.has(record.ticket.id) || !passesFilters(record.ticket, ruleSet)) continue;
+      const key = keyValues(record.ticket, ruleSet.keyFields);
+      if (!key) continue;
+      const id = keyString(key);
+      const bucket = buckets.get(id);
+      if (bucket) bucket.records.push(record);
+      else buckets.set(id, { key, records: [record] });
+    }
+    const bucketAnchors = anchorsByBucket(orderedAnchors, ruleSet, buckets);
+
+    for (const [id, bucket] of buckets) {
+      clusterBucket({
+        records: bucket.records,
+        anchors: bucketAnchors.get(id) ?? [],
+        ruleSet,
+        closeChain: (chain) => {
+          if (chain.members.length < ruleSet.minCount) return;
+          const groupKey = groupKeyOf(ruleSet.name, bucket.key, titleSignature(chain.seed));
+          for (const member of chain.members) grouped.add(member.ticket.id);
+          // A Problem this run's job made earlier carries the group key: join it even if its title was edited.
+          const existing = openByExternalId.get(groupKey);
+          if (existing !== undefined) {
+            const anchor = anchorOf(existing);
+            anchor.added.push(...chain.members);
+            anchor.ruleSet ??= ruleSet;
+            anchor.key ??= bucket.key;
+          } else chainGroups.push({ ruleSet, key: bucket.key, chain, groupKey });
+        },
+      });
+    }
+    // Tickets an anchor took during this rule set are grouped too.
+    for (const anchor of orderedAnchors) for (const r of anchor.added) grouped.add(r.ticket.id);
+  }
+
+  const groups = [
+    ...chainGroups.map((g) => chainToGroup(g, options.linkCompleted, now)),
+    ...orderedAnchors.filter((a) => a.added.length > 0).map((a) => anchorToGroup(a, options.linkCompleted, now)),
+  ].sort((a, b) => a.ticketIds[0]! - b.ticketIds[0]!);
+  return {
+    groups,
+    stats: { tickets: byId.size, ignored, groups: groups.length, newLinks: groups.reduce((n, g) => n + g.newLinks.length, 0) },
+  };
+}
+
+/** Each anchor's presence per bucket of this rule set: the problem's and its incidents' titles under that key. */
+function anchorsByBucket(anchors: readonly Anchor[], ruleSet: DetectionRuleSet, buckets: ReadonlyMap<string, unknown>)
+  : Map<string, BucketAnchor[]> {
+  const result = new Map<string, BucketAnchor[]>();
+  for (const anchor of anchors) {
+    const here = new Map<string, BucketAnchor>();
+    const members = anchor.problem ? [anchor.problem, ...anchor.linked] : anchor.linked;
+    for (const member of members) {
+      const key = keyValues(member.ticket, ruleSet.keyFields);
+      if (!key) continue;
+      const id = keyString(key);
+      if (!buckets.has(id)) continue;
+      let entry = here.get(id);
+      if (!entry) {
+        entry = {
+          problemId: anchor.problemId,
+          reps: new TitleReps(),
+          accept: (record) => {
+            anchor.added.push(record);
+            anchor.ruleSet ??= ruleSet;
+            anchor.key ??= key;
+          },
+        };
+        here.set(id, entry);
+        const list = result.get(id);
+        if (list) list.push(entry);
+        else result.set(id, [entry]);
+      }
+      const tokens = tokenizeTitle(member.ticket.title);
+      if (tokens.tokens.size > 0) entry.reps.add(tokens);
+    }
+  }
+  return result;
+}
+
+function linkable(records: readonly TicketRecord[], linkCompleted: boolean): number[] {
+  return records.filter((r) => linkCompleted || !isComplete(r.ticket)).map((r) => r.ticket.id).sort((a, b) => a - b);
+}
+
+function span(records: readonly TicketRecord[]): { first: number | null; last: number | null } {
+  let first: number | null = null;
+  let last: number | null = null;
+  for (const { time } of records) {
+    if (time === null) continue;
+    if (first === null || time < first) first = time;
+    if (last === null || time > last) last = time;
+  }
+  return { first, last };
+}
+
+function chainToGroup({ ruleSet, key, chain, groupKey }: ChainGroup, linkCompleted: boolean, now: number): ProblemGroup {
+  const seed = chain.members[0]!.ticket;
+  const { first, last } = span(chain.members);
+  const firstCreateDate = isoOf(first);
+  const lastCreateDate = isoOf(last);
+  return {
+    groupKey,
+    ruleSet: ruleSet.name,
+    key: keyObject(ruleSet, key),
+    problemTicketId: null,
+    ticketIds: chain.members.map((r) => r.ticket.id).sort((a, b) => a - b),
+    newLinks: linkable(chain.members, linkCompleted),
+    existingLinks: [],
+    title: seed.title ?? '',
+    companyID: seed.companyID ?? null,
+    configurationItemID: seed.configurationItemID ?? null,
+    firstCreateDate,
+    lastCreateDate,
+    active: last !== null && now - last <= ruleSet.windowHours * 3_600_000,
+    reason: chainReason({ ruleSet, key, title: seed.title ?? '', count: chain.members.length,
+      completed: chain.members.filter((r) => isComplete(r.ticket)).length, first: firstCreateDate, last: lastCreateDate }),
+  };
+}
+
+function anchorToGroup(anchor: Anchor, linkCompleted: boolean, now: number): ProblemGroup {
+  const ruleSet = anchor.ruleSet!;
+  const key = anchor.key ?? [];
+  const problem = anchor.problem?.ticket ?? null;
+  const all = [...(anchor.problem ? [anchor.problem] : []), ...anchor.linked, ...anchor.added];
+  const ids = new Set(all.map((r) => r.ticket.id));
+  ids.add(anchor.problemId);
+  const reference = problem ?? anchor.linked[0]?.ticket ?? anchor.added[0]!.ticket;
+  const externalID = problem?.externalID;
+  const { first, last } = span([...anchor.linked, ...anchor.added]);
+  return {
+    groupKey: externalID && externalID.length <= GROUP_KEY_MAX ? externalID
+      : groupKeyOf(ruleSet.name, key, titleSignature(tokenizeTitle(reference.title))),
+    ruleSet: ruleSet.name,
+    key: keyObject(ruleSet, key),
+    problemTicketId: anchor.problemId,
+    ticketIds: [...ids].sort((a, b) => a - b),
+    newLinks: linkable(anchor.added, linkCompleted),
+    existingLinks: anchor.linked.map((r) => r.ticket.id).sort((a, b) => a - b),
+    title: reference.title ?? '',
+    companyID: reference.companyID ?? null,
+    configurationItemID: reference.configurationItemID ?? null,
+    firstCreateDate: isoOf(first),
+    lastCreateDate: isoOf(last),
+    active: last !== null && now - last <= ruleSet.windowHours * 3_600_000,
+    reason: anchorReason({ ruleSet, key, problemId: anchor.problemId, problemTitle: problem?.title ?? null,
+      added: anchor.added.length, linked: anchor.linked.length }),
+  };
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { detectProblems, type DetectionTicket, type ProblemGroup } from '../../../../src/rules/problem-detection.js';
+import { defaultRuleSets, latest } from './fixtures.js';
+import { scoreGrouping } from './scoring.js';
+import {
+  allStories, diskSpace, existingProblem, failingBackup, humanLinked, narcolepticServer, noise, problemsAndChanges,
+  type Story,
+} from './stories.js';
+
+function run(tickets: DetectionTicket[], linkCompleted = false): ProblemGroup[] {
+  return detectProblems({ tickets, ruleSets: defaultRuleSets(), options: { linkCompleted, now: latest(tickets) } }).groups;
+}
+
+const sorted = (groups: readonly (readonly number[])[]): number[][] =>
+  groups.map((g) => [...g].sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
+
+function expectStory(story: Story): ProblemGroup[] {
+  const groups = run(story.tickets);
+  expect(sorted(groups.map((g) => g.ticketIds))).toEqual(sorted(story.groups));
+  return groups;
+}
+
+describe('detectProblems on the stories (default rule sets)', () => {
+  it('narcoleptic server: 14 daily afternoon alerts in four wordings make one new problem', () => {
+    const story = narcolepticServer();
+    const [group] = expectStory(story);
+    expect(group!.problemTicketId).toBeNull();
+    expect(group!.ruleSet).toBe('same-configuration-item');
+    expect(group!.key).toEqual({ companyID: 10, configurationItemID: 100 });
+    // The first ten are complete: history that counts, but is not linked by default.
+    expect(group!.newLinks).toEqual(story.tickets.slice(10).map((t) => t.id));
+    expect(group!.active).toBe(true);
+    expect(group!.reason).toContain('14 tickets (10 already complete) with companyID 10, configurationItemID 100');
+    expect(group!.groupKey.length).toBeLessThanOrEqual(50);
+  });
+
+  it('completed tickets are linked too when linkCompleted is set', () => {
+    const story = narcolepticServer();
+    const [group] = run(story.tickets, true);
+    expect(group!.newLinks).toEqual(story.tickets.map((t) => t.id));
+  });
+
+  it('a backup failing every two to four days makes one group', () => {
+    const [group] = expectStory(failingBackup());
+    expect(group!.newLinks).toHaveLength(9);
+  });
+
+  it('disk-space alerts on three servers make one group per server, with or without a configuration item', () => {
+    const groups = expectStory(diskSpace());
+    expect(groups).toHaveLength(6);
+    expect(groups.filter((g) => g.ruleSet === 'monitoring-alert-host')).toHaveLength(3);
+    expect(new Set(groups.map((g) => g.groupKey)).size).toBe(6);
+  });
+
+  it('hand-linked tickets stay with their problem, which gains the new alerts', () => {
+    const story = humanLinked();
+    const groups = expectStory(story);
+    const [problem, linkedA, linkedB, ...rest] = story.tickets;
+    const exchange = groups.find((g) => g.problemTicketId === problem!.id)!;
+    expect(exchange.existingLinks).toEqual([linkedA!.id, linkedB!.id]);
+    expect(exchange.newLinks).toEqual(rest.slice(0, 3).map((t) => t.id));
+    const vpn = groups.find((g) => g.problemTicketId === 99_001)!;
+    expect(vpn.existingLinks).toEqual([rest[3]!.id]);
+    expect(vpn.newLinks).toEqual(rest.slice(4).map((t) => t.id));
+    for (const g of groups) for (const id of g.existingLinks) expect(g.newLinks).not.toContain(id);
+  });
+
+  it('an open problem gains a single new ticket; a closed problem and its incident are left alone', () => {
+    const story = existingProblem();
+    const groups = expectStory(story);
+    const [open, fresh, closed, settled] = story.tickets;
+    expect(groups.find((g) => g.problemTicketId === open!.id)!.newLinks).toEqual([fresh!.id]);
+    const recurrence = groups.find((g) => g.problemTicketId === null)!;
+    expect(recurrence.ticketIds).not.toContain(closed!.id);
+    expect(recurrence.ticketIds).not.toContain(settled!.id);
+  });
+
+  it('an open problem found by its externalID gains its group even when its title was reworded', () => {
+    const story = narcolepticServer();
+    const [group] = run(story.tickets);
+    const problem: DetectionTicket = { id: 9000, ticketType: 3, status: 1, companyID: 10, configurationItemID: 100,
+      title: 'Domain controller flapping (see incidents)', externalID: group!.groupKey, createDate: story.tickets[13]!.createDate };
+    const [again] = run([...story.tickets, problem]);
+    expect(again!.problemTicketId).toBe(9000);
+    expect(again!.ticketIds).toEqual([...group!.ticketIds, 9000]);
+    expect(again!.groupKey).toBe(group!.groupKey);
+  });
+
+  it('problems and change requests are never made incidents', () => {
+    const story = problemsAndChanges();
+    const groups = expectStory(story);
+    for (const g of groups) {
+      for (const id of g.newLinks) expect(story.tickets.find((t) => t.id === id)!.ticketType).toBe(2);
+    }
+  });
+
+  it('noise stays ungrouped', () => {
+    expect(run(noise().tickets)).toEqual([]);
+  });
+
+  it('all stories together: pairwise precision and recall 1.0', () => {
+    const stories = allStories();
+    const tickets = stories.flatMap((s) => s.tickets);
+    const gold = new Map<number, string>();
+    for (const t of tickets) gold.set(t.id, `alone-${t.id}`);
+    for (const [s, story] of stories.entries()) {
+      for (const [g, members] of story.groups.entries()) for (const id of members) gold.set(id, `${s}-${g}`);
+    }
+    const groups = run(tickets);
+    const scores = scoreGrouping(groups.map((g) => g.ticketIds), gold);
+    expect(scores.precision).toBe(1);
+    expect(scores.recall).toBe(1);
+    expect(scores.bcubedF1).toBe(1);
+    expect(sorted(groups.map((g) => g.ticketIds))).toEqual(sorted(stories.flatMap((s) => s.groups)));
+  });
+});
