@@ -1,0 +1,112 @@
+/**
+ * Shared pieces of the client's unit tests: a tenant, fast settings, and a tiny in-memory Autotask query
+ * endpoint for nock that understands the filters the client sends (id gt/gte/lte, in, eq) and counts requests.
+ */
+import nock from 'nock';
+import type { TenantConfig } from '../../../config/schema.js';
+import { autotaskSection } from '../../../config/sections/autotask.js';
+import { createAutotaskClient, type AutotaskClientOptions } from '../../../src/autotask/index.js';
+import type { FilterItem, RateGovernor, SlotLease } from '../../../src/autotask/types.js';
+
+export const ROOT = 'https://webservices5.autotask.net/ATServicesRest/';
+export const ORIGIN = 'https://webservices5.autotask.net';
+export const ZONE_ORIGIN = 'https://webservices.autotask.net';
+export const SECRET = 'Xq9!unit-secret-value';
+export const CODE = 'UNITINTEGRATIONCODE0001';
+
+export function tenant(overrides: Partial<TenantConfig> = {}): TenantConfig {
+  return { id: 'unit', username: 'api@example.com', secret: SECRET, integrationCode: CODE,
+    zoneUrl: 'https://webservices.autotask.net/ATServicesRest/', baseUrl: ROOT, ...overrides };
+}
+
+export function settings(overrides: Partial<ReturnType<typeof autotaskSection.parse>> = {}) {
+  return { ...autotaskSection.parse({}), retries: 3, retryMinMs: 1, retryMaxMs: 5, ...overrides };
+}
+
+export function client(overrides: Partial<AutotaskClientOptions> = {}) {
+  return createAutotaskClient({ tenant: tenant(), settings: settings(), zoneCache: new Map(), ...overrides });
+}
+
+export function ticket(id: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id, ticketNumber: `T2026.${id}`, title: `Ticket ${id}`, companyID: 1, status: 1,
+    createDate: '2026-11-02T14:05:33.217Z', ...extra };
+}
+
+type Condition = { op: string; field: string; value?: unknown };
+
+function matches(record: Record<string, unknown>, item: FilterItem): boolean {
+  if ('items' in item) {
+    return item.op === 'and' ? item.items.every((i) => matches(record, i)) : item.items.some((i) => matches(record, i));
+  }
+  const c = item as Condition;
+  const v = record[c.field];
+  switch (c.op) {
+    case 'eq': return v === c.value;
+    case 'gt': return (v as number) > (c.value as number);
+    case 'gte': return (v as number) >= (c.value as number);
+    case 'lt': return (v as number) < (c.value as number);
+    case 'lte': return (v as number) <= (c.value as number);
+    case 'in': return (c.value as unknown[]).includes(v);
+    default: throw new Error(`fake endpoint: unsupported op ${c.op}`);
+  }
+}
+
+export interface QueryBody { filter: FilterItem[]; MaxRecords: number; IncludeFields?: string[] }
+
+/** A nock-served `POST /V1.0/{entity}/query` (and `/query/count`) over `records`; `bodies` collects what was sent. */
+export function fakeQueryEndpoint(entity: string, records: Record<string, unknown>[]) {
+  const bodies: QueryBody[] = [];
+  const counts: FilterItem[][] = [];
+  const select = (filter: FilterItem[]) => records.filter((r) => filter.every((item) => matches(r, item)))
+    .sort((a, b) => (a.id as number) - (b.id as number));
+  nock(ORIGIN).persist().post(`/ATServicesRest/V1.0/${entity}/query`).reply((_uri, body) => {
+    const b = body as QueryBody;
+    bodies.push(b);
+    const items = select(b.filter).slice(0, b.MaxRecords);
+    return [200, { items, pageDetails: { count: items.length, requestCount: b.MaxRecords, prevPageUrl: null, nextPageUrl: null } }];
+  });
+  nock(ORIGIN).persist().post(`/ATServicesRest/V1.0/${entity}/query/count`).reply((_uri, body) => {
+    const b = body as { filter: FilterItem[] };
+    counts.push(b.filter);
+    return [200, { queryCount: select(b.filter).length }];
+  });
+  return { bodies, counts };
+}
+
+/** An in-memory RateGovernor that records what the client asks of it. */
+export function recordingGovernor(options: { stale?: boolean; acquire?: (endpoint: string) => Promise<void> } = {}) {
+  const events: string[] = [];
+  let stale = options.stale ?? false;
+  const governor: RateGovernor & { events: string[] } = {
+    events,
+    async acquire(endpoint): Promise<SlotLease> {
+      await options.acquire?.(endpoint);
+      events.push(`acquire ${endpoint}`);
+      return { release: async () => { events.push(`release ${endpoint}`); } };
+    },
+    async observeThreshold(info) {
+      stale = false;
+      events.push(`observe ${info.currentTimeframeRequestCount}/${info.externalRequestThreshold}`);
+    },
+    thresholdStale: () => stale,
+    async snapshot() {
+      return { used: 12, ceiling: 5000, threshold: 10_000, left: 4988, slotsInUse: { Tickets: 1 } };
+    },
+  };
+  return governor;
+}
+
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
