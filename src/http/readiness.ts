@@ -1,0 +1,66 @@
+/**
+ * /readyz: Redis answers PING, and every tenant's Autotask answers ThresholdInformation (a cheap call, but it
+ * counts against the tenant's hourly budget — API-NOTES "Request threshold" — so answers are cached:
+ * okTtlMs after a success, failTtlMs after a failure; concurrent probes share one call).
+ */
+import type { Redis } from 'ioredis';
+import { errorMessage } from '../lib/errors.js';
+import type { TenantServices } from '../runtime/tenant-services.js';
+
+export interface ReadinessOptions {
+  timeoutMs?: number;
+  okTtlMs?: number;
+  failTtlMs?: number;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; reason?: string }>;
+}
+
+async function withTimeout<T>(timeoutMs: number, what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`${what} did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([run(controller.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createReadiness(redis: Redis, tenants: TenantServices, options: ReadinessOptions = {}) {
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const okTtlMs = options.okTtlMs ?? 30_000;
+  const failTtlMs = options.failTtlMs ?? 5_000;
+  const cache = new Map<string, { until: number; result: Promise<{ ok: boolean; reason?: string }> }>();
+
+  const tenantCheck = (id: string): Promise<{ ok: boolean; reason?: string }> => {
+    const cached = cache.get(id);
+    if (cached && cached.until > Date.now()) return cached.result;
+    const entry = { until: Number.POSITIVE_INFINITY, result: Promise.resolve({ ok: false } as { ok: boolean; reason?: string }) };
+    entry.result = withTimeout(timeoutMs, `Autotask (tenant ${id})`, (signal) => tenants.get(id).client.thresholdInformation(signal))
+      .then(() => { entry.until = Date.now() + okTtlMs; return { ok: true }; })
+      .catch((error: unknown) => { entry.until = Date.now() + failTtlMs; return { ok: false, reason: errorMessage(error) }; });
+    cache.set(id, entry);
+    return entry.result;
+  };
+
+  return {
+    async check(): Promise<ReadinessReport> {
+      const checks: ReadinessReport['checks'] = {};
+      const redisCheck = withTimeout(timeoutMs, 'Redis', () => redis.ping())
+        .then(() => ({ ok: true }), (error: unknown) => ({ ok: false, reason: errorMessage(error) }));
+      const results = await Promise.all([redisCheck, ...tenants.ids.map(tenantCheck)]);
+      checks.redis = results[0]!;
+      tenants.ids.forEach((id, i) => { checks[`tenant:${id}`] = results[i + 1]!; });
+      if (tenants.ids.length === 0) checks.tenants = { ok: false, reason: 'no tenant is configured' };
+      return { ready: Object.values(checks).every((c) => c.ok), checks };
+    },
+  };
+}

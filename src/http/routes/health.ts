@@ -1,0 +1,13 @@
+/** GET /healthz (the process runs) and GET /readyz (Redis and every tenant's Autotask answer; 503 with reasons). */
+import type { FastifyInstance } from 'fastify';
+import type { createReadiness } from '../readiness.js';
+
+export function registerHealthRoutes(app: FastifyInstance, readiness: ReturnType<typeof createReadiness>): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const report = await readiness.check();
+    const reasons = Object.entries(report.checks).filter(([, c]) => !c.ok).map(([name, c]) => `${name}: ${c.reason ?? 'not ready'}`);
+    return reply.code(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'unavailable', checks: report.checks,
+      ...(reasons.length ? { reason: reasons.join('; ') } : {}) });
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * The HTTP server of `worker` (and `demo`): health, readiness, metrics, the bull-board dashboard, the admin API,
+ * and a seam for the routes later issues add (invoices, stopwatches, webhooks): `extraRoutes`.
+ *
+ * Every route registered in the API scope (ours and extraRoutes) that takes a body must declare `schema.body`,
+ * or declare `config.rawBody` (the body arrives as a Buffer, unparsed — a webhook checks its signature over the
+ * exact bytes first) or `config.bodyless` (a body sent anyway is refused). Registration fails otherwise, so
+ * no body goes unvalidated by oversight. Bodies are limited to `bodyLimit` (1 MiB).
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
+import type { JobRegistry } from '../../jobs/registry.js';
+import type { RuntimeQueues } from '../runtime/queues.js';
+import type { RuntimeServices } from '../runtime/services.js';
+import { createAdminGuard } from './auth.js';
+import { registerDashboard } from './dashboard.js';
+import { installErrorHandler } from './errors.js';
+import type { RuntimeMetrics } from './metrics.js';
+import { createReadiness, type ReadinessOptions } from './readiness.js';
+import { registerDeadLetterRoutes } from './routes/dead-letters.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerJobRoutes } from './routes/jobs.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The handler gets the body as a Buffer, unparsed (signature checks). */
+    rawBody?: boolean;
+    /** The route takes no body; one sent anyway is a 400. */
+    bodyless?: boolean;
+  }
+  interface FastifyRequest {
+    /** The exact bytes of a JSON body, for every route. */
+    rawBody?: Buffer;
+  }
+}
+
+export const DEFAULT_BODY_LIMIT = 1_048_576;
+
+export interface ServerServices {
+  runtime: RuntimeServices;
+  queues: RuntimeQueues;
+  registry: JobRegistry;
+  metrics: RuntimeMetrics;
+}
+
+/** A later issue's routes: registered in the API scope (guarded by ADMIN_TOKEN under /api/*, body rule applies). */
+export type ExtraRoute = (app: FastifyInstance, services: ServerServices) => void | Promise<void>;
+
+export interface BuildServerOptions extends ServerServices {
+  extraRoutes?: ExtraRoute[];
+  bodyLimit?: number;
+  readiness?: ReadinessOptions;
+}
+
+function badRequest(message: string): Error {
+  return Object.assign(new Error(message), { statusCode: 400, code: 'INPUT_INVALID' });
+}
+
+function parseJson(request: FastifyRequest, body: Buffer): unknown {
+  request.rawBody = body;
+  if (request.routeOptions.config.rawBody) return body;
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'), (key, value: unknown) => {
+      if (key === '__proto__') throw new Error('"__proto__" is not allowed');
+      return value;
+    });
+  } catch (error) {
+    throw badRequest(`body: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function requireBodyRule(route: RouteOptions): void {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  const takesBody = methods.some((m) => ['POST', 'PUT', 'PATCH'].includes(String(m).toUpperCase()));
+  const config = (route.config ?? {}) as { rawBody?: boolean; bodyless?: boolean };
+  const schema = route.schema as { body?: unknown } | undefined;
+  if (takesBody && !schema?.body && !config.rawBody && !config.bodyless) {
+    throw new Error(`route ${methods.join(',')} ${route.url} takes a body but declares no schema.body (or config.rawBody / config.bodyless)`);
+  }
+}
+
+export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
+  const { runtime } = options;
+  const app = Fastify({
+    // pino 10's Logger is structurally a FastifyBaseLogger; the cast keeps FastifyInstance at its default generics.
+    loggerInstance: runtime.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+  });
+  const services: ServerServices = { runtime, queues: options.queues, registry: options.registry, metrics: options.metrics };
+
+  app.addHook('onRequest', createAdminGuard(runtime.config.adminToken));
+  app.addHook('onResponse', async (request, reply) => {
+    runtime.logger.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode }, 'http request');
+  });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    try {
+      done(null, parseJson(request, body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  installErrorHandler(app, runtime.logger);
+
+  registerHealthRoutes(app, createReadiness(runtime.redis, runtime.tenants, options.readiness));
+  app.get('/metrics', async (_request, reply) => {
+    const text = await options.metrics.registry.metrics();
+    return reply.header('content-type', options.metrics.registry.contentType).send(text);
+  });
+  await registerDashboard(app, options.queues);
+
+  await app.register(async (api) => {
+    api.addHook('onRoute', requireBodyRule);
+    api.addHook('preValidation', async (request) => {
+      if (request.routeOptions.config.bodyless && request.body !== undefined && request.body !== null
+        && !(typeof request.body === 'object' && Object.keys(request.body).length === 0)) {
+        throw badRequest('body: this route takes no body');
+      }
+    });
+    registerJobRoutes(api, services);
+    registerDeadLetterRoutes(api, services);
+    for (const register of options.extraRoutes ?? []) await register(api, services);
+  });
+  return app;
+}

@@ -1,0 +1,99 @@
+/**
+ * A worker process: shared Redis connection, per-tenant services, queues, the BullMQ worker, the config's
+ * schedules and the HTTP server, started together and closed in order. `autotask-sync worker` runs this until
+ * a signal; integration tests run it in process. Several of these may run at once against one Redis (and
+ * usually do): nothing here assumes it is alone.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AppConfig } from '../../config/schema.js';
+import type { JobRegistry } from '../../jobs/registry.js';
+import { createMetrics, type RuntimeMetrics } from '../http/metrics.js';
+import type { ReadinessOptions } from '../http/readiness.js';
+import { buildServer, type ExtraRoute } from '../http/server.js';
+import type { Logger } from '../lib/logger.js';
+import { createQueues, type RuntimeQueues } from './queues.js';
+import { closeRedis, createRedis } from './redis.js';
+import { syncSchedules } from './schedules.js';
+import type { RuntimeServices } from './services.js';
+import { runShutdown } from './shutdown.js';
+import { createTenantServices, type AutotaskClientFactory } from './tenant-services.js';
+import { startWorker, type RuntimeWorker } from './worker.js';
+
+export interface StartRuntimeOptions {
+  config: AppConfig;
+  logger: Logger;
+  registry: JobRegistry;
+  clientFactory: AutotaskClientFactory;
+  /** Run a BullMQ worker in this process (default true). */
+  worker?: boolean;
+  /** Upsert config.schedules at start (default true). */
+  schedules?: boolean;
+  /** Serve HTTP (default: on config.port, all interfaces); false for none. */
+  http?: false | { port?: number; host?: string; extraRoutes?: ExtraRoute[]; readiness?: ReadinessOptions };
+  /** prom-client process metrics (default true). */
+  defaultMetrics?: boolean;
+  now?: () => Date;
+}
+
+export interface Runtime {
+  services: RuntimeServices;
+  queues: RuntimeQueues;
+  metrics: RuntimeMetrics;
+  worker?: RuntimeWorker;
+  server?: FastifyInstance;
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
+  url?: string;
+  /** Drain the worker (config.queue.shutdownGraceMs), then close HTTP, queues and Redis. Idempotent. */
+  close(): Promise<boolean>;
+}
+
+export async function startRuntime(options: StartRuntimeOptions): Promise<Runtime> {
+  const { config, logger, registry } = options;
+  const redis = createRedis(config.redisUrl);
+  const services: RuntimeServices = {
+    config, logger, redis,
+    keyPrefix: config.queue.prefix,
+    tenants: createTenantServices(config, redis, options.clientFactory),
+    now: options.now ?? (() => new Date()),
+  };
+  const queues = createQueues(redis, config);
+  const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics });
+  let worker: RuntimeWorker | undefined;
+  let server: FastifyInstance | undefined;
+  let url: string | undefined;
+  let closing: Promise<boolean> | undefined;
+
+  const close = (): Promise<boolean> => {
+    closing ??= runShutdown([
+      { name: 'worker', run: async () => {
+        if (!worker) return;
+        const { abortedJobs } = await worker.drain(config.queue.shutdownGraceMs);
+        logger.info({ abortedJobs }, 'worker drained');
+      } },
+      { name: 'http', run: async () => server?.close() },
+      { name: 'queues', run: () => queues.close() },
+      { name: 'redis', run: () => closeRedis(redis) },
+    ], logger);
+    return closing;
+  };
+
+  try {
+    if (options.schedules !== false) {
+      await syncSchedules(queues.jobs, config, registry, services.tenants.ids, logger.child({ component: 'schedules' }));
+    }
+    if (options.worker !== false) worker = startWorker({ connection: redis, registry, services, queues, observer: metrics });
+    if (options.http !== false) {
+      const http = options.http ?? {};
+      server = await buildServer({ runtime: services, queues, registry, metrics, extraRoutes: http.extraRoutes, readiness: http.readiness });
+      await server.listen({ port: http.port ?? config.port, host: http.host ?? '0.0.0.0' });
+      const address = server.server.address();
+      const port = typeof address === 'object' && address ? address.port : http.port ?? config.port;
+      url = `http://${http.host && http.host !== '0.0.0.0' ? http.host : '127.0.0.1'}:${port}`;
+      logger.info({ url, dashboard: `${url}/admin/queues` }, 'http server listening');
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { services, queues, metrics, worker, server, url, close };
+}
