@@ -9,6 +9,7 @@
  * A create has no idempotency key ("a create whose answer is lost may have happened"), so an ambiguous
  * failure of a create becomes CreateOutcomeUnknownError and is not retried.
  */
+import { redactText } from '../lib/redact.js';
 import {
   AutotaskAuthError, AutotaskNotFoundError, AutotaskPermissionError, AutotaskRouteError, AutotaskThreadLimitError,
   AutotaskThresholdExceededError, AutotaskTlsError, AutotaskTransientError, AutotaskValidationError,
@@ -56,8 +57,15 @@ const PERMISSION = /adequate permissions?|do(es)? not have (the )?(permission|ri
 const TRANSIENT_TEXT = /^(an )?internal server error\.?$|^an error has occurred\.?$|timeout expired|timed out|deadlock|service (is )?(temporarily )?unavailable|please try again/i;
 const ROUTE_TEXT = /no http resource was found|does not support http method|<html|<!doctype/i;
 
-/** Autotask's own texts: `{"errors":[…]}`, IIS/Web API `{"Message":…}`, or a raw (HTML/text) body, shortened. */
+/**
+ * Autotask's own texts: `{"errors":[…]}`, IIS/Web API `{"Message":…}`, or a raw (HTML/text) body, shortened
+ * and redacted (an answer may echo a credential; AutotaskError keeps `errors` as given).
+ */
 export function errorTexts(body: unknown): string[] {
+  return rawTexts(body).map(redactText);
+}
+
+function rawTexts(body: unknown): string[] {
   if (body === undefined || body === null) return [];
   if (typeof body === 'string') {
     const text = body.replace(/<style[\s\S]*?<\/style>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
