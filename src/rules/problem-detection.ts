@@ -58,8 +58,12 @@ export function detectProblems(input: DetectionInput): DetectionResult {
   const byId = new Map<number, DetectionTicket>();
   for (const ticket of input.tickets) byId.set(ticket.id, ticket);
 
-  const closedProblems = new Set<number>();
-  for (const t of byId.values()) if (t.ticketType === TICKET_TYPE_PROBLEM && isComplete(t)) closedProblems.add(t.id);
+  // A link to a ticket we hold that is not an open Problem (closed, or not a Problem at all) is settled history.
+  const isOpenProblem = (t: DetectionTicket): boolean => t.ticketType === TICKET_TYPE_PROBLEM && !isComplete(t);
+  const settledLink = (problemId: number): boolean => {
+    const target = byId.get(problemId);
+    return target !== undefined && !isOpenProblem(target);
+  };
 
   const anchors = new Map<number, Anchor>();
   const anchorOf = (problemId: number): Anchor => {
@@ -82,7 +86,7 @@ export function detectProblems(input: DetectionInput): DetectionResult {
       anchorOf(ticket.id).problem = record;
       if (ticket.externalID) openByExternalId.set(ticket.externalID, ticket.id);
     } else if (ticket.problemTicketId !== null && ticket.problemTicketId !== undefined) {
-      if (closedProblems.has(ticket.problemTicketId)) ignored += 1;
+      if (settledLink(ticket.problemTicketId)) ignored += 1;
       else anchorOf(ticket.problemTicketId).linked.push(record);
     } else if (record.time === null || record.time > now) ignored += 1;
     else candidates.push(record);

@@ -114,3 +114,19 @@ describe('detectProblems on the stories (default rule sets)', () => {
     expect(sorted(groups.map((g) => g.ticketIds))).toEqual(sorted(stories.flatMap((s) => s.groups)));
   });
 });
+
+describe('detectProblems on inconsistent data', () => {
+  it('leaves a ticket linked to a ticket that is not an open problem where it is, and groups nothing around it', () => {
+    const c = { companyID: 1, configurationItemID: 5, status: 1, ticketType: 2 };
+    const day = (d: number): string => new Date(Date.UTC(2026, 2, d, 14)).toISOString();
+    const tickets: DetectionTicket[] = [
+      { id: 1, ...c, title: 'SRV-A offline', createDate: day(1) },
+      { id: 2, ...c, title: 'SRV-A offline', createDate: day(2) },
+      { id: 3, ...c, title: 'SRV-A offline', createDate: day(3) },
+      { id: 4, ...c, title: 'SRV-A offline', createDate: day(4), problemTicketId: 2 },
+    ];
+    const groups = run(tickets);
+    expect(groups.map((g) => g.ticketIds)).toEqual([[1, 2, 3]]);
+    expect(groups[0]!.problemTicketId).toBeNull();
+  });
+});
