@@ -1,0 +1,54 @@
+/**
+ * `push-time-entries`: every entry becomes exactly one Autotask time entry (src/push/time-entries.ts).
+ * With entries in the data, those are pushed; with none (as in sync-all), the sweep pushes what an earlier run
+ * left pending and every stopped stopwatch whose enqueue was lost, so nothing waits for a human.
+ */
+import { z } from 'zod';
+import { pushTimeEntries } from '../src/push/time-entries.js';
+import { stopwatchEntry } from '../src/rules/stopwatch.js';
+import { timeEntryInputSchema, type TimeEntryInput } from '../src/rules/time-entry-input.js';
+import { createStopwatchStore } from '../src/store/stopwatch-store.js';
+import { createTimeEntryLedger } from '../src/store/time-entry-ledger.js';
+import { defineJob } from './define-job.js';
+
+const SWEEP_LIMIT = 500;
+
+export const pushTimeEntriesJob = defineJob({
+  name: 'push-time-entries',
+  description: 'Create one Autotask time entry per entry key (stopwatches, imports); without entries, push what is pending',
+  // 500 entries keeps one job well inside Autotask's 5-minute server-side limit.
+  schema: z.strictObject({ entries: z.array(timeEntryInputSchema).max(500).default([]) }),
+  async handler(ctx) {
+    const keys = { redis: ctx.redis, keyPrefix: ctx.keyPrefix, tenantId: ctx.tenant.id };
+    const ledger = createTimeEntryLedger(keys);
+    const stopwatches = createStopwatchStore(keys);
+    let entries: TimeEntryInput[] = ctx.data.entries;
+    const swept = entries.length === 0;
+    if (swept) {
+      const byKey = new Map<string, TimeEntryInput>();
+      for (const state of await ledger.pending(SWEEP_LIMIT)) if (state.entry) byKey.set(state.key, state.entry);
+      for (const id of await stopwatches.unpushed(SWEEP_LIMIT)) {
+        const sw = await stopwatches.get(id);
+        // A stopwatch whose push was refused waits for a person to fix the ticket or resource, not for a loop.
+        const entry = sw && !sw.pushError ? stopwatchEntry(sw) : null;
+        if (entry && !byKey.has(entry.key)) byKey.set(entry.key, entry);
+      }
+      entries = [...byKey.values()].slice(0, SWEEP_LIMIT);
+    }
+    const outcomes = await pushTimeEntries({ client: ctx.client, ledger, stopwatches, policy: ctx.config.timeEntries,
+      logger: ctx.logger, dryRun: ctx.dryRun, signal: ctx.signal }, entries);
+    const count = (status: string): number => outcomes.filter((o) => o.status === status).length;
+    const counts = { created: count('created'), found: count('found'), alreadyPushed: count('already-pushed'),
+      wouldCreate: count('would-create'), refused: count('refused') };
+    const refusals = outcomes.filter((o) => o.status === 'refused');
+    return {
+      summary: `Time entries${swept ? ' (pending sweep)' : ''}: ${counts.created} created, ${counts.found} found already made, ` +
+        `${counts.alreadyPushed} already pushed, ${counts.refused} refused${ctx.dryRun ? `, ${counts.wouldCreate} would be created` : ''}`,
+      counts,
+      outcomes,
+      refusals,
+      writes: outcomes.flatMap((o) => (o.status === 'would-create' || o.status === 'created'
+        ? [{ method: 'POST' as const, entity: 'TimeEntries', body: { ...o.body }, reason: o.reasons.join('; ') }] : [])),
+    };
+  },
+});

@@ -1,0 +1,131 @@
+/**
+ * Pushes time entries exactly once (issue 8). The ledger's header comment (src/store/time-entry-ledger.ts) gives
+ * the protocol: ledger check → look in Autotask for the entry a lost create would have made → create → record.
+ * Each entry succeeds or fails alone; one bad entry never stops the batch.
+ */
+import type { AppConfig } from '../../config/schema.js';
+import { CreateOutcomeUnknownError } from '../autotask/errors.js';
+import type { Resource, Ticket } from '../autotask/schemas/index.js';
+import type { AutotaskClient } from '../autotask/types.js';
+import { AppError, errorMessage } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { entryFingerprint, type TimeEntryInput } from '../rules/time-entry-input.js';
+import { planTimeEntry, timeEntryLookup, timeEntryMatches, type TimeEntryCreateBody } from '../rules/time-entry.js';
+import type { StopwatchStore } from '../store/stopwatch-store.js';
+import type { TimeEntryLedger } from '../store/time-entry-ledger.js';
+
+export type EntryOutcome =
+  | { key: string; status: 'created'; timeEntryId: number; body: TimeEntryCreateBody; reasons: string[] }
+  | { key: string; status: 'found'; timeEntryId: number; reason: string }
+  | { key: string; status: 'already-pushed'; timeEntryId: number }
+  | { key: string; status: 'would-create'; body: TimeEntryCreateBody; reasons: string[] }
+  | { key: string; status: 'refused'; code: string; reason: string };
+
+export interface PushTimeEntriesDeps {
+  client: AutotaskClient;
+  ledger: TimeEntryLedger;
+  stopwatches: StopwatchStore;
+  policy: AppConfig['timeEntries'];
+  logger: Logger;
+  dryRun: boolean;
+  signal: AbortSignal;
+}
+
+/** Reads the tickets and resources of a batch with one `id in (…)` query each, not one GET per entry. */
+async function facts(deps: PushTimeEntriesDeps, entries: readonly TimeEntryInput[]):
+Promise<{ tickets: Map<number, Ticket>; resources: Map<number, Resource> }> {
+  const tickets = new Map<number, Ticket>();
+  const resources = new Map<number, Resource>();
+  const ticketIds = [...new Set(entries.map((e) => e.ticketId))];
+  const resourceIds = [...new Set(entries.map((e) => e.resourceId))];
+  for await (const t of deps.client.queryIn('Tickets', 'id', ticketIds, [], { signal: deps.signal })) tickets.set(t.id, t);
+  for await (const r of deps.client.queryIn('Resources', 'id', resourceIds, [], { signal: deps.signal })) resources.set(r.id, r);
+  return { tickets, resources };
+}
+
+async function findExisting(client: AutotaskClient, body: TimeEntryCreateBody, signal: AbortSignal): Promise<number | null> {
+  const look = timeEntryLookup(body);
+  const filter = [
+    { op: 'eq' as const, field: 'ticketID', value: look.ticketID },
+    { op: 'eq' as const, field: 'resourceID', value: look.resourceID },
+    { op: 'gte' as const, field: 'startDateTime', value: look.startFrom },
+    { op: 'lt' as const, field: 'startDateTime', value: look.startBefore },
+  ];
+  for await (const existing of client.query('TimeEntries', filter, { signal })) {
+    if (timeEntryMatches(existing, body)) return existing.id;
+  }
+  return null;
+}
+
+async function noteStopwatch(deps: PushTimeEntriesDeps, key: string, outcome: EntryOutcome): Promise<void> {
+  // A stopwatch's entry key is the stopwatch id; other sources use their own keys, which match no stopwatch.
+  if (deps.dryRun || !(await deps.stopwatches.get(key))) return;
+  if ('timeEntryId' in outcome) await deps.stopwatches.markPushed(key, outcome.timeEntryId);
+  else if (outcome.status === 'refused') await deps.stopwatches.markPushError(key, outcome.reason);
+}
+
+async function pushOne(deps: PushTimeEntriesDeps, entry: TimeEntryInput, ticket: Ticket | null, resource: Resource | null):
+Promise<EntryOutcome> {
+  const known = await deps.ledger.get(entry.key);
+  if (known?.status === 'created' && known.timeEntryId !== null) {
+    return { key: entry.key, status: 'already-pushed', timeEntryId: known.timeEntryId };
+  }
+  const plan = planTimeEntry({ entry, ticket, resource, policy: deps.policy });
+  if (!plan.ok) {
+    if (!deps.dryRun) await deps.ledger.markFailed(entry.key, plan.reason);
+    return { key: entry.key, status: 'refused', code: plan.code, reason: plan.reason };
+  }
+  if (deps.dryRun) return { key: entry.key, status: 'would-create', body: plan.body, reasons: plan.reasons };
+
+  await deps.ledger.markPending(entry.key, entryFingerprint(entry), entry);
+  // Look before create: an earlier attempt whose answer was lost may have made it (API-NOTES "Writing").
+  const existing = await findExisting(deps.client, plan.body, deps.signal);
+  if (existing !== null) {
+    await deps.ledger.markCreated(entry.key, existing);
+    return { key: entry.key, status: 'found', timeEntryId: existing, reason: 'an entry of this ticket, resource and start already exists' };
+  }
+  try {
+    const id = await deps.client.create('TimeEntries', { ...plan.body }, deps.signal);
+    await deps.ledger.markCreated(entry.key, id);
+    return { key: entry.key, status: 'created', timeEntryId: id, body: plan.body, reasons: plan.reasons };
+  } catch (error) {
+    if (error instanceof CreateOutcomeUnknownError) {
+      const made = await findExisting(deps.client, plan.body, deps.signal);
+      if (made !== null) {
+        await deps.ledger.markCreated(entry.key, made);
+        return { key: entry.key, status: 'found', timeEntryId: made, reason: 'the create answer was lost; the entry was found' };
+      }
+    }
+    throw error;
+  }
+}
+
+export async function pushTimeEntries(deps: PushTimeEntriesDeps, entries: readonly TimeEntryInput[]): Promise<EntryOutcome[]> {
+  if (entries.length === 0) return [];
+  const { tickets, resources } = await facts(deps, entries);
+  const outcomes: EntryOutcome[] = [];
+  let transient: unknown = null;
+  for (const entry of entries) {
+    deps.signal.throwIfAborted();
+    let outcome: EntryOutcome;
+    try {
+      outcome = await pushOne(deps, entry, tickets.get(entry.ticketId) ?? null, resources.get(entry.resourceId) ?? null);
+    } catch (error) {
+      // A refusal from Autotask itself (validation 500) is final for this entry; anything retryable fails the job
+      // after the rest of the batch is done, so BullMQ retries it and the ledger skips what is already pushed.
+      if (error instanceof AppError && !error.retryable) {
+        if (!deps.dryRun) await deps.ledger.markFailed(entry.key, error.message);
+        outcome = { key: entry.key, status: 'refused', code: error.code, reason: error.message };
+      } else {
+        transient ??= error;
+        deps.logger.warn({ key: entry.key, err: errorMessage(error) }, 'time entry push failed; will retry');
+        continue;
+      }
+    }
+    if (outcome.status === 'refused') deps.logger.warn({ key: entry.key, code: outcome.code }, outcome.reason);
+    await noteStopwatch(deps, entry.key, outcome);
+    outcomes.push(outcome);
+  }
+  if (transient !== null) throw transient;
+  return outcomes;
+}
