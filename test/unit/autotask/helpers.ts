@@ -54,23 +54,29 @@ function matches(record: Record<string, unknown>, item: FilterItem): boolean {
 export interface QueryBody { filter: FilterItem[]; MaxRecords: number; IncludeFields?: string[] }
 
 /** A nock-served `POST /V1.0/{entity}/query` (and `/query/count`) over `records`; `bodies` collects what was sent. */
-export function fakeQueryEndpoint(entity: string, records: Record<string, unknown>[]) {
+export function fakeQueryEndpoint(entity: string, records: Record<string, unknown>[], options: { latencyMs?: number } = {}) {
   const bodies: QueryBody[] = [];
   const counts: FilterItem[][] = [];
+  const stats = { inFlight: 0, maxInFlight: 0 };
   const select = (filter: FilterItem[]) => records.filter((r) => filter.every((item) => matches(r, item)))
     .sort((a, b) => (a.id as number) - (b.id as number));
-  nock(ORIGIN).persist().post(`/ATServicesRest/V1.0/${entity}/query`).reply((_uri, body) => {
+  nock(ORIGIN).persist().post(`/ATServicesRest/V1.0/${entity}/query`).reply((_uri, body, callback) => {
     const b = body as QueryBody;
     bodies.push(b);
+    stats.inFlight += 1;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
     const items = select(b.filter).slice(0, b.MaxRecords);
-    return [200, { items, pageDetails: { count: items.length, requestCount: b.MaxRecords, prevPageUrl: null, nextPageUrl: null } }];
+    setTimeout(() => {
+      stats.inFlight -= 1;
+      callback(null, [200, { items, pageDetails: { count: items.length, requestCount: b.MaxRecords, prevPageUrl: null, nextPageUrl: null } }]);
+    }, options.latencyMs ?? 0);
   });
   nock(ORIGIN).persist().post(`/ATServicesRest/V1.0/${entity}/query/count`).reply((_uri, body) => {
     const b = body as { filter: FilterItem[] };
     counts.push(b.filter);
     return [200, { queryCount: select(b.filter).length }];
   });
-  return { bodies, counts };
+  return { bodies, counts, stats };
 }
 
 /** An in-memory RateGovernor that records what the client asks of it. */
