@@ -1,0 +1,67 @@
+/** Options and handle of `startSandbox` (src/sandbox/index.ts). */
+import type { FaultOptions } from './faults.js';
+import type { ThresholdOptions } from './limits.js';
+import type { RequestLogEntry, SandboxStats } from './stats.js';
+import type { TenantStore } from './store.js';
+import type { TenantData } from './types.js';
+import type { WebhookDelivery, WebhookOptions } from './webhooks.js';
+
+export interface SandboxCredentials {
+  username: string;
+  secret: string;
+  integrationCode: string;
+}
+
+export const DEFAULT_CREDENTIALS: SandboxCredentials = Object.freeze({
+  username: 'api@sandbox.local',
+  secret: 'sandbox-secret',
+  integrationCode: 'SANDBOXINTEGRATIONCODE00001',
+});
+
+export interface SandboxOptions extends FaultOptions {
+  /** 0 (default) = any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 'demo' (default), 'empty', or a data set (e.g. from generateTenant). */
+  scenario?: 'demo' | 'empty' | TenantData;
+  /** Seeds the demo's "now"-independent choices, new-id gaps and fault draws (default 1). */
+  seed?: number;
+  /** "Now" of the demo scenario (default: the current time), so its dates are recent. */
+  now?: Date;
+  credentials?: Partial<SandboxCredentials>;
+  /** Concurrent requests per integration code per endpoint (default 3). */
+  threadLimit?: number;
+  threshold?: ThresholdOptions;
+  webhook?: WebhookOptions;
+  /** Entries kept in requestLog (default 5,000). */
+  requestLogLimit?: number;
+}
+
+export interface RuntimeLimits {
+  threadLimit?: number;
+  threshold?: { limit?: number; used?: number; tierDelayScale?: number };
+}
+
+export interface SandboxHandle {
+  /** The REST root, `http://host:port/ATServicesRest/`. */
+  readonly url: string;
+  /** Where zone discovery is served: `<zoneUrl>V1.0/zoneInformation?user=` (same host as url). */
+  readonly zoneUrl: string;
+  readonly credentials: SandboxCredentials;
+  readonly port: number;
+  /** The in-memory tenant: records by entity, insert/update/remove, picklists. */
+  readonly data: TenantStore;
+  /** The last requests (bounded), oldest first. */
+  readonly requestLog: readonly RequestLogEntry[];
+  /** Webhook deliveries attempted (bounded). */
+  readonly webhookDeliveries: readonly WebhookDelivery[];
+  stats(): SandboxStats & { threshold: { limit: number; used: number } };
+  resetStats(): void;
+  setFaults(faults: FaultOptions): void;
+  setLimits(limits: RuntimeLimits): void;
+  setWebhook(webhook: WebhookOptions | null): void;
+  /** Resolves when every webhook delivery started so far has finished. */
+  flushWebhooks(): Promise<void>;
+  close(): Promise<void>;
+}
