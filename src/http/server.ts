@@ -86,6 +86,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     loggerInstance: runtime.logger.child({ component: 'http' }) as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Strict bodies: an unknown property is an error that names it (fastify's default silently drops it),
+    // and a string is never quietly turned into a number.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   });
   const services: ServerServices = { runtime, queues: options.queues, registry: options.registry, metrics: options.metrics };
 
