@@ -13,8 +13,12 @@
  *      correctness never depends on the estimate: a bad estimate only makes one partition longer.
  * Requests: 2 + Σ pages, which is ≤ ceil(N/500) + 3 (one more only in the degenerate case where every
  * partition ends on a page boundary below its bound). Wall time ≈ (1 + ceil(pages/partitions)) × latency.
- * Work-stealing would rebalance a skewed id distribution but needs a probe per split, costing requests
- * from the tenant's shared hourly budget, which is the scarcer resource here.
+ * Work-stealing would rebalance a skewed id distribution, but every split ends one more range on a short
+ * page (+1 request), and the bound above leaves no room for that: the hourly budget is shared by every
+ * integration of the tenant and is the scarcer resource. The price is balance: ids with rare large gaps
+ * make the first page's density a noisy estimate, and one partition may then carry more pages than the others.
+ *
+ * Resume: `options.resume` restarts from cursors reported by onCheckpoint (afterId −1 = from the start).
  */
 import { normalizeFilter } from './filter.js';
 import { clampPageSize, idPages, parseQueryPage, queryBody, type PageReadDefaults } from './query.js';

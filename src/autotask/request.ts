@@ -114,6 +114,7 @@ export class Requester {
     const facts = { operation: spec.operation, method: spec.method, entity: spec.endpoint };
     const lease = this.deps.governor ? await this.deps.governor.acquire(spec.endpoint, spec.signal) : undefined;
     this.deps.metrics.started(spec.endpoint);
+    const started = this.now();
     let answer: HttpAnswer;
     try {
       answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: spec.signal,
@@ -127,6 +128,8 @@ export class Requester {
       await lease?.release();
     }
     this.deps.metrics.request(spec.endpoint, spec.method, String(answer.status));
+    this.deps.logger.debug({ entity: spec.endpoint, method: spec.method, status: answer.status, ms: this.now() - started },
+      'autotask call');
     return this.interpret(spec, answer);
   }
 

@@ -229,3 +229,16 @@ describe('redaction', () => {
     expect(text).not.toMatch(/ApiIntegrationCode/i);
   });
 });
+
+describe('abort', () => {
+  it('an aborted request rejects promptly, is not retried and gives its slot back', async () => {
+    const seen = scripted('post', '/ATServicesRest/V1.0/Tickets/query/count', ['timeout']);
+    const governor = recordingGovernor();
+    const controller = new AbortController();
+    const pending = client({ governor }).count('Tickets', [], controller.signal);
+    setTimeout(() => controller.abort(new Error('job cancelled')), 20);
+    await expect(pending).rejects.toThrow('job cancelled');
+    expect(seen).toHaveLength(1);
+    expect(governor.events).toEqual(['acquire Tickets', 'release Tickets']);
+  });
+});
