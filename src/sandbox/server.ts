@@ -126,12 +126,15 @@ export async function startServer(parts: ServerParts, port: number, host: string
       }
       logBody = body;
       const slotName = endpoint ?? (segments[0] ?? '').toLowerCase();
-      if (threshold.exceeded() && endpoint !== 'ThresholdInformation') {
+      const overThreshold = threshold.exceeded();
+      if (overThreshold && endpoint !== 'ThresholdInformation') {
         stats.endpoint(slotName).thresholdLimited += 1;
         send(429, { errors: [`The request threshold of ${threshold.limit} requests per 60 minutes has been exceeded for this Autotask database; requests are refused until usage falls below it.`] });
         return;
       }
-      threshold.add();
+      // Past the threshold only ThresholdInformation answers, and it is not counted, so a client can watch the
+      // window slide (unverified: Autotask documents no exemption; refusing it too would only blind clients).
+      if (!overThreshold) threshold.add();
       stats.endpoint(slotName).requests += 1;
       const slotKey = `${credentials.integrationCode}\u0000${slotName}`;
       if (!threads.tryAcquire(slotKey)) {

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { sandboxCommand } from '../../../src/cli/sandbox.js';
+import type { SandboxHandle } from '../../../src/sandbox/index.js';
+
+function sink(): { text: () => string; write: (s: string) => boolean } {
+  let buffer = '';
+  return { text: () => buffer, write: (s: string) => { buffer += s; return true; } };
+}
+
+describe('autotask-sync sandbox (sandboxCommand)', () => {
+  it('serves the demo tenant, prints the root and credentials, and stops with 0', async () => {
+    const out = sink();
+    const stop = new AbortController();
+    let handle: SandboxHandle | undefined;
+    const started = Date.now();
+    const done = sandboxCommand(['--port', '0', '--scenario', 'demo', '--username', 'cli@sandbox.local', '--seed', '3'], {
+      stdout: out, stderr: sink(), signal: stop.signal, onReady: (h) => { handle = h; },
+    });
+    await expect.poll(() => handle, { timeout: 5000 }).toBeDefined();
+    const sandbox = handle as SandboxHandle;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(out.text()).toContain(sandbox.url);
+    expect(out.text()).toContain('cli@sandbox.local');
+    expect(out.text()).toContain('sandbox-secret');
+    expect(out.text()).toContain('SANDBOXINTEGRATIONCODE00001');
+    const zone = await fetch(`${sandbox.zoneUrl}V1.0/zoneInformation?user=cli%40sandbox.local`);
+    expect((await zone.json() as { url: string }).url).toBe(sandbox.url);
+    const reply = await fetch(`${sandbox.url}V1.0/BillingItems/query`, { method: 'POST', body: JSON.stringify({ filter: [{ op: 'gte', field: 'id', value: 0 }] }),
+      headers: { 'Content-Type': 'application/json', UserName: 'cli@sandbox.local', Secret: 'sandbox-secret', ApiIntegrationCode: 'SANDBOXINTEGRATIONCODE00001' } });
+    expect(reply.status).toBe(200);
+    stop.abort();
+    expect(await done).toBe(0);
+    await expect(fetch(sandbox.url)).rejects.toThrow();
+  });
+
+  it('refuses bad flags with exit code 2 and a usage line', async () => {
+    for (const argv of [['--fault-rate', '2'], ['--scenario', 'big'], ['--nope'], ['--port', 'x'], ['--webhook-url', 'http://x']]) {
+      const err = sink();
+      expect(await sandboxCommand(argv, { stdout: sink(), stderr: err }), argv.join(' ')).toBe(2);
+      expect(err.text()).toMatch(/usage: autotask-sync sandbox/);
+    }
+  });
+});
