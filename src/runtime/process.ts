@@ -30,6 +30,8 @@ export interface StartRuntimeOptions {
   schedules?: boolean;
   /** Serve HTTP (default: on config.port, all interfaces); false for none. */
   http?: false | { port?: number; host?: string; extraRoutes?: ExtraRoute[]; readiness?: ReadinessOptions };
+  /** Run after the queues close and before Redis does (e.g. closing the tenants' governors). */
+  beforeRedisClose?: Array<() => Promise<void>>;
   /** prom-client process metrics (default true). */
   defaultMetrics?: boolean;
   now?: () => Date;
@@ -72,6 +74,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
       } },
       { name: 'http', run: async () => server?.close() },
       { name: 'queues', run: () => queues.close() },
+      ...(options.beforeRedisClose ?? []).map((run, i) => ({ name: `before-redis-close-${i}`, run })),
       { name: 'redis', run: () => closeRedis(redis) },
     ], logger);
     return closing;

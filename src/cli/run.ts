@@ -1,0 +1,96 @@
+/**
+ * `autotask-sync run <job> [--json] [--dry-run] [--data <json>] [--tenant <id>]`: one job to completion in this
+ * process, through the same executeJob as the worker (a flow such as sync-all runs its stages in order).
+ * stdout carries the answer only (with --json exactly one JSON object); logs go to stderr.
+ * Exit 0 on success; 1 with a one-line reason on stderr on failure; 2 on a usage error.
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import type { JobResult } from '../../jobs/define-job.js';
+import { AppError, errorMessage } from '../lib/errors.js';
+import { cliEnvironment, parseDataFlag, resolveCliDeps, type CliDeps } from '../runtime/bootstrap.js';
+import { UnknownJobError, resolveTenant } from '../runtime/enqueue.js';
+import { executeJob } from '../runtime/execute-job.js';
+import { runFlowInProcess } from '../runtime/flows.js';
+import { closeRedis, createRedis } from '../runtime/redis.js';
+import type { RuntimeServices } from '../runtime/services.js';
+import { createTenantServices } from '../runtime/tenant-services.js';
+
+const USAGE = 'usage: autotask-sync run <job> [--json] [--dry-run] [--data <json>] [--tenant <id>]\n';
+
+function human(name: string, tenant: string, dryRun: boolean, result: JobResult): string {
+  const lines = [`${name} (${tenant})${dryRun ? ' — dry run, nothing sent' : ''}: ${result.summary}`];
+  for (const [key, value] of Object.entries(result.counts)) lines.push(`  ${key}: ${value}`);
+  if (result.writes?.length) {
+    lines.push(dryRun ? 'writes it would make:' : 'writes:');
+    for (const w of result.writes) lines.push(`  ${w.method} ${w.entity} ${JSON.stringify(w.body)}${w.reason ? `  # ${w.reason}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runCommand(argv: string[], partial: Partial<CliDeps> = {}): Promise<number> {
+  const deps = resolveCliDeps(partial);
+  let args;
+  try {
+    args = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {
+      json: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false },
+      data: { type: 'string' }, tenant: { type: 'string' },
+    } });
+  } catch (error) {
+    deps.stderr.write(`autotask-sync run: ${errorMessage(error)}\n${USAGE}`);
+    return 2;
+  }
+  const [name, ...extra] = args.positionals;
+  if (!name || extra.length > 0) { deps.stderr.write(USAGE); return 2; }
+  const { json } = args.values;
+  const dryRun = args.values['dry-run'];
+
+  const fail = (error: unknown, tenant?: string): number => {
+    const code = error instanceof AppError ? error.code : 'FAILED';
+    const message = errorMessage(error).replace(/\s*\n\s*/g, '; ');
+    if (json) deps.stdout.write(`${JSON.stringify({ ok: false, job: name, tenant: tenant ?? null, dryRun, error: { code, message } })}\n`);
+    deps.stderr.write(`autotask-sync run ${name}: ${code}: ${message}\n`);
+    return 1;
+  };
+
+  let env;
+  try {
+    env = cliEnvironment(deps, 'stderr');
+  } catch (error) {
+    return fail(error);
+  }
+  const redis = createRedis(env.config.redisUrl, 'autotask-sync-run');
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => controller.abort(new AppError('INTERRUPTED', `interrupted by ${signal}`));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let tenant: string | undefined;
+  try {
+    const data = parseDataFlag(args.values.data);
+    const definition = deps.registry.jobs.get(name);
+    if (!definition) throw new UnknownJobError(name, [...deps.registry.jobs.keys()]);
+    const services: RuntimeServices = {
+      config: env.config, logger: env.logger, redis, keyPrefix: env.config.queue.prefix,
+      tenants: createTenantServices(env.config, redis, env.clientFactory), now: () => new Date(),
+    };
+    tenant = resolveTenant(services.tenants, args.values.tenant);
+    const jobId = `run-${randomUUID().slice(0, 8)}`;
+    const options = {
+      dryRun, signal: controller.signal, jobId,
+      progress: async (value: Record<string, unknown>) => { env.logger.info({ job: name, progress: value }, 'progress'); },
+    };
+    const plan = deps.registry.flows.get(name);
+    const result = plan
+      ? await runFlowInProcess(name, definition, plan, { tenant, data }, deps.registry, services, options)
+      : await executeJob(definition, { tenant, data }, services, options);
+    deps.stdout.write(json ? `${JSON.stringify({ ok: true, job: name, tenant, dryRun, jobId, result })}\n` : human(name, tenant, dryRun, result));
+    return 0;
+  } catch (error) {
+    return fail(error, tenant);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await env.closeClients();
+    await closeRedis(redis);
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The product's routes beyond the queue admin API, listed explicitly (like jobs/registry.ts): invoices,
+ * stopwatches and the Autotask webhook are added here as their issues land. `worker` passes this list to
+ * buildServer as `extraRoutes`.
+ */
+import type { ExtraRoute } from '../server.js';
+
+export const productRoutes: ExtraRoute[] = [];

@@ -1,0 +1,66 @@
+/**
+ * What the queue commands (worker, run, trigger, dlq) share at the edge: config loaded once (loadConfig is the
+ * only reader of the environment), one root logger, the registry and the client factory — each replaceable, so
+ * the commands run in tests against a test registry and a client without HTTP.
+ */
+import { loadConfig, type LoadOptions } from '../../config/load.js';
+import type { AppConfig } from '../../config/schema.js';
+import { jobRegistry, type JobRegistry } from '../../jobs/registry.js';
+import { InputError } from '../lib/errors.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { createAutotaskServices } from './client-factory.js';
+import type { AutotaskClientFactory } from './tenant-services.js';
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+export interface CliDeps {
+  registry: JobRegistry;
+  /** Default: the real governor + client per tenant (client-factory.ts). */
+  clientFactory?: AutotaskClientFactory;
+  /** Passed to loadConfig (tests give env and file). */
+  loadOptions: LoadOptions;
+  stdout: Output;
+  stderr: Output;
+}
+
+export function resolveCliDeps(partial: Partial<CliDeps> = {}): CliDeps {
+  return {
+    registry: partial.registry ?? jobRegistry,
+    ...(partial.clientFactory ? { clientFactory: partial.clientFactory } : {}),
+    loadOptions: partial.loadOptions ?? {},
+    stdout: partial.stdout ?? process.stdout,
+    stderr: partial.stderr ?? process.stderr,
+  };
+}
+
+export interface CliEnvironment {
+  config: AppConfig;
+  logger: Logger;
+  clientFactory: AutotaskClientFactory;
+  /** Closes what the default factory opened (governors); a no-op for an injected factory. */
+  closeClients(): Promise<void>;
+}
+
+/** `logTo`: the worker logs to stdout like any service; run/trigger/dlq keep stdout for their answer. */
+export function cliEnvironment(deps: CliDeps, logTo: 'stdout' | 'stderr'): CliEnvironment {
+  const config = loadConfig({ requireTenant: true, ...deps.loadOptions });
+  const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => (logTo === 'stdout' ? deps.stdout : deps.stderr).write(line) } });
+  if (deps.clientFactory) return { config, logger, clientFactory: deps.clientFactory, closeClients: async () => undefined };
+  const real = createAutotaskServices(config, logger);
+  return { config, logger, clientFactory: real.factory, closeClients: real.close };
+}
+
+/** `--data <json>`: an object, or a one-line reason. */
+export function parseDataFlag(value: string | undefined): Record<string, unknown> {
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (error) {
+    throw new InputError(`--data: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError('--data: expected a JSON object');
+  return parsed as Record<string, unknown>;
+}

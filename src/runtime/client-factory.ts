@@ -1,0 +1,30 @@
+/**
+ * The real per-tenant services: one Redis-backed rate governor per tenant (threads per endpoint and the hourly
+ * budget, shared by every process) and the Autotask client that goes through it. The one place where the
+ * product wires them; tests pass their own factory to createTenantServices instead.
+ */
+import type { AppConfig } from '../../config/schema.js';
+import { createAutotaskClient } from '../autotask/index.js';
+import { createRedisGovernor, type RedisGovernor } from '../autotask/governor.js';
+import type { Logger } from '../lib/logger.js';
+import type { AutotaskClientFactory } from './tenant-services.js';
+
+export interface AutotaskServices {
+  factory: AutotaskClientFactory;
+  /** Releases what the governors hold (slot leases, waiters); before the Redis connection closes. */
+  close(): Promise<void>;
+}
+
+export function createAutotaskServices(config: AppConfig, logger: Logger): AutotaskServices {
+  const governors: RedisGovernor[] = [];
+  return {
+    factory: (tenant, redis) => {
+      const governor = createRedisGovernor({ redis, keyPrefix: config.queue.prefix, tenantId: tenant.id, settings: config.autotask, logger });
+      governors.push(governor);
+      return createAutotaskClient({ tenant, settings: config.autotask, governor, logger });
+    },
+    async close() {
+      await Promise.allSettled(governors.map((g) => g.close()));
+    },
+  };
+}
