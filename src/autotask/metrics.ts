@@ -19,6 +19,7 @@ export class ClientMetrics {
   private governorSnapshot: GovernorSnapshot | null = null;
   private snapshotAt = 0;
   private refreshing = false;
+  private trailing: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly governor: RateGovernor | undefined,
@@ -75,8 +76,19 @@ export class ClientMetrics {
 
   private refreshGovernor(force: boolean): void {
     const governor = this.governor;
-    if (!governor || this.refreshing) return;
-    if (!force && this.now() - this.snapshotAt < 1_000) return;
+    if (!governor) return;
+    const wait = 1_000 - (this.now() - this.snapshotAt);
+    if (this.refreshing || (!force && wait > 0)) {
+      // A trailing refresh, so the figures after a burst of requests are not those of its first second.
+      if (!this.trailing) {
+        this.trailing = setTimeout(() => {
+          this.trailing = null;
+          this.refreshGovernor(true);
+        }, Math.max(wait, 50));
+        this.trailing.unref();
+      }
+      return;
+    }
     this.refreshing = true;
     this.snapshotAt = this.now();
     governor.snapshot()

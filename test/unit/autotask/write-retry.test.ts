@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   AutotaskAuthError, AutotaskThreadLimitError, AutotaskTransientError, AutotaskValidationError, BudgetExhaustedError, CreateOutcomeUnknownError,
 } from '../../../src/autotask/index.js';
@@ -182,8 +182,8 @@ describe('the governor', () => {
     expect(threshold).toHaveLength(1);
     expect(governor.events.filter((e) => e.startsWith('observe'))).toEqual(['observe 1234/10000']);
     expect(governor.events.filter((e) => e === 'acquire ThresholdInformation')).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(c.metrics().budget).toEqual({ used: 12, ceiling: 5000, threshold: 10_000, left: 4988 });
+    // metrics() is synchronous; the governor's snapshot is refreshed in the background.
+    await vi.waitFor(() => expect(c.metrics().budget).toEqual({ used: 12, ceiling: 5000, threshold: 10_000, left: 4988 }));
     expect(c.metrics().slotsInUse).toEqual({ Tickets: 1 });
   });
 
@@ -236,7 +236,8 @@ describe('abort', () => {
     const governor = recordingGovernor();
     const controller = new AbortController();
     const pending = client({ governor }).count('Tickets', [], controller.signal);
-    setTimeout(() => controller.abort(new Error('job cancelled')), 20);
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    controller.abort(new Error('job cancelled'));
     await expect(pending).rejects.toThrow('job cancelled');
     expect(seen).toHaveLength(1);
     expect(governor.events).toEqual(['acquire Tickets', 'release Tickets']);
