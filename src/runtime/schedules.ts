@@ -38,6 +38,9 @@ export function desiredSchedules(config: Pick<AppConfig, 'schedules'>, registry:
     const at = `SYNC_CONFIG schedules.${index}`;
     const definition = registry.jobs.get(entry.job);
     if (!definition) { problems.push(`${at}.job: no handler is registered for "${entry.job}"`); continue; }
+    const plan = registry.flows.get(entry.job);
+    const missing = plan ? [...plan.parallel, ...plan.chain].filter((stage) => !registry.jobs.has(stage)) : [];
+    if (missing.length > 0) { problems.push(`${at}.job: "${entry.job}" needs handlers for ${missing.join(', ')}`); continue; }
     if (!tenantIds.includes(entry.tenant)) { problems.push(`${at}.tenant: no tenant "${entry.tenant}" is configured`); continue; }
     try {
       parseJobData(definition, entry.data);

@@ -4,7 +4,7 @@ import { ConfigError } from '../../../src/lib/errors.js';
 import type { Runtime } from '../../../src/runtime/process.js';
 import { bullPrefix } from '../../../src/runtime/queues.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
-import { probeJob, registryOf, startTestRuntime, testConfig } from './support.js';
+import { probeJob, registryOf, startTestRuntime, syncAllDefinition, syncAllEntry, testConfig } from './support.js';
 
 const prefixes: string[] = [];
 const runtimes: Runtime[] = [];
@@ -84,5 +84,9 @@ describe('schedules from SYNC_CONFIG', () => {
     const config = testConfig({ prefix, file: { schedules: [{ job: 'push-time-entries', everyMinutes: 5 }] } });
     const error = await startTestRuntime(config, registry, { worker: false }).catch((e: unknown) => e);
     expect((error as ConfigError).issues).toEqual(['SYNC_CONFIG schedules.0.job: no handler is registered for "push-time-entries"']);
+    const flowRegistry = registryOf([probeJob('sync-tickets').definition, syncAllDefinition], [syncAllEntry]);
+    const flow = testConfig({ prefix, file: { schedules: [{ job: 'sync-all', everyMinutes: 5 }] } });
+    const flowError = await startTestRuntime(flow, flowRegistry, { worker: false }).catch((e: unknown) => e);
+    expect((flowError as ConfigError).issues).toEqual([expect.stringMatching(/^SYNC_CONFIG schedules\.0\.job: "sync-all" needs handlers for sync-contracts, /)]);
   });
 });
