@@ -31,6 +31,8 @@ export interface EntityDef {
   canDelete: boolean;
   canQuery: boolean;
   webhooks: boolean;
+  /** Records carry `userDefinedFields: [{name, value}]` (filterable with `"udf": true`). */
+  udfs: boolean;
   /** Created only through a parent route, e.g. TicketNotes via POST /Tickets/{id}/Notes (API-NOTES "Writing"). */
   parent: { entity: SandboxEntity; field: string; route: string } | null;
   /** Read-only date-times the sandbox maintains on create and on every write. */
@@ -51,12 +53,14 @@ const ro = (name: string, dataType: DataType, opts: Opts = {}): FieldDef => f(na
 const ref = (name: string, entity: SandboxEntity, opts: Opts = {}): FieldDef => f(name, 'integer', { ...opts, ref: entity });
 const pick = (name: string, opts: Opts = {}): FieldDef => f(name, 'integer', { ...opts, picklist: true });
 
-type Spec = Omit<EntityDef, 'byLowerName' | 'parent' | 'createdField' | 'modifiedField' | 'webhooks' | 'canDelete'>
+type Spec = Omit<EntityDef, 'byLowerName' | 'parent' | 'createdField' | 'modifiedField' | 'webhooks' | 'canDelete' | 'udfs'>
   & Partial<Pick<EntityDef, 'parent' | 'createdField' | 'modifiedField' | 'webhooks' | 'canDelete'>>;
+
+const WITH_UDFS = new Set(['Companies', 'Contracts', 'Tickets', 'ConfigurationItems']);
 
 function entity(spec: Spec): EntityDef {
   return {
-    parent: null, createdField: null, modifiedField: null, webhooks: false, canDelete: false, ...spec,
+    parent: null, createdField: null, modifiedField: null, webhooks: false, canDelete: false, udfs: WITH_UDFS.has(spec.name), ...spec,
     byLowerName: new Map(spec.fields.map((field) => [field.name.toLowerCase(), field])),
   };
 }

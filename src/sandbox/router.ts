@@ -153,7 +153,7 @@ export function routeApi(ctx: RouterContext, req: ApiRequest): Answer {
     const sub = rest[1]?.toLowerCase();
     if (rest.length === 1) {
       return { status: 200, body: { info: { name: def.singular, canCreate: def.canCreate, canDelete: def.canDelete,
-        canQuery: def.canQuery, canUpdate: def.canUpdate, hasUserDefinedFields: false,
+        canQuery: def.canQuery, canUpdate: def.canUpdate, hasUserDefinedFields: def.udfs,
         supportsWebhookCallouts: def.webhooks, userAccessForCreate: def.canCreate ? 'All' : 'None',
         userAccessForDelete: def.canDelete ? 'All' : 'None', userAccessForQuery: 'All',
         userAccessForUpdate: def.canUpdate ? 'All' : 'None' } } };

@@ -8,6 +8,26 @@ import { defaultPicklists } from './picklists.js';
 import { createRng, type Rng } from './random.js';
 import { SANDBOX_ENTITIES, type PicklistEntry, type Picklists, type SandboxEntity, type SandboxRecord, type TenantData } from './types.js';
 
+type RecordMaker = (record: Record<string, unknown>) => Record<string, unknown>;
+const makers = new Map<SandboxEntity, RecordMaker>();
+
+/**
+ * A compiled `r => ({ id: r.id ?? null, title: r.title ?? null, … })` per entity: one object literal with a
+ * fixed shape is ~10x faster than assigning keys in a loop, which matters when loading 100,000+ records.
+ * The names come from entities.ts (never from input), so the generated source is fixed.
+ */
+function maker(entity: SandboxEntity): RecordMaker {
+  let make = makers.get(entity);
+  if (!make) {
+    const def = entityDef(entity);
+    const parts = def.fields.map((f) => `${JSON.stringify(f.name)}: r[${JSON.stringify(f.name)}] ?? null`);
+    if (def.udfs) parts.push('"userDefinedFields": r.userDefinedFields ?? []');
+    make = new Function('r', `return { ${parts.join(', ')} };`) as RecordMaker;
+    makers.set(entity, make);
+  }
+  return make;
+}
+
 class EntityTable {
   readonly rows: SandboxRecord[] = [];
   readonly byId = new Map<number, SandboxRecord>();
@@ -69,11 +89,12 @@ export class TenantStore {
     return table;
   }
 
-  /** Every field of the entity present, null when not given (Autotask answers with nulls, not missing keys). */
+  /**
+   * Every field of the entity present, null when not given (Autotask answers with nulls, not missing keys).
+   * Keys that are not fields of the entity are dropped (userDefinedFields is kept where the entity has UDFs).
+   */
   private complete(entity: SandboxEntity, record: Record<string, unknown>): SandboxRecord {
-    const out: Record<string, unknown> = {};
-    for (const field of entityDef(entity).fields) out[field.name] = record[field.name] ?? null;
-    for (const [key, value] of Object.entries(record)) if (!(key in out)) out[key] = value;
+    const out = maker(entity)(record);
     if (typeof out.id !== 'number' || !Number.isInteger(out.id)) throw new Error(`${entity} record without an integer id`);
     return out as SandboxRecord;
   }
