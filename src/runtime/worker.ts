@@ -4,7 +4,8 @@
  * so it is not declared stalled and run twice. Draining on shutdown: stop taking jobs, give running ones
  * `graceMs`, then abort them (they go back to the queue, see processor.ts) and close.
  */
-import { Worker, type Job } from 'bullmq';
+import { DelayedError, WaitingChildrenError, Worker } from 'bullmq';
+import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { JobResult } from '../../jobs/define-job.js';
 import { sleep } from '../lib/time.js';
@@ -13,7 +14,8 @@ import { createProcessor, failureReason, type ProcessorDeps } from './processor.
 import { JOBS_QUEUE, type QueuedJobData } from './queues.js';
 
 export interface JobObserver {
-  jobFinished(name: string, status: 'completed' | 'failed', seconds: number): void;
+  /** One attempt ended: completed, failed (retried or for good), or parked (budget wait, waiting for its stages). */
+  jobFinished(name: string, status: 'completed' | 'failed' | 'parked', seconds: number): void;
 }
 
 export interface RuntimeWorker {
@@ -29,10 +31,6 @@ export interface WorkerDeps extends Omit<ProcessorDeps, 'isShuttingDown'> {
   observer?: JobObserver;
 }
 
-function seconds(job: Job): number {
-  return job.finishedOn && job.processedOn ? Math.max(0, job.finishedOn - job.processedOn) / 1000 : 0;
-}
-
 export function startWorker(deps: WorkerDeps): RuntimeWorker {
   const { services, queues } = deps;
   const q = services.config.queue;
@@ -43,9 +41,17 @@ export function startWorker(deps: WorkerDeps): RuntimeWorker {
 
   const worker = new Worker<QueuedJobData, JobResult>(JOBS_QUEUE, async (job, token, signal) => {
     active += 1;
+    const started = performance.now();
+    let status: 'completed' | 'failed' | 'parked' = 'failed';
     try {
-      return await processor(job, token, signal);
+      const result = await processor(job, token, signal);
+      status = 'completed';
+      return result;
+    } catch (error) {
+      if (error instanceof DelayedError || error instanceof WaitingChildrenError) status = 'parked';
+      throw error;
     } finally {
+      deps.observer?.jobFinished(job.name, status, (performance.now() - started) / 1000);
       active -= 1;
       if (active === 0) idle?.();
     }
@@ -60,7 +66,6 @@ export function startWorker(deps: WorkerDeps): RuntimeWorker {
   const log = services.logger.child({ component: 'worker' });
   worker.on('error', (error) => log.error({ err: error }, 'worker error'));
   worker.on('completed', (job) => {
-    deps.observer?.jobFinished(job.name, 'completed', seconds(job));
     // A job that ran more than once may have been dead-lettered by an earlier run that then stalled.
     if (job.attemptsStarted > 1 && job.id) {
       clearDeadLetter({ queues }, job.id).catch((error: unknown) => log.warn({ err: error }, 'could not clear dead letter'));
@@ -68,7 +73,6 @@ export function startWorker(deps: WorkerDeps): RuntimeWorker {
   });
   worker.on('failed', (job, error) => {
     if (!job) return;
-    deps.observer?.jobFinished(job.name, 'failed', seconds(job));
     void (async () => {
       // Failures the processor did not see (a job that stalled too often) still reach the dead-letter queue;
       // a parent failed by its child is not one: the child is the dead letter.

@@ -120,6 +120,8 @@ describe('HTTP server', () => {
       'autotask_slots_in_use{tenant="default",endpoint="Tickets"} 1']) {
       expect(r.text, series).toContain(series);
     }
+    // The job of the enqueue test above was timed by this process's worker.
+    expect(r.text).toMatch(/^autotask_sync_job_duration_seconds_count\{job="sync-tickets",status="completed"\} [1-9]/m);
   });
 
   it('is ready while Redis and the tenant answer, caches the tenant probe, and says why when not', async () => {
