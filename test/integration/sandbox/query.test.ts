@@ -133,6 +133,10 @@ describe('sandbox queries (API-NOTES "Reading")', () => {
     const viaGet = await api.get<{ items: Row[] }>(`Tickets/query?search=${search}`);
     expect(viaGet.status).toBe(200);
     expect(viaGet.json.items.map((r) => r.id)).toEqual(DEMO_FACTS.narcolepticServer.ticketIds);
+    const paged = await api.get<{ items: Row[]; pageDetails: { nextPageUrl: string } }>(
+      `Tickets/query?search=${encodeURIComponent(JSON.stringify({ filter, MaxRecords: 10 }))}`);
+    const rest = await api.get<{ items: Row[] }>(paged.json.pageDetails.nextPageUrl);
+    expect([...paged.json.items, ...rest.json.items].map((r) => r.id)).toEqual(DEMO_FACTS.narcolepticServer.ticketIds);
     const countGet = await api.get<{ queryCount: number }>(`Tickets/query/count?search=${search}`);
     expect(countGet.json.queryCount).toBe(DEMO_FACTS.narcolepticServer.ticketIds.length);
     const all = await api.post<{ queryCount: number }>('BillingItems/query/count', { filter: ALL });

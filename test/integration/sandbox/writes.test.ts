@@ -155,6 +155,17 @@ describe('sandbox writes (API-NOTES "Writing" and "Entities used here")', () => 
     expect((await api.post(`Tickets/1/Notes`, { title: 't', description: 'd', noteType: 1, publish: 1 })).status).toBe(500);
   });
 
+  it('makes writes as the ImpersonationResourceId when one is sent, and refuses an inactive one', async () => {
+    const tech = DEMO_FACTS.technicians.find((t) => t.active) as { resourceId: number };
+    const made = await api.call<{ itemId: number }>('POST', 'Tickets', newTicket(), { ImpersonationResourceId: String(tech.resourceId) });
+    expect(made.status).toBe(200);
+    expect(sandbox.data.get('Tickets', made.json.itemId)?.creatorResourceID).toBe(tech.resourceId);
+    const plain = await api.post<{ itemId: number }>('Tickets', newTicket());
+    expect(sandbox.data.get('Tickets', plain.json.itemId)?.creatorResourceID).toBe(DEMO_FACTS.apiUserResourceId);
+    const refused = await api.call('POST', 'Tickets', newTicket(), { ImpersonationResourceId: String(DEMO_FACTS.inactiveResourceId) });
+    expect(refused.status).toBe(500);
+  });
+
   it('maintains lastModifiedDateTime on contracts and replaces with PUT', async () => {
     const id = DEMO_FACTS.contracts.contosoManaged;
     const before = sandbox.data.get('Contracts', id)?.lastModifiedDateTime as string;
