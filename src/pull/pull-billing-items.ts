@@ -33,7 +33,7 @@ export async function pullBillingItems(ctx: PullContext, options: { full?: boole
   let read = 0;
   const seen = new Set<number>();
   const { resumed, extra } = await resumableRead(ctx, {
-    name: 'billingItems', entity: 'BillingItems', filter: [...open, ...from], partitioned: mode === 'full',
+    name: 'billingItems', entity: 'BillingItems', filter: [...open, ...from], partitioned: mode === 'full', restart: options.full,
     extra: { highest: highest === null ? 0 : Number(highest) },
     onPage: async (items, state) => {
       read += items.length;

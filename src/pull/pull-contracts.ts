@@ -41,7 +41,7 @@ export async function pullContracts(ctx: PullContext, options: { full?: boolean 
   let removed = 0;
   const seen = new Set<number>();
   const { resumed, extra } = await resumableRead(ctx, {
-    name: 'contracts', entity: 'Contracts', filter, partitioned: false,
+    name: 'contracts', entity: 'Contracts', filter, partitioned: false, restart: options.full,
     extra: { maxStamp: cursor },
     onPage: async (items, state) => {
       read += items.length;

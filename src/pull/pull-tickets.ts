@@ -26,6 +26,7 @@ export async function pullTickets(ctx: PullContext, options: { full?: boolean } 
     entity: 'Tickets',
     filter: [{ op: 'gte', field: 'lastActivityDate', value: toAutotaskDateTime(since) }],
     partitioned: mode === 'full',
+    restart: options.full,
     extra: { maxStamp: cursor },
     onPage: async (items, state) => {
       read += items.length;

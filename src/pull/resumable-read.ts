@@ -12,8 +12,10 @@ import type { FilterItem, PartitionCursor } from '../autotask/types.js';
 import type { PullContext } from './context.js';
 
 export interface ReadCheckpoint<Extra> {
-  /** The read this checkpoint belongs to; a different read starts afresh. */
-  key: string;
+  entity: string;
+  /** The interrupted read's own filter and shape: a resumed read finishes that read, whatever "now" is today. */
+  filter: FilterItem[];
+  partitioned: boolean;
   open: PartitionCursor[] | null;
   afterId: number | null;
   pages: number;
@@ -25,6 +27,8 @@ export interface ResumableReadOptions<E extends EntityName, Extra> {
   entity: E;
   filter: FilterItem[];
   partitioned: boolean;
+  /** Discard a checkpoint instead of resuming it (a forced full read). */
+  restart?: boolean;
   /** State of the caller carried across a crash (e.g. the largest lastActivityDate seen so far). */
   extra: Extra;
   onPage(items: EntityRecord<E>[], extra: Extra): Promise<Extra>;
@@ -32,17 +36,19 @@ export interface ResumableReadOptions<E extends EntityName, Extra> {
 
 export async function resumableRead<E extends EntityName, Extra>(ctx: PullContext, options: ResumableReadOptions<E, Extra>):
 Promise<{ resumed: boolean; pages: number; extra: Extra }> {
-  const key = `${options.entity}:${options.partitioned ? 'p' : 's'}:${JSON.stringify(options.filter)}`;
-  const saved = await ctx.store.getCheckpoint<ReadCheckpoint<Extra>>(options.name);
-  const resume = saved && saved.key === key ? saved : null;
+  const saved = options.restart ? null : await ctx.store.getCheckpoint<ReadCheckpoint<Extra>>(options.name);
+  const resume = saved && saved.entity === options.entity ? saved : null;
+  const filter = resume ? resume.filter : options.filter;
+  const partitioned = resume ? resume.partitioned : options.partitioned;
   let extra = resume ? resume.extra : options.extra;
   let pages = resume?.pages ?? 0;
   const save = async (position: Pick<ReadCheckpoint<Extra>, 'open' | 'afterId'>): Promise<void> => {
-    if (!ctx.dryRun) await ctx.store.setCheckpoint(options.name, { key, pages, extra, ...position } satisfies ReadCheckpoint<Extra>);
+    if (ctx.dryRun) return;
+    await ctx.store.setCheckpoint(options.name, { entity: options.entity, filter, partitioned, pages, extra, ...position } satisfies ReadCheckpoint<Extra>);
   };
 
-  if (options.partitioned) {
-    const iterable = ctx.client.queryPartitioned(options.entity, options.filter, {
+  if (partitioned) {
+    const iterable = ctx.client.queryPartitioned(options.entity, filter, {
       partitions: ctx.settings.partitions,
       signal: ctx.signal,
       ...(resume?.open ? { resume: resume.open } : {}),
@@ -54,8 +60,8 @@ Promise<{ resumed: boolean; pages: number; extra: Extra }> {
     }
   } else {
     const afterId = resume?.afterId ?? null;
-    const filter = afterId === null ? options.filter : [...options.filter, { op: 'gt' as const, field: 'id', value: afterId }];
-    for await (const page of ctx.client.queryPages(options.entity, filter, { signal: ctx.signal })) {
+    const from = afterId === null ? filter : [...filter, { op: 'gt' as const, field: 'id', value: afterId }];
+    for await (const page of ctx.client.queryPages(options.entity, from, { signal: ctx.signal })) {
       extra = await options.onPage(page, extra);
       pages += 1;
       const last = page[page.length - 1];
