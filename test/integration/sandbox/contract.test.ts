@@ -27,7 +27,8 @@ describe('sandbox answers agree with the client classifier', () => {
   it('classifies authentication failures as AUTOTASK_AUTH', async () => {
     const zone = await fetch(`${sandbox.zoneUrl}V1.0/zoneInformation?user=ghost%40example.com`);
     expect(await verdict(zone, 'zone', 'GET', 'zoneInformation')).toEqual({ code: 'AUTOTASK_AUTH', retry: false });
-    for (const headers of [{ Secret: 'wrong' }, { UserName: 'ghost@example.com' }, { ApiIntegrationCode: 'BAD' }]) {
+    const variants: Array<Record<string, string>> = [{ Secret: 'wrong' }, { UserName: 'ghost@example.com' }, { ApiIntegrationCode: 'BAD' }];
+    for (const headers of variants) {
       const response = await send('POST', 'Tickets/query', { filter: ALL }, headers);
       expect(await verdict(response, 'read', 'POST', 'Tickets')).toEqual({ code: 'AUTOTASK_AUTH', retry: false });
     }
