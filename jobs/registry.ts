@@ -7,7 +7,11 @@
  */
 import type { JobDefinition } from './define-job.js';
 import type { JobName } from '../src/lib/job-names.js';
+import { pushTimeEntriesJob } from './push-time-entries.js';
 import { syncAllJob, syncAllPlan } from './sync-all.js';
+import { syncBillingItemsJob } from './sync-billing-items.js';
+import { syncContractsJob } from './sync-contracts.js';
+import { syncTicketsJob } from './sync-tickets.js';
 
 /**
  * A job that is a BullMQ flow: the `parallel` jobs first (siblings), then each `chain` job in order, each one
@@ -25,6 +29,10 @@ export interface JobRegistry {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each definition keeps its own data type
 export const jobDefinitions: JobDefinition<any>[] = [
+  syncContractsJob,
+  syncBillingItemsJob,
+  syncTicketsJob,
+  pushTimeEntriesJob,
   syncAllJob,
 ];
 

@@ -8,6 +8,12 @@ type Command = (argv: string[]) => Promise<number>;
 
 // Each command's file is added here as it lands (explicit, not a folder scan).
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  worker: { summary: 'run the workers, schedules and HTTP server until SIGINT/SIGTERM', load: async () => (await import('./worker.js')).workerCommand },
+  run: { summary: 'run one job to completion in this process: run <job> [--json] [--dry-run] [--data <json>]', load: async () => (await import('./run.js')).runCommand },
+  trigger: { summary: 'enqueue a job and print its id: trigger <job> [--data <json>]', load: async () => (await import('./trigger.js')).triggerCommand },
+  dlq: { summary: 'dead-letter queue: dlq list | dlq requeue <id> | dlq requeue --all', load: async () => (await import('./dlq.js')).dlqCommand },
+  sandbox: { summary: 'serve a simulated Autotask tenant: sandbox [--port 8090] [--scenario demo|empty] [--latency-ms N] [--fault-rate P]', load: async () => (await import('./sandbox.js')).sandboxCommand },
+  detect: { summary: 'offline problem detection: detect --input <tickets.jsonl> [--rules <file>]', load: async () => (await import('./detect.js')).detectCommand },
 };
 
 function usage(): string {
