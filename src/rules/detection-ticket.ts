@@ -46,8 +46,46 @@ export function keyValues(ticket: DetectionTicket, fields: readonly DetectionKey
   return values;
 }
 
-export function keyString(values: readonly (string | number)[]): string {
-  return values.join('\u0001');
+type KeyNode = Map<string | number, KeyNode | number[]>;
+
+/**
+ * Tickets bucketed by their key field values, as a tree with one level per field: no key string is built per
+ * ticket (a million tickets would mean a million strings to allocate and hash). Leaves hold candidate indexes.
+ */
+export class KeyBuckets {
+  private readonly root: KeyNode = new Map();
+  constructor(private readonly fields: readonly DetectionKeyField[]) {}
+
+  /** The ticket's bucket, created when `create`; null when a key field is missing (or absent and not created). */
+  find(ticket: DetectionTicket, create: boolean): number[] | null {
+    let node = this.root;
+    const last = this.fields.length - 1;
+    for (let f = 0; f <= last; f += 1) {
+      const value = keyValue(ticket, this.fields[f]!);
+      if (value === null) return null;
+      let child = node.get(value);
+      if (child === undefined) {
+        if (!create) return null;
+        child = f === last ? [] : new Map();
+        node.set(value, child);
+      }
+      if (f === last) return child as number[];
+      node = child as KeyNode;
+    }
+    return null;
+  }
+
+  /** Every bucket, depth first in the order their values were first seen. */
+  buckets(): Generator<number[]> {
+    return this.walk(this.root, 1);
+  }
+
+  private *walk(node: KeyNode, depth: number): Generator<number[]> {
+    for (const child of node.values()) {
+      if (depth === this.fields.length) yield child as number[];
+      else yield* this.walk(child as KeyNode, depth + 1);
+    }
+  }
 }
 
 function allowed(list: readonly number[] | undefined, value: number | null | undefined): boolean {

@@ -6,7 +6,7 @@
  */
 import type { DetectionRuleSet } from './detection-types.js';
 import type { TicketRecord } from './detection-ticket.js';
-import { titleSimilarity, tokenizeTitle, type TitleTokens } from './title-similarity.js';
+import { titleSimilarity, type TitleTokenCache, type TitleTokens } from './title-similarity.js';
 
 /** Chains open at once in one bucket; beyond it the stalest chain is closed early (bounds time and memory). */
 export const MAX_ACTIVE_CHAINS = 64;
@@ -63,46 +63,49 @@ export interface Chain {
 export interface BucketInput {
   readonly records: readonly TicketRecord[];
   readonly anchors: readonly BucketAnchor[];
+  readonly tokens: TitleTokenCache;
   readonly ruleSet: DetectionRuleSet;
   /** Receives every chain once it can grow no more (the caller applies minCount). */
   readonly closeChain: (chain: Chain) => void;
 }
 
-const EMPTY_TOKENS = tokenizeTitle('');
-
 /** Clusters one bucket. `records` must be sorted by create time, then id, and all have a time. */
-export function clusterBucket({ records, anchors, ruleSet, closeChain }: BucketInput): void {
+export function clusterBucket({ records, anchors, tokens: cache, ruleSet, closeChain }: BucketInput): void {
   const windowMs = ruleSet.windowHours * 3_600_000;
   const requireSharedHost = ruleSet.requireSharedHost === true;
   const compareTitles = ruleSet.titleSimilarity > 0 || requireSharedHost;
   const threshold = ruleSet.titleSimilarity;
   let active: Chain[] = [];
+  let oldestLast = Infinity;
 
   for (const record of records) {
     const time = record.time ?? 0;
-    if (active.some((c) => time - c.lastTime > windowMs)) {
+    if (time - oldestLast > windowMs) {
       const still: Chain[] = [];
+      oldestLast = Infinity;
       for (const chain of active) {
         if (time - chain.lastTime > windowMs) closeChain(chain);
-        else still.push(chain);
+        else {
+          still.push(chain);
+          if (chain.lastTime < oldestLast) oldestLast = chain.lastTime;
+        }
       }
       active = still;
     }
-    const tokens = compareTitles ? tokenizeTitle(record.ticket.title) : EMPTY_TOKENS;
+    const tokens = cache.of(record.ticket.title);
     // A ticket without a title cannot look like anything; with the title check on it stays alone.
     if (compareTitles && tokens.tokens.size === 0) continue;
-    const similarity = (reps: TitleReps): number => (compareTitles ? reps.bestSimilarity(tokens, requireSharedHost) : 1);
 
     // Anchors first and ties go to the earlier candidate: an open Problem wins over a chain that looks alike.
     let bestScore = -1;
     let bestAnchor: BucketAnchor | null = null;
+    let bestChain: Chain | null = null;
     for (const anchor of anchors) {
-      const s = similarity(anchor.reps);
+      const s = compareTitles ? anchor.reps.bestSimilarity(tokens, requireSharedHost) : 1;
       if (s >= threshold && s > bestScore) { bestScore = s; bestAnchor = anchor; }
     }
-    let bestChain: Chain | null = null;
     for (const chain of active) {
-      const s = similarity(chain.reps);
+      const s = compareTitles ? chain.reps.bestSimilarity(tokens, requireSharedHost) : 1;
       if (s >= threshold && s > bestScore) { bestScore = s; bestChain = chain; bestAnchor = null; }
     }
 
@@ -119,10 +122,13 @@ export function clusterBucket({ records, anchors, ruleSet, closeChain }: BucketI
         for (let i = 1; i < active.length; i += 1) if (active[i]!.lastTime < active[stalest]!.lastTime) stalest = i;
         closeChain(active[stalest]!);
         active.splice(stalest, 1);
+        oldestLast = Infinity;
+        for (const chain of active) if (chain.lastTime < oldestLast) oldestLast = chain.lastTime;
       }
       const reps = new TitleReps();
       if (compareTitles) reps.add(tokens);
-      active.push({ members: [record], reps, lastTime: time, seed: compareTitles ? tokens : tokenizeTitle(record.ticket.title) });
+      active.push({ members: [record], reps, lastTime: time, seed: tokens });
+      if (time < oldestLast) oldestLast = time;
     }
   }
   for (const chain of active) closeChain(chain);

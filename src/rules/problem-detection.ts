@@ -7,11 +7,11 @@
  * - Completed tickets count toward a group, and are linked only when `linkCompleted`.
  * Rule sets run in order; a ticket grouped by one is not offered to the next. Within a rule set tickets are
  * bucketed by key and each bucket is swept oldest first (problem-clusters.ts), so the cost is n·log n plus a
- * bounded amount per ticket.
+ * bounded amount per ticket; buckets too small or too spread out to form a group are not even sorted.
  */
 import { clusterBucket, TitleReps, type BucketAnchor, type Chain } from './problem-clusters.js';
 import {
-  compareRecords, keyString, keyValues, parseTime, passesFilters, type TicketRecord,
+  compareRecords, KeyBuckets, keyValues, parseTime, passesFilters, type TicketRecord,
 } from './detection-ticket.js';
 import {
   TICKET_STATUS_COMPLETE, TICKET_TYPE_CHANGE_REQUEST, TICKET_TYPE_PROBLEM,
@@ -19,7 +19,7 @@ import {
 } from './detection-types.js';
 import { groupKeyOf, GROUP_KEY_MAX } from './group-key.js';
 import { anchorReason, chainReason } from './problem-reason.js';
-import { titleSignature, tokenizeTitle } from './title-similarity.js';
+import { TitleTokenCache, titleSignature, tokenizeTitle } from './title-similarity.js';
 
 export type * from './detection-types.js';
 
@@ -31,6 +31,8 @@ interface Anchor {
   readonly added: TicketRecord[];
   ruleSet: DetectionRuleSet | null;
   key: (string | number)[] | null;
+  /** The earliest new member of the first rule set that added one: the group's key comes from it. */
+  keyRecord: TicketRecord | null;
 }
 
 interface ChainGroup {
@@ -69,65 +71,75 @@ export function detectProblems(input: DetectionInput): DetectionResult {
   const anchorOf = (problemId: number): Anchor => {
     let anchor = anchors.get(problemId);
     if (!anchor) {
-      anchor = { problemId, problem: null, linked: [], added: [], ruleSet: null, key: null };
+      anchor = { problemId, problem: null, linked: [], added: [], ruleSet: null, key: null, keyRecord: null };
       anchors.set(problemId, anchor);
     }
     return anchor;
   };
   const openByExternalId = new Map<string, number>();
-  const candidates: TicketRecord[] = [];
+  // Candidates as two parallel arrays: a million tickets should not cost a million extra objects.
+  const candidates: DetectionTicket[] = [];
+  const times: number[] = [];
   let ignored = 0;
 
   for (const ticket of byId.values()) {
-    const record: TicketRecord = { ticket, time: parseTime(ticket.createDate) };
     if (ticket.ticketType === TICKET_TYPE_CHANGE_REQUEST) ignored += 1;
     else if (ticket.ticketType === TICKET_TYPE_PROBLEM) {
       if (isComplete(ticket)) { ignored += 1; continue; }
-      anchorOf(ticket.id).problem = record;
+      anchorOf(ticket.id).problem = { ticket, time: parseTime(ticket.createDate) };
       if (ticket.externalID) openByExternalId.set(ticket.externalID, ticket.id);
     } else if (ticket.problemTicketId !== null && ticket.problemTicketId !== undefined) {
       if (settledLink(ticket.problemTicketId)) ignored += 1;
-      else anchorOf(ticket.problemTicketId).linked.push(record);
-    } else if (record.time === null || record.time > now) ignored += 1;
-    else candidates.push(record);
+      else anchorOf(ticket.problemTicketId).linked.push({ ticket, time: parseTime(ticket.createDate) });
+    } else {
+      const time = parseTime(ticket.createDate);
+      if (time === null || time > now) ignored += 1;
+      else {
+        candidates.push(ticket);
+        times.push(time);
+      }
+    }
   }
-  candidates.sort(compareRecords);
   for (const anchor of anchors.values()) anchor.linked.sort(compareRecords);
   const orderedAnchors = [...anchors.values()].sort((a, b) => a.problemId - b.problemId);
 
   const grouped = new Set<number>();
   const chainGroups: ChainGroup[] = [];
+  const tokens = new TitleTokenCache();
 
   for (const ruleSet of ruleSets) {
-    const buckets = new Map<string, { key: (string | number)[]; records: TicketRecord[] }>();
-    for (const record of candidates) {
-      if (grouped.has(record.ticket.id) || !passesFilters(record.ticket, ruleSet)) continue;
-      const key = keyValues(record.ticket, ruleSet.keyFields);
-      if (!key) continue;
-      const id = keyString(key);
-      const bucket = buckets.get(id);
-      if (bucket) bucket.records.push(record);
-      else buckets.set(id, { key, records: [record] });
+    const buckets = new KeyBuckets(ruleSet.keyFields);
+    for (let i = 0; i < candidates.length; i += 1) {
+      const ticket = candidates[i]!;
+      if (grouped.has(ticket.id) || !passesFilters(ticket, ruleSet)) continue;
+      buckets.find(ticket, true)?.push(i);
     }
-    const bucketAnchors = anchorsByBucket(orderedAnchors, ruleSet, buckets);
+    const bucketAnchors = anchorsByBucket(orderedAnchors, ruleSet, buckets, tokens);
+    const windowMs = ruleSet.windowHours * 3_600_000;
 
-    for (const [id, bucket] of buckets) {
+    for (const indexes of buckets.buckets()) {
+      const anchorsHere = bucketAnchors.get(indexes) ?? [];
+      // Too few tickets to make a group and no Problem to join: nothing to compare (most buckets of a tenant).
+      if (indexes.length < ruleSet.minCount && anchorsHere.length === 0) continue;
+      const sorted = indexes.map((i): TicketRecord => ({ ticket: candidates[i]!, time: times[i]! })).sort(compareRecords);
+      const records = anchorsHere.length > 0 ? sorted : withinReach(sorted, windowMs);
+      if (records.length < ruleSet.minCount && anchorsHere.length === 0) continue;
+      const key = keyValues(records[0]!.ticket, ruleSet.keyFields)!;
       clusterBucket({
-        records: bucket.records,
-        anchors: bucketAnchors.get(id) ?? [],
+        records,
+        anchors: anchorsHere,
+        tokens,
         ruleSet,
         closeChain: (chain) => {
           if (chain.members.length < ruleSet.minCount) return;
-          const groupKey = groupKeyOf(ruleSet.name, bucket.key, titleSignature(chain.seed));
+          const groupKey = groupKeyOf(ruleSet.name, key, titleSignature(chain.seed));
           for (const member of chain.members) grouped.add(member.ticket.id);
           // A Problem this run's job made earlier carries the group key: join it even if its title was edited.
           const existing = openByExternalId.get(groupKey);
           if (existing !== undefined) {
             const anchor = anchorOf(existing);
-            anchor.added.push(...chain.members);
-            anchor.ruleSet ??= ruleSet;
-            anchor.key ??= bucket.key;
-          } else chainGroups.push({ ruleSet, key: bucket.key, chain, groupKey });
+            for (const member of chain.members) addToAnchor(anchor, member, ruleSet, key);
+          } else chainGroups.push({ ruleSet, key, chain, groupKey });
         },
       });
     }
@@ -145,39 +157,57 @@ export function detectProblems(input: DetectionInput): DetectionResult {
   };
 }
 
+/**
+ * The records that have a neighbour within the window: without a Problem to join, a ticket alone in time can
+ * neither start nor join a chain, so it need not be tokenised or compared.
+ */
+function withinReach(sorted: readonly TicketRecord[], windowMs: number): TicketRecord[] {
+  return sorted.filter((r, i) => {
+    const before = sorted[i - 1];
+    const after = sorted[i + 1];
+    return (before !== undefined && r.time! - before.time! <= windowMs) || (after !== undefined && after.time! - r.time! <= windowMs);
+  });
+}
+
 /** Each anchor's presence per bucket of this rule set: the problem's and its incidents' titles under that key. */
-function anchorsByBucket(anchors: readonly Anchor[], ruleSet: DetectionRuleSet, buckets: ReadonlyMap<string, unknown>)
-  : Map<string, BucketAnchor[]> {
-  const result = new Map<string, BucketAnchor[]>();
+function anchorsByBucket(anchors: readonly Anchor[], ruleSet: DetectionRuleSet, buckets: KeyBuckets,
+  tokens: TitleTokenCache): Map<number[], BucketAnchor[]> {
+  const result = new Map<number[], BucketAnchor[]>();
   for (const anchor of anchors) {
-    const here = new Map<string, BucketAnchor>();
+    const here = new Map<number[], BucketAnchor>();
     const members = anchor.problem ? [anchor.problem, ...anchor.linked] : anchor.linked;
     for (const member of members) {
-      const key = keyValues(member.ticket, ruleSet.keyFields);
-      if (!key) continue;
-      const id = keyString(key);
-      if (!buckets.has(id)) continue;
-      let entry = here.get(id);
+      const bucket = buckets.find(member.ticket, false);
+      if (bucket === null) continue;
+      let entry = here.get(bucket);
       if (!entry) {
-        entry = {
-          problemId: anchor.problemId,
-          reps: new TitleReps(),
-          accept: (record) => {
-            anchor.added.push(record);
-            anchor.ruleSet ??= ruleSet;
-            anchor.key ??= key;
-          },
-        };
-        here.set(id, entry);
-        const list = result.get(id);
+        const key = keyValues(member.ticket, ruleSet.keyFields)!;
+        entry = { problemId: anchor.problemId, reps: new TitleReps(),
+          accept: (record) => addToAnchor(anchor, record, ruleSet, key) };
+        here.set(bucket, entry);
+        const list = result.get(bucket);
         if (list) list.push(entry);
-        else result.set(id, [entry]);
+        else result.set(bucket, [entry]);
       }
-      const tokens = tokenizeTitle(member.ticket.title);
-      if (tokens.tokens.size > 0) entry.reps.add(tokens);
+      const titleTokens = tokens.of(member.ticket.title);
+      if (titleTokens.tokens.size > 0) entry.reps.add(titleTokens);
     }
   }
   return result;
+}
+
+/**
+ * A new member for an existing Problem. The group is reported under the first rule set that added one and the
+ * key of its earliest new member — whatever order the buckets were swept in.
+ */
+function addToAnchor(anchor: Anchor, record: TicketRecord, ruleSet: DetectionRuleSet, key: (string | number)[]): void {
+  anchor.added.push(record);
+  if (anchor.ruleSet !== null && anchor.ruleSet !== ruleSet) return;
+  if (anchor.keyRecord === null || compareRecords(record, anchor.keyRecord) < 0) {
+    anchor.ruleSet = ruleSet;
+    anchor.key = key;
+    anchor.keyRecord = record;
+  }
 }
 
 function linkable(records: readonly TicketRecord[], linkCompleted: boolean): number[] {

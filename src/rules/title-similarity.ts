@@ -152,3 +152,23 @@ export function titleSimilarity(a: TitleTokens, b: TitleTokens, options: Similar
 export function areTitlesSimilar(a: TitleTokens, b: TitleTokens, threshold: number, options: SimilarityOptions = {}): boolean {
   return titleSimilarity(a, b, options) >= threshold;
 }
+
+/**
+ * Tokenised titles by raw title, for one detection run: monitoring tools repeat the same title, so most
+ * tickets cost a map look-up. Bounded: when full it starts over, so memory never grows with the tenant.
+ */
+export class TitleTokenCache {
+  private readonly map = new Map<string, TitleTokens>();
+  constructor(private readonly limit = 200_000) {}
+
+  of(title: string | null | undefined): TitleTokens {
+    const key = title ?? '';
+    let tokens = this.map.get(key);
+    if (tokens === undefined) {
+      if (this.map.size >= this.limit) this.map.clear();
+      tokens = tokenizeTitle(key);
+      this.map.set(key, tokens);
+    }
+    return tokens;
+  }
+}
