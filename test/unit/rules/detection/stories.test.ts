@@ -130,3 +130,39 @@ describe('detectProblems on inconsistent data', () => {
     expect(groups[0]!.problemTicketId).toBeNull();
   });
 });
+
+describe('detectProblems sweeping', () => {
+  const day = (d: number, h = 14): string => new Date(Date.UTC(2026, 2, 1 + d, h)).toISOString();
+
+  it('reports an open problem spanning two keys under the earliest new member, whatever the input order', () => {
+    const tickets: DetectionTicket[] = [
+      { id: 50, ticketType: 3, status: 1, companyID: 1, configurationItemID: 1, title: 'Problem: SAN-01 latency high', createDate: day(0) },
+      { id: 51, companyID: 1, configurationItemID: 2, title: 'SAN-01 latency high', problemTicketId: 50, createDate: day(0) },
+      { id: 60, companyID: 1, configurationItemID: 2, title: 'SAN-01 latency high again', createDate: day(2) },
+      { id: 61, companyID: 1, configurationItemID: 1, title: 'SAN-01 latency high', createDate: day(3) },
+      { id: 62, companyID: 1, configurationItemID: 1, title: 'SAN-01 latency high', createDate: day(1) },
+    ];
+    const expected = run(tickets);
+    expect(expected).toHaveLength(1);
+    expect(expected[0]).toMatchObject({ problemTicketId: 50, ticketIds: [50, 51, 60, 61, 62], newLinks: [60, 61, 62],
+      existingLinks: [51], key: { companyID: 1, configurationItemID: 1 } });
+    for (const order of [[4, 3, 2, 1, 0], [2, 0, 4, 1, 3], [1, 2, 3, 4, 0]]) {
+      expect(run(order.map((i) => tickets[i]!))).toEqual(expected);
+    }
+  });
+
+  it('still finds a recurring alert on a configuration item buried in dozens of unrelated tickets a day', () => {
+    const tickets: DetectionTicket[] = [];
+    let id = 1;
+    for (let d = 0; d < 5; d += 1) {
+      for (let k = 0; k < 80; k += 1) {
+        tickets.push({ id: id++, companyID: 1, configurationItemID: 9, createDate: day(d, 8 + (k % 10)),
+          title: `Request ${['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel'][k % 8]} `
+            + `${['kilo', 'lima', 'mike', 'november', 'oscar', 'papa', 'quebec', 'romeo', 'sierra', 'tango'][Math.floor(k / 8)]}` });
+      }
+      tickets.push({ id: 10_000 + d, companyID: 1, configurationItemID: 9, createDate: day(d, 19), title: 'NAS-7 volume degraded' });
+    }
+    const groups = run(tickets).filter((g) => g.ticketIds.some((t) => t >= 10_000));
+    expect(groups.map((g) => g.ticketIds)).toEqual([[10_000, 10_001, 10_002, 10_003, 10_004]]);
+  });
+});
