@@ -4,5 +4,6 @@
  * buildServer as `extraRoutes`.
  */
 import type { ExtraRoute } from '../server.js';
+import { registerStopwatchRoutes } from './stopwatches.js';
 
-export const productRoutes: ExtraRoute[] = [];
+export const productRoutes: ExtraRoute[] = [registerStopwatchRoutes];

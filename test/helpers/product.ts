@@ -1,0 +1,87 @@
+/**
+ * The whole product on one process for integration tests: a sandbox tenant, the real runtime (BullMQ worker on
+ * the real Redis with a unique prefix, HTTP server on port 0 with the product's routes) and the real client.
+ */
+import { loadConfig } from '../../config/load.js';
+import type { AppConfig } from '../../config/schema.js';
+import { jobRegistry } from '../../jobs/registry.js';
+import { productRoutes } from '../../src/http/routes/index.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { createAutotaskServices } from '../../src/runtime/client-factory.js';
+import { startRuntime, type Runtime } from '../../src/runtime/process.js';
+import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
+import { cleanPrefix, connectRedis, uniquePrefix } from './redis.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface Product {
+  sandbox: SandboxHandle;
+  runtime: Runtime;
+  config: AppConfig;
+  url: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON a route answers
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startProduct(options: { sandbox?: SandboxOptions; file?: Record<string, unknown>; env?: Record<string, string>; worker?: boolean; now?: () => Date } = {}): Promise<Product> {
+  const sandbox = await startSandbox({ port: 0, scenario: 'demo', ...options.sandbox });
+  const prefix = uniquePrefix('p');
+  const config = loadConfig({
+    env: {
+      AUTOTASK_USERNAME: sandbox.credentials.username,
+      AUTOTASK_SECRET: sandbox.credentials.secret,
+      AUTOTASK_INTEGRATION_CODE: sandbox.credentials.integrationCode,
+      AUTOTASK_ZONE_URL: sandbox.zoneUrl,
+      ADMIN_TOKEN,
+      PORT: '0',
+      ...options.env,
+    },
+    file: {
+      queue: { prefix, backoffMs: 200, shutdownGraceMs: 2_000 },
+      autotask: { retryMinMs: 5, retryMaxMs: 50, requestTimeoutMs: 5_000 },
+      ...options.file,
+    },
+    requireTenant: true,
+  });
+  const logger = silentLogger();
+  const autotask = createAutotaskServices(config, logger);
+  const runtime = await startRuntime({
+    config, logger, registry: jobRegistry, clientFactory: autotask.factory, worker: options.worker ?? true, schedules: false,
+    http: { port: 0, host: '127.0.0.1', extraRoutes: productRoutes }, beforeRedisClose: [autotask.close], defaultMetrics: false,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const url = runtime.url!;
+  return {
+    sandbox, runtime, config, url,
+    async api(method, path, body, headers = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try { parsed = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+      return { status: response.status, body: parsed };
+    },
+    async close() {
+      await runtime.close();
+      await sandbox.close();
+      const redis = connectRedis();
+      await cleanPrefix(redis, prefix);
+      await redis.quit();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
