@@ -35,7 +35,9 @@ export class TitleReps {
     let best = 0;
     for (const list of [this.first, this.recent]) {
       for (const rep of list) {
-        const s = titleSimilarity(tokens, rep, { requireSharedHost });
+        // The same title is the same cached object: equal, unless a shared host is required and absent.
+        const s = rep === tokens && (!requireSharedHost || tokens.hosts.size > 0) ? 1
+          : titleSimilarity(tokens, rep, { requireSharedHost });
         if (s > best) best = s;
         if (best >= 1) return best;
       }
