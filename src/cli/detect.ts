@@ -69,10 +69,12 @@ export async function readTicketsFile(path: string): Promise<{ tickets: Detectio
   try {
     for await (const line of lines) {
       lineNo += 1;
-      if (line.trim() === '') continue;
+      // Exports written by Windows tools may start with a byte-order mark.
+      const text = lineNo === 1 && line.startsWith('\uFEFF') ? line.slice(1) : line;
+      if (text.trim() === '') continue;
       let raw: unknown;
       try {
-        raw = JSON.parse(line);
+        raw = JSON.parse(text);
       } catch (error) {
         throw new InputError(`${path} line ${lineNo}: not valid JSON (${errorMessage(error)})`);
       }

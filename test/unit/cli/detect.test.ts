@@ -40,10 +40,10 @@ describe('autotask-sync detect', () => {
     expect(err).toContain(`as of ${story.tickets[13]!.createDate}`);
   });
 
-  it('groups all stories as the rules do, reading sparse lines (missing and null fields)', async () => {
+  it('groups all stories as the rules do, reading sparse lines (missing and null fields), CRLF and a BOM', async () => {
     const tickets = allStories().flatMap((s) => s.tickets)
       .map((t) => Object.fromEntries(Object.entries(t).filter(([, v]) => v !== null)) as DetectionTicket);
-    const { code, lines } = await run('--input', file(`\n${jsonl(tickets)}\n`));
+    const { code, lines } = await run('--input', file(`\uFEFF\n${jsonl(tickets).replaceAll('\n', '\r\n')}\n`));
     expect(code).toBe(0);
     expect(lines).toHaveLength(13);
   });
