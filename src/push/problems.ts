@@ -1,0 +1,158 @@
+/**
+ * Writes the problem groups that detection found (issue 7): reuse or create one Problem per group, then link
+ * each new incident to it. Every write is idempotent and looked for before it is made:
+ *  - a new Problem carries the group's stable key in `externalID` (≤ 50 characters, API-NOTES "Tickets"), so it
+ *    is found again by a query before any create, and after a create whose answer was lost;
+ *  - incidents are re-read from Autotask before linking, and one a person linked meanwhile is never moved;
+ *  - a link is `PATCH problemTicketId` (API-NOTES: "An incident is linked to its problem by PATCHing the
+ *    incident's problemTicketId"), which is the same write however often it is repeated.
+ */
+import type { AppConfig } from '../../config/schema.js';
+import { CreateOutcomeUnknownError } from '../autotask/errors.js';
+import { TICKET_TYPE, type Ticket } from '../autotask/schemas/index.js';
+import type { AutotaskClient } from '../autotask/types.js';
+import { AppError, errorMessage } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { ProblemGroup } from '../rules/detection-types.js';
+import type { EntityStore } from '../store/entity-store.js';
+import { projectTicket } from '../store/projections.js';
+
+export interface ProblemWrite { method: 'POST' | 'PATCH'; entity: string; body: Record<string, unknown>; reason: string }
+
+export interface ProblemWriterDeps {
+  client: AutotaskClient;
+  store: EntityStore;
+  settings: AppConfig['detection'];
+  logger: Logger;
+  dryRun: boolean;
+  signal: AbortSignal;
+}
+
+export interface GroupOutcome {
+  groupKey: string;
+  problemTicketId: number | null;
+  created: boolean;
+  linked: number[];
+  skipped: Array<{ ticketId: number; reason: string }>;
+}
+
+const TITLE_MAX = 255;
+const DESCRIPTION_MAX = 8000;
+
+export class ProblemSettingsError extends AppError {
+  constructor(message: string) { super('DETECTION_PROBLEM_SETTINGS', message); }
+}
+
+/** Checks detection.problem's status/priority/queue against the tenant's picklists (they differ per tenant). */
+export async function checkProblemSettings(client: AutotaskClient, settings: AppConfig['detection']['problem']): Promise<void> {
+  const checks: Array<[string, number | null]> = [['status', settings.status], ['priority', settings.priority], ['queueID', settings.queueID]];
+  for (const [field, value] of checks) {
+    if (value === null) continue;
+    const values = await client.picklist('Tickets', field);
+    if (!values.some((v) => v.value === value)) {
+      const known = values.map((v) => `${v.value} ${v.label}`).join(', ');
+      throw new ProblemSettingsError(`detection.problem.${field === 'queueID' ? 'queueID' : field}: ${value} is not an active ` +
+        `Tickets.${field} of this tenant (known: ${known})`);
+    }
+  }
+}
+
+async function findByExternalId(client: AutotaskClient, groupKey: string, signal: AbortSignal): Promise<Ticket | null> {
+  for await (const ticket of client.query('Tickets', [{ op: 'eq', field: 'externalID', value: groupKey }], { signal })) {
+    if (ticket.ticketType === TICKET_TYPE.problem) return ticket;
+  }
+  return null;
+}
+
+function problemBody(group: ProblemGroup, members: Map<number, Ticket>, settings: AppConfig['detection']['problem']): Record<string, unknown> {
+  const first = members.get(group.newLinks[0] ?? group.ticketIds[0] ?? -1);
+  const lines = group.ticketIds.map((id) => {
+    const t = members.get(id);
+    return `- ${t?.ticketNumber ?? `#${id}`} ${t?.createDate?.slice(0, 16).replace('T', ' ') ?? ''} ${t?.title ?? ''}`.trimEnd();
+  });
+  const description = [
+    `Recurring tickets judged to share one root cause (${group.reason}).`,
+    `Company ${group.companyID ?? 'unknown'}${group.configurationItemID ? `, configuration item ${group.configurationItemID}` : ''}.`,
+    `Incidents (${group.ticketIds.length}):`, ...lines,
+    `Made by autotask-sync; group key ${group.groupKey}.`,
+  ].join('\n');
+  return {
+    ticketType: TICKET_TYPE.problem,
+    title: `${settings.titlePrefix}${group.title}`.slice(0, TITLE_MAX),
+    description: description.length > DESCRIPTION_MAX ? `${description.slice(0, DESCRIPTION_MAX - 1)}…` : description,
+    companyID: group.companyID,
+    ...(group.configurationItemID !== null ? { configurationItemID: group.configurationItemID } : {}),
+    status: settings.status,
+    priority: settings.priority ?? first?.priority ?? null,
+    queueID: settings.queueID ?? first?.queueID ?? null,
+    externalID: group.groupKey,
+  };
+}
+
+/** Makes or finds the group's Problem; null only in a dry run that would create one. */
+async function ensureProblem(deps: ProblemWriterDeps, group: ProblemGroup, members: Map<number, Ticket>, writes: ProblemWrite[]):
+Promise<{ id: number | null; created: boolean }> {
+  if (group.problemTicketId !== null) return { id: group.problemTicketId, created: false };
+  const found = await findByExternalId(deps.client, group.groupKey, deps.signal);
+  if (found) return { id: found.id, created: false };
+  const body = problemBody(group, members, deps.settings.problem);
+  writes.push({ method: 'POST', entity: 'Tickets', body, reason: `new Problem for ${group.ticketIds.length} recurring tickets` });
+  if (deps.dryRun) return { id: null, created: true };
+  try {
+    const id = await deps.client.create('Tickets', body, deps.signal);
+    return { id, created: true };
+  } catch (error) {
+    if (!(error instanceof CreateOutcomeUnknownError)) throw error;
+    const made = await findByExternalId(deps.client, group.groupKey, deps.signal);
+    if (made) return { id: made.id, created: true };
+    throw error;
+  }
+}
+
+export async function writeProblemGroup(deps: ProblemWriterDeps, group: ProblemGroup, writes: ProblemWrite[]): Promise<GroupOutcome> {
+  // Fresh state of every member: a person may have linked or closed one since the last pull.
+  const members = new Map<number, Ticket>();
+  for await (const t of deps.client.queryIn('Tickets', 'id', group.ticketIds, [], { signal: deps.signal })) members.set(t.id, t);
+  const problem = await ensureProblem(deps, group, members, writes);
+  const outcome: GroupOutcome = { groupKey: group.groupKey, problemTicketId: problem.id, created: problem.created, linked: [], skipped: [] };
+  const changed: Ticket[] = [];
+  for (const ticketId of group.newLinks) {
+    const current = members.get(ticketId);
+    if (!current) { outcome.skipped.push({ ticketId, reason: 'no longer in Autotask' }); continue; }
+    if (current.problemTicketId !== null) {
+      if (current.problemTicketId !== problem.id) outcome.skipped.push({ ticketId, reason: `already linked to problem ${current.problemTicketId}` });
+      continue;
+    }
+    if (current.ticketType === TICKET_TYPE.problem || current.ticketType === TICKET_TYPE.changeRequest) {
+      outcome.skipped.push({ ticketId, reason: 'a Problem or Change Request is never made an incident' });
+      continue;
+    }
+    const body = { id: ticketId, problemTicketId: problem.id ?? '(new problem)',
+      ...(deps.settings.setIncidentType && current.ticketType !== TICKET_TYPE.incident ? { ticketType: TICKET_TYPE.incident } : {}) };
+    writes.push({ method: 'PATCH', entity: 'Tickets', body, reason: `incident of ${group.groupKey}` });
+    if (deps.dryRun || problem.id === null) continue;
+    await deps.client.update('Tickets', body as { id: number });
+    outcome.linked.push(ticketId);
+    changed.push({ ...current, problemTicketId: problem.id, ...(body.ticketType ? { ticketType: body.ticketType } : {}) });
+  }
+  if (!deps.dryRun && changed.length > 0) {
+    await deps.store.upsert('Tickets', changed.map(projectTicket));
+    if (deps.settings.problem.addNote && problem.id !== null) await addNote(deps, problem.id, changed, members);
+  }
+  return outcome;
+}
+
+async function addNote(deps: ProblemWriterDeps, problemId: number, linked: Ticket[], members: Map<number, Ticket>): Promise<void> {
+  const list = linked.map((t) => members.get(t.id)?.ticketNumber ?? `#${t.id}`).join(', ');
+  try {
+    const noteType = (await deps.client.picklist('TicketNotes', 'noteType'))[0]?.value ?? 1;
+    await deps.client.createChild('Tickets', problemId, 'Notes', {
+      title: 'Incidents linked by autotask-sync',
+      description: `Linked as incidents of this problem: ${list}.`,
+      noteType, publish: 1,
+    }, deps.signal);
+  } catch (error) {
+    // The note is a courtesy; the links are made. A failed or lost note is logged, never retried blindly.
+    deps.logger.warn({ problemId, err: errorMessage(error) }, 'could not add the note listing linked incidents');
+  }
+}
