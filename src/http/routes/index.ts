@@ -5,5 +5,6 @@
  */
 import type { ExtraRoute } from '../server.js';
 import { registerStopwatchRoutes } from './stopwatches.js';
+import { registerWebhookRoutes } from './webhooks.js';
 
-export const productRoutes: ExtraRoute[] = [registerStopwatchRoutes];
+export const productRoutes: ExtraRoute[] = [registerStopwatchRoutes, registerWebhookRoutes];

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signHookBody } from '../../../src/lib/hook-signature.js';
+import { DEMO_FACTS } from '../../../src/sandbox/index.js';
+import { eventually, startProduct, type Product } from '../../helpers/product.js';
+
+const SECRET = 'webhook-secret-for-tests';
+let p: Product;
+
+async function runJob(name: string, data: Record<string, unknown> = {}): Promise<void> {
+  const { body } = await p.api('POST', `/api/jobs/${name}`, { data });
+  await eventually(async () => {
+    const job = (await p.api('GET', `/api/jobs/${body.jobId}`)).body;
+    if (job.state === 'failed') throw new Error(`${name} failed: ${job.failedReason}`);
+    return job.state === 'completed' ? job : undefined;
+  }, 20_000, `${name} to complete`);
+}
+
+function post(body: string | Buffer, signature?: string): Promise<Response> {
+  return fetch(`${p.url}/webhooks/autotask`, { method: 'POST', body,
+    headers: { 'content-type': 'application/json', ...(signature ? { 'x-hook-signature': signature } : {}) } });
+}
+
+beforeAll(async () => {
+  p = await startProduct({ env: { AUTOTASK_WEBHOOK_SECRET: SECRET } });
+  await runJob('sync-tickets');
+  await runJob('detect-problems');
+});
+afterAll(async () => { await p?.close(); });
+
+describe('POST /webhooks/autotask', () => {
+  it('links a new alert of the narcoleptic server to its Problem end to end from the sandbox\'s webhook', async () => {
+    const { data } = p.sandbox;
+    const problem = data.all('Tickets').find((t) => t.ticketType === 3 && t.configurationItemID === DEMO_FACTS.narcolepticServer.configurationItemID)!;
+    expect(problem).toBeDefined();
+    p.sandbox.setWebhook({ url: `${p.url}/webhooks/autotask`, secret: SECRET, signatureOver: 'escaped' });
+    const sample = data.get('Tickets', DEMO_FACTS.narcolepticServer.ticketIds.at(-1)!)!;
+    const client = p.runtime.services.tenants.get('default').client;
+    const id = await client.create('Tickets', { title: 'Server SRV-DC01 is offline', companyID: sample.companyID,
+      configurationItemID: sample.configurationItemID, status: 1, priority: sample.priority, queueID: sample.queueID,
+      source: sample.source, issueType: sample.issueType, subIssueType: sample.subIssueType, ticketType: 5 });
+    await eventually(async () => data.get('Tickets', id)?.problemTicketId === problem.id, 10_000, 'the webhook-driven link');
+    expect(p.sandbox.webhookDeliveries.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a missing or wrong signature with 401 before reading the body, and de-duplicates deliveries', async () => {
+    const body = JSON.stringify({ Action: 'Update', Guid: 'guid-1', EntityType: 'Ticket', Id: DEMO_FACTS.monitoringNoiseTicketIds[0], SequenceNumber: 1 });
+    expect((await post(body)).status).toBe(401);
+    expect((await post(body, signHookBody('wrong-secret', body))).status).toBe(401);
+    expect((await post('{not json', signHookBody('wrong-secret', '{not json'))).status).toBe(401);
+    const first = await post(body, signHookBody(SECRET, body));
+    expect(first.status).toBe(202);
+    const replay = await post(body, signHookBody(SECRET, body));
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual({ duplicate: true });
+  });
+
+  it('answers 400 naming the field for a signed but malformed payload, and ignores other entities', async () => {
+    const bad = JSON.stringify({ Action: 'Explode', EntityType: 'Ticket', Id: 1 });
+    const response = await post(bad, signHookBody(SECRET, bad));
+    expect(response.status).toBe(400);
+    expect((await response.json()).message).toMatch(/^body\.Action/);
+    const notJson = 'not json at all';
+    expect((await post(notJson, signHookBody(SECRET, notJson))).status).toBe(400);
+    const company = JSON.stringify({ Action: 'Update', Guid: 'guid-company', EntityType: 'Company', Id: 5 });
+    expect((await post(company, signHookBody(SECRET, company))).status).toBe(202);
+  });
+});
