@@ -1,0 +1,50 @@
+/**
+ * The demo's summary, read at a glance (issue 9): per customer the invoices per purchase order with item counts
+ * and exact totals; each problem with its incidents; the time entries pushed. Pure formatting of plain data.
+ */
+import { formatUnits, toUnits } from '../lib/money.js';
+
+export interface SummaryInvoice { companyID: number; purchaseOrderNumber: string | null; items: number; total: number; status: string; contractIDs: number[] }
+export interface SummaryProblem { id: number; ticketNumber: string | null; title: string; companyID: number | null; incidents: Array<{ id: number; ticketNumber: string | null }>; createdByRun: boolean }
+export interface SummaryTimeEntry { timeEntryId: number; ticketNumber: string | null; resourceName: string; hours: number; summary: string }
+
+export interface DemoSummary {
+  companies: Map<number, string>;
+  invoices: SummaryInvoice[];
+  problems: SummaryProblem[];
+  timeEntries: SummaryTimeEntry[];
+  urls: { dashboard: string; metrics: string; api: string };
+  adminToken: string;
+  seconds: number;
+}
+
+export function formatSummary(s: DemoSummary): string {
+  const name = (id: number | null): string => (id === null ? 'unknown company' : s.companies.get(id) ?? `company ${id}`);
+  const lines: string[] = [];
+  lines.push(`\nInvoices by purchase order (${s.invoices.length} invoices, ${s.invoices.reduce((n, i) => n + i.items, 0)} billing items)`);
+  const byCompany = new Map<number, SummaryInvoice[]>();
+  for (const invoice of s.invoices) byCompany.set(invoice.companyID, [...(byCompany.get(invoice.companyID) ?? []), invoice]);
+  for (const [companyID, invoices] of [...byCompany].sort((a, b) => name(a[0]).localeCompare(name(b[0])))) {
+    lines.push(`  ${name(companyID)}`);
+    for (const i of invoices.sort((a, b) => (a.purchaseOrderNumber ?? '').localeCompare(b.purchaseOrderNumber ?? ''))) {
+      const po = i.purchaseOrderNumber === null ? '(no PO)' : `PO ${i.purchaseOrderNumber}`;
+      lines.push(`    ${po.padEnd(22)} ${String(i.items).padStart(4)} items  ${formatUnits(toUnits(i.total)).padStart(12)}  ` +
+        `${i.contractIDs.length} contract${i.contractIDs.length === 1 ? '' : 's'}  ${i.status}`);
+    }
+  }
+  lines.push(`\nProblems and incidents (${s.problems.length})`);
+  for (const p of s.problems) {
+    const incidents = p.incidents.map((t) => t.ticketNumber ?? `#${t.id}`);
+    lines.push(`  ${p.ticketNumber ?? `#${p.id}`} ${p.title} — ${name(p.companyID)}${p.createdByRun ? ' (new)' : ''}`);
+    lines.push(`    ${incidents.length} incidents: ${incidents.slice(0, 8).join(', ')}${incidents.length > 8 ? ', …' : ''}`);
+  }
+  lines.push(`\nTime entries pushed (${s.timeEntries.length})`);
+  for (const t of s.timeEntries) {
+    lines.push(`  #${t.timeEntryId} ${t.ticketNumber ?? ''} ${t.resourceName}: ${t.hours} h — ${t.summary}`);
+  }
+  lines.push(`\nDone in ${s.seconds.toFixed(1)} s.`);
+  lines.push(`Dashboard: ${s.urls.dashboard}?token=${s.adminToken}`);
+  lines.push(`Metrics:   ${s.urls.metrics}`);
+  lines.push(`API:       ${s.urls.api} (Authorization: Bearer ${s.adminToken})`);
+  return lines.join('\n');
+}
