@@ -58,7 +58,7 @@ describe('POST /webhooks/autotask', () => {
     const bad = JSON.stringify({ Action: 'Explode', EntityType: 'Ticket', Id: 1 });
     const response = await post(bad, signHookBody(SECRET, bad));
     expect(response.status).toBe(400);
-    expect((await response.json()).message).toMatch(/^body\.Action/);
+    expect(((await response.json()) as { message: string }).message).toMatch(/^body\.Action/);
     const notJson = 'not json at all';
     expect((await post(notJson, signHookBody(SECRET, notJson))).status).toBe(400);
     const company = JSON.stringify({ Action: 'Update', Guid: 'guid-company', EntityType: 'Company', Id: 5 });
