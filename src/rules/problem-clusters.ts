@@ -60,6 +60,8 @@ export interface Chain {
   lastTime: number;
   /** Title tokens of the earliest member: the group's signature. */
   readonly seed: TitleTokens;
+  /** Out of the window or evicted: it takes no more tickets. */
+  closed: boolean;
 }
 
 export interface BucketInput {
@@ -79,6 +81,12 @@ export function clusterBucket({ records, anchors, tokens: cache, ruleSet, closeC
   const threshold = ruleSet.titleSimilarity;
   let active: Chain[] = [];
   let oldestLast = Infinity;
+  // The live chain that last took each title (titles are cached objects, so identity is equality).
+  const lastChainOf = new Map<TitleTokens, Chain>();
+  const close = (chain: Chain): void => {
+    chain.closed = true;
+    closeChain(chain);
+  };
 
   for (const record of records) {
     const time = record.time ?? 0;
@@ -86,7 +94,7 @@ export function clusterBucket({ records, anchors, tokens: cache, ruleSet, closeC
       const still: Chain[] = [];
       oldestLast = Infinity;
       for (const chain of active) {
-        if (time - chain.lastTime > windowMs) closeChain(chain);
+        if (time - chain.lastTime > windowMs) close(chain);
         else {
           still.push(chain);
           if (chain.lastTime < oldestLast) oldestLast = chain.lastTime;
@@ -99,14 +107,21 @@ export function clusterBucket({ records, anchors, tokens: cache, ruleSet, closeC
     if (compareTitles && tokens.tokens.size === 0) continue;
 
     // Anchors first and ties go to the earlier candidate: an open Problem wins over a chain that looks alike.
+    // Nothing beats a score of 1, so the search stops there; a title seen in a live chain scores 1 at once.
     let bestScore = -1;
     let bestAnchor: BucketAnchor | null = null;
     let bestChain: Chain | null = null;
     for (const anchor of anchors) {
       const s = compareTitles ? anchor.reps.bestSimilarity(tokens, requireSharedHost) : 1;
       if (s >= threshold && s > bestScore) { bestScore = s; bestAnchor = anchor; }
+      if (bestScore >= 1) break;
     }
-    for (const chain of active) {
+    const seen = compareTitles && bestScore < 1 ? lastChainOf.get(tokens) : undefined;
+    if (seen !== undefined && !seen.closed && (!requireSharedHost || tokens.hosts.size > 0)) {
+      bestScore = 1; bestChain = seen; bestAnchor = null;
+    }
+    for (let c = 0; c < active.length && bestScore < 1; c += 1) {
+      const chain = active[c]!;
       const s = compareTitles ? chain.reps.bestSimilarity(tokens, requireSharedHost) : 1;
       if (s >= threshold && s > bestScore) { bestScore = s; bestChain = chain; bestAnchor = null; }
     }
@@ -118,20 +133,23 @@ export function clusterBucket({ records, anchors, tokens: cache, ruleSet, closeC
       bestChain.members.push(record);
       bestChain.lastTime = time;
       if (compareTitles) bestChain.reps.add(tokens);
+      lastChainOf.set(tokens, bestChain);
     } else {
       if (active.length >= MAX_ACTIVE_CHAINS) {
         let stalest = 0;
         for (let i = 1; i < active.length; i += 1) if (active[i]!.lastTime < active[stalest]!.lastTime) stalest = i;
-        closeChain(active[stalest]!);
+        close(active[stalest]!);
         active.splice(stalest, 1);
         oldestLast = Infinity;
         for (const chain of active) if (chain.lastTime < oldestLast) oldestLast = chain.lastTime;
       }
       const reps = new TitleReps();
       if (compareTitles) reps.add(tokens);
-      active.push({ members: [record], reps, lastTime: time, seed: tokens });
+      const chain: Chain = { members: [record], reps, lastTime: time, seed: tokens, closed: false };
+      active.push(chain);
+      lastChainOf.set(tokens, chain);
       if (time < oldestLast) oldestLast = time;
     }
   }
-  for (const chain of active) closeChain(chain);
+  for (const chain of active) close(chain);
 }

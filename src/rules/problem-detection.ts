@@ -29,16 +29,16 @@ export function detectProblems(input: DetectionInput): DetectionResult {
   const { ruleSets, options } = input;
   const now = typeof options.now === 'number' ? options.now : options.now.getTime();
 
-  // Last occurrence of an id wins, so a re-read ticket replaces its older copy.
-  const byId = new Map<number, DetectionTicket>();
-  for (const ticket of input.tickets) byId.set(ticket.id, ticket);
+  const tickets = uniqueById(input.tickets);
 
   // A link to a ticket we hold that is not an open Problem (closed, or not a Problem at all) is settled history.
-  const isOpenProblem = (t: DetectionTicket): boolean => t.ticketType === TICKET_TYPE_PROBLEM && !isComplete(t);
-  const settledLink = (problemId: number): boolean => {
-    const target = byId.get(problemId);
-    return target !== undefined && !isOpenProblem(target);
-  };
+  // Only the link targets are looked up, so no index of every ticket is built.
+  const targets = new Set<number>();
+  for (const t of tickets) if (t.problemTicketId != null && t.ticketType !== TICKET_TYPE_PROBLEM) targets.add(t.problemTicketId);
+  const settledTargets = new Set<number>();
+  for (const t of tickets) {
+    if (targets.has(t.id) && !(t.ticketType === TICKET_TYPE_PROBLEM && !isComplete(t))) settledTargets.add(t.id);
+  }
 
   const anchors = new Map<number, Anchor>();
   const anchorOf = (problemId: number): Anchor => {
@@ -55,14 +55,14 @@ export function detectProblems(input: DetectionInput): DetectionResult {
   const times: number[] = [];
   let ignored = 0;
 
-  for (const ticket of byId.values()) {
+  for (const ticket of tickets) {
     if (ticket.ticketType === TICKET_TYPE_CHANGE_REQUEST) ignored += 1;
     else if (ticket.ticketType === TICKET_TYPE_PROBLEM) {
       if (isComplete(ticket)) { ignored += 1; continue; }
       anchorOf(ticket.id).problem = { ticket, time: parseTime(ticket.createDate) };
       if (ticket.externalID) openByExternalId.set(ticket.externalID, ticket.id);
     } else if (ticket.problemTicketId !== null && ticket.problemTicketId !== undefined) {
-      if (settledLink(ticket.problemTicketId)) ignored += 1;
+      if (settledTargets.has(ticket.problemTicketId)) ignored += 1;
       else anchorOf(ticket.problemTicketId).linked.push({ ticket, time: parseTime(ticket.createDate) });
     } else {
       const time = parseTime(ticket.createDate);
@@ -126,8 +126,25 @@ export function detectProblems(input: DetectionInput): DetectionResult {
   ].sort((a, b) => a.ticketIds[0]! - b.ticketIds[0]!);
   return {
     groups,
-    stats: { tickets: byId.size, ignored, groups: groups.length, newLinks: groups.reduce((n, g) => n + g.newLinks.length, 0) },
+    stats: { tickets: tickets.length, ignored, groups: groups.length, newLinks: groups.reduce((n, g) => n + g.newLinks.length, 0) },
   };
+}
+
+/**
+ * The tickets with distinct ids; when an id repeats, its last occurrence wins (a re-read ticket replaces its
+ * older copy). Checked on a sorted copy of the ids, so the usual case — no repeats — builds no map.
+ */
+function uniqueById(input: Iterable<DetectionTicket>): DetectionTicket[] {
+  const all = Array.isArray(input) ? (input as DetectionTicket[]) : [...input];
+  const ids = new Float64Array(all.length);
+  for (let i = 0; i < all.length; i += 1) ids[i] = all[i]!.id;
+  ids.sort();
+  let repeats = false;
+  for (let i = 1; i < ids.length && !repeats; i += 1) repeats = ids[i] === ids[i - 1];
+  if (!repeats) return all;
+  const last = new Map<number, DetectionTicket>();
+  for (const t of all) last.set(t.id, t);
+  return [...last.values()];
 }
 
 /**
