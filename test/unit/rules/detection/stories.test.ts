@@ -131,6 +131,23 @@ describe('detectProblems on inconsistent data', () => {
   });
 });
 
+describe('detectProblems on repeated ids', () => {
+  it('keeps the last copy of a ticket that appears twice', () => {
+    const c = { companyID: 1, configurationItemID: 5, status: 1, ticketType: 2 };
+    const day = (d: number): string => new Date(Date.UTC(2026, 2, d, 14)).toISOString();
+    const tickets: DetectionTicket[] = [
+      { id: 1, ...c, title: 'SRV-A offline', createDate: day(1) },
+      { id: 2, ...c, title: 'SRV-A offline', createDate: day(2) },
+      { id: 3, ...c, title: 'SRV-A offline', createDate: day(3) },
+    ];
+    expect(run(tickets).map((g) => g.ticketIds)).toEqual([[1, 2, 3]]);
+    // Ticket 2 was re-read after a person linked it to problem 40 (not in the data): it is no longer a candidate.
+    const again = run([...tickets, { ...tickets[1]!, problemTicketId: 40 }]);
+    expect(again).toHaveLength(1);
+    expect(again[0]).toMatchObject({ problemTicketId: 40, ticketIds: [1, 2, 3, 40], newLinks: [1, 3], existingLinks: [2] });
+  });
+});
+
 describe('detectProblems sweeping', () => {
   const day = (d: number, h = 14): string => new Date(Date.UTC(2026, 2, 1 + d, h)).toISOString();
 
