@@ -1,0 +1,189 @@
+/**
+ * The consistency checks of the invoice grouping, kept apart from the hot loop: they run per company, per group or
+ * per contract, and only allocate where something is off.
+ */
+import { formatUnits, roundToCurrency } from '../lib/money.js';
+import type { ContractLike, InvoiceDocument } from './invoice-types.js';
+import { makeWarning, quotePo, type InvoiceWarning } from './invoice-warnings.js';
+import { canonicalPo, comparePo, normalizePo } from './purchase-order.js';
+
+/** A group being built: one (company, PO) pair. Amounts are integer money units (src/lib/money.ts). */
+export interface GroupAccumulator {
+  /** Position in creation order (indexes the grouping's typed arrays). */
+  index: number;
+  companyID: number;
+  po: string | null;
+  subtotal: number;
+  tax: number;
+  total: number;
+  /** Eligible items in the group. */
+  count: number;
+  /** Earliest and latest item date, as sort keys and as the canonical strings. */
+  minKey: number;
+  maxKey: number;
+  minDate: string;
+  maxDate: string;
+  /** Items dated after `now`. */
+  future: number[];
+}
+
+/** What the checks need of one contract, and what they gather about its items. */
+export class ContractInfo {
+  readonly id: number;
+  readonly companyID: number;
+  /** The contract's current PO, normalised (trimmed, "" = null). */
+  readonly po: string | null;
+  /** The PO-policy rule that says this PO-less contract should have a number; null when it has one or none applies. */
+  readonly missingRule: string | null;
+  /** Eligible items of this contract (counted only; the ids are on the invoices). */
+  itemCount = 0;
+  /** Items whose own PO differs from the contract's, by that PO. */
+  differingByPo: Map<string | null, number[]> | null = null;
+
+  constructor(contract: ContractLike, matchingRule: string | null) {
+    this.id = contract.id;
+    this.companyID = contract.companyID;
+    this.po = normalizePo(contract.purchaseOrderNumber);
+    this.missingRule = this.po === null ? matchingRule : null;
+  }
+
+  differing(po: string | null, billingItemIDs: readonly number[]): void {
+    this.differingByPo ??= new Map();
+    const ids = this.differingByPo.get(po);
+    if (ids === undefined) this.differingByPo.set(po, [...billingItemIDs]);
+    else ids.push(...billingItemIDs);
+  }
+}
+
+export interface ContractFindings {
+  /** Items naming a contract that is not in the input, by contract id. */
+  unknown: Map<number, number[]>;
+}
+
+/**
+ * The contract checks of one invoice: every item of the group carries the group's PO, so "item PO differs from its
+ * contract's" is decided once per (invoice, contract) instead of once per item. `ids` and `contractIDs` are the
+ * group's items (contract NaN = none), in the same order. Returns the group's contract ids, ascending.
+ */
+export function checkContracts(group: GroupAccumulator, ids: Float64Array, contractIDs: Float64Array,
+  contracts: ReadonlyMap<number, ContractInfo>, findings: ContractFindings): number[] {
+  const counts = new Map<number, number>();
+  let previous = Number.NaN;
+  let run = 0;
+  for (let k = 0; k < contractIDs.length; k += 1) {
+    const contractID = contractIDs[k] as number;
+    if (contractID === previous) { run += 1; continue; }
+    if (run > 0 && !Number.isNaN(previous)) counts.set(previous, (counts.get(previous) ?? 0) + run);
+    previous = contractID;
+    run = 1;
+  }
+  if (run > 0 && !Number.isNaN(previous)) counts.set(previous, (counts.get(previous) ?? 0) + run);
+  const idsOf = (contractID: number): number[] => {
+    const out: number[] = [];
+    for (let k = 0; k < contractIDs.length; k += 1) if (contractIDs[k] === contractID) out.push(ids[k] as number);
+    return out;
+  };
+  for (const [contractID, count] of counts) {
+    const contract = contracts.get(contractID);
+    if (contract === undefined) {
+      const known = findings.unknown.get(contractID);
+      if (known === undefined) findings.unknown.set(contractID, idsOf(contractID)); else known.push(...idsOf(contractID));
+      continue;
+    }
+    contract.itemCount += count;
+    if (contract.po !== group.po) contract.differing(group.po, idsOf(contractID));
+  }
+  return [...counts.keys()].sort((a, b) => a - b);
+}
+
+export interface BuiltGroup {
+  group: GroupAccumulator;
+  doc: InvoiceDocument;
+}
+
+/** Warnings about one company's invoices (sorted by PO, "no PO" first). */
+export function buildGroupWarnings(companyID: number, built: readonly BuiltGroup[], decimals: number): InvoiceWarning[] {
+  const warnings: InvoiceWarning[] = [];
+  const groups = built.map((b) => b.group);
+  const keys = built.map((b) => b.doc.invoiceKey);
+  const withPo = groups.filter((g) => g.po !== null);
+  const noPo = groups.find((g) => g.po === null);
+  if (noPo !== undefined && withPo.length > 0) {
+    warnings.push(makeWarning('MIXED_PO_AND_NO_PO',
+      `company ${companyID} has ${noPo.count} item(s) without a PO next to items with PO `
+        + `${withPo.map((g) => quotePo(g.po)).join(', ')}; they go on a separate invoice`,
+      { companyID, invoiceKeys: keys,
+        purchaseOrderNumbers: groups.map((g) => g.po) }));
+  }
+  const variants = new Map<string, GroupAccumulator[]>();
+  if (withPo.length > 1) for (const g of withPo) {
+    const canonical = canonicalPo(g.po as string);
+    const list = variants.get(canonical);
+    if (list === undefined) variants.set(canonical, [g]); else list.push(g);
+  }
+  for (const list of variants.values()) {
+    if (list.length < 2) continue;
+    const pos = list.map((g) => g.po).sort(comparePo);
+    warnings.push(makeWarning('PO_VARIANTS',
+      `company ${companyID}: PO numbers ${pos.map(quotePo).join(', ')} differ only in case or spacing; `
+        + 'they are invoiced separately — correct the PO on the items if they are one order',
+      { companyID, purchaseOrderNumbers: pos, invoiceKeys: list.map((g) => keys[groups.indexOf(g)] as string),
+        contractIDs: [...new Set(list.flatMap((g) => (built[groups.indexOf(g)] as BuiltGroup).doc.contractIDs))] }));
+  }
+  groups.forEach((g, index) => {
+    const key = keys[index] as string;
+    const exact = roundToCurrency(g.subtotal, decimals) === g.subtotal && roundToCurrency(g.tax, decimals) === g.tax
+      && roundToCurrency(g.total, decimals) === g.total;
+    if (!exact) {
+      const sums = [['subtotal', g.subtotal], ['tax', g.tax], ['total', g.total]] as const;
+      const off = sums.filter(([, units]) => roundToCurrency(units, decimals) !== units);
+      warnings.push(makeWarning('TOTAL_ROUNDED',
+        `invoice ${key}: ${off.map(([name, units]) => `${name} ${formatUnits(units, 4)} shown as ${formatUnits(units, decimals)}`)
+          .join(', ')}`, { companyID, invoiceKeys: [key], purchaseOrderNumbers: [g.po] }));
+    }
+    if (g.future.length > 0) {
+      warnings.push(makeWarning('FUTURE_ITEM_DATE', `invoice ${key}: ${g.future.length} item(s) dated in the future`,
+        { companyID, invoiceKeys: [key], billingItemIDs: g.future, purchaseOrderNumbers: [g.po] }));
+    }
+  });
+  return warnings;
+}
+
+export interface ContractWarningInput {
+  contracts: ReadonlyMap<number, ContractInfo>;
+  unknownContracts: ReadonlyMap<number, number[]>;
+  roundedAmounts: readonly number[];
+}
+
+/** Warnings gathered per contract during the pass. */
+export function collectInvoiceWarnings(input: ContractWarningInput): InvoiceWarning[] {
+  const warnings: InvoiceWarning[] = [];
+  for (const contract of input.contracts.values()) {
+    if (contract.differingByPo !== null) {
+      for (const [po, ids] of contract.differingByPo) {
+        warnings.push(makeWarning('PO_DIFFERS_FROM_CONTRACT',
+          `${ids.length} item(s) of contract ${contract.id} carry ${quotePo(po)} but the contract now has `
+            + `${quotePo(contract.po)}; items keep the PO they had when posted, so they are invoiced under ${quotePo(po)}`,
+          { companyID: contract.companyID, contractIDs: [contract.id], billingItemIDs: ids,
+            purchaseOrderNumbers: [po, contract.po] }));
+      }
+    }
+    if (contract.missingRule !== null && contract.itemCount > 0) {
+      warnings.push(makeWarning('CONTRACT_MISSING_PO',
+        `contract ${contract.id} (${contract.itemCount} item(s) to invoice) has no PO number although PO rule `
+          + `"${contract.missingRule}" says it should`,
+        { companyID: contract.companyID, contractIDs: [contract.id] }));
+    }
+  }
+  for (const [contractID, ids] of input.unknownContracts) {
+    warnings.push(makeWarning('CONTRACT_NOT_FOUND',
+      `${ids.length} item(s) name contract ${contractID}, which is not known; its PO could not be checked`,
+      { contractIDs: [contractID], billingItemIDs: ids }));
+  }
+  if (input.roundedAmounts.length > 0) {
+    warnings.push(makeWarning('AMOUNT_ROUNDED',
+      `${input.roundedAmounts.length} item(s) have amounts with more than 4 decimals; rounded to 4`,
+      { billingItemIDs: input.roundedAmounts }));
+  }
+  return warnings;
+}
