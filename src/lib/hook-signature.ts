@@ -20,16 +20,26 @@ function encodeString(value: string, upper: boolean): string {
   return `"${json.slice(1, -1).replace(/\\"/g, '"').replace(ESCAPED, (ch) => escapeChar(ch, upper))}"`;
 }
 
-function encode(value: unknown, upper: boolean): string {
+/**
+ * Autotask's payloads are shallow (the entity's fields, at most a nested object or two), so a body nested deeper
+ * than this was not signed by Autotask in escaped form. Without the bound an unsigned, deeply nested body would
+ * overflow the stack here, before the signature is refused (a 500 for anyone who can reach the route).
+ */
+const MAX_ESCAPED_DEPTH = 64;
+
+class TooDeep extends Error {}
+
+function encode(value: unknown, upper: boolean, depth = 0): string {
+  if (depth > MAX_ESCAPED_DEPTH) throw new TooDeep();
   if (typeof value === 'string') return encodeString(value, upper);
-  if (Array.isArray(value)) return `[${value.map((v) => encode(v, upper)).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map((v) => encode(v, upper, depth + 1)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${encodeString(k, upper)}:${encode(v, upper)}`).join(',')}}`;
+    return `{${Object.entries(value).map(([k, v]) => `${encodeString(k, upper)}:${encode(v, upper, depth + 1)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
-/** The escaped forms Autotask may have signed, derived from the raw body; empty when it is not JSON. */
+/** The escaped forms Autotask may have signed, derived from the raw body; empty when it is not JSON or nested too deep. */
 export function escapedForms(rawBody: Buffer): string[] {
   let parsed: unknown;
   try {
@@ -37,7 +47,12 @@ export function escapedForms(rawBody: Buffer): string[] {
   } catch {
     return [];
   }
-  return [...new Set([encode(parsed, true), encode(parsed, false)])];
+  try {
+    return [...new Set([encode(parsed, true), encode(parsed, false)])];
+  } catch (error) {
+    if (error instanceof TooDeep) return [];
+    throw error;
+  }
 }
 
 export function signHookBody(secret: string, body: Buffer | string): string {
