@@ -1,0 +1,71 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFileSink, serializeInvoiceFile } from '../../../src/sinks/file-sink.js';
+import { SinkConflictError, SinkDeliveryError } from '../../../src/sinks/invoice-sink.js';
+import { invoiceDoc } from './fixtures.js';
+
+let dir: string;
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'file-sink-')); });
+afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+
+describe('file sink', () => {
+  it('writes one JSON document per invoice, named by invoiceKey, creating the directory', async () => {
+    const target = join(dir, 'nested', 'invoices');
+    const sink = createFileSink({ directory: target });
+    const doc = invoiceDoc();
+    const delivery = await sink.deliver(doc);
+    expect(delivery).toEqual({ confirmed: true, reference: join(target, `${doc.invoiceKey}.json`) });
+    expect(JSON.parse(await readFile(delivery.reference, 'utf8'))).toEqual(doc);
+    expect(await readdir(target)).toEqual([`${doc.invoiceKey}.json`]);
+  });
+
+  it('is idempotent: the same document twice is the same file with the same content, not rewritten', async () => {
+    const sink = createFileSink({ directory: dir });
+    const first = await sink.deliver(invoiceDoc());
+    const before = await stat(first.reference);
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await sink.deliver(invoiceDoc());
+    expect(second).toEqual(first);
+    expect((await stat(second.reference)).mtimeMs).toBe(before.mtimeMs);
+    expect(await readFile(second.reference, 'utf8')).toBe(serializeInvoiceFile(invoiceDoc()));
+    expect(await readdir(dir)).toHaveLength(1);
+  });
+
+  it('refuses a different document under a delivered key unless told to overwrite', async () => {
+    await createFileSink({ directory: dir }).deliver(invoiceDoc());
+    const changed = invoiceDoc({ total: 99 });
+    await expect(createFileSink({ directory: dir }).deliver(changed)).rejects.toBeInstanceOf(SinkConflictError);
+    const replaced = await createFileSink({ directory: dir, onConflict: 'overwrite' }).deliver(changed);
+    expect(JSON.parse(await readFile(replaced.reference, 'utf8'))).toMatchObject({ total: 99 });
+    expect(await readdir(dir)).toHaveLength(1);
+  });
+
+  it('never leaves a partial file: concurrent deliveries of one key yield one whole file and no temp files', async () => {
+    const sink = createFileSink({ directory: dir, onConflict: 'overwrite' });
+    const docs = Array.from({ length: 8 }, (_, i) => invoiceDoc({ total: i }));
+    await Promise.all(docs.map((d) => sink.deliver(d)));
+    const names = await readdir(dir);
+    expect(names).toEqual([`${docs[0]?.invoiceKey}.json`]);
+    const written = JSON.parse(await readFile(join(dir, names[0] as string), 'utf8')) as { total: number };
+    expect(docs.map((d) => d.total)).toContain(written.total);
+  });
+
+  it('rejects keys that could escape the directory, and reports write failures as delivery errors', async () => {
+    const sink = createFileSink({ directory: dir });
+    await expect(sink.deliver(invoiceDoc({ invoiceKey: '../evil' }))).rejects.toBeInstanceOf(SinkDeliveryError);
+    const blocker = join(dir, 'not-a-dir');
+    await writeFile(blocker, 'x');
+    const error = await createFileSink({ directory: blocker }).deliver(invoiceDoc()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SinkDeliveryError);
+    expect((error as SinkDeliveryError).retryable).toBe(false);
+  });
+
+  it('does nothing when already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    await expect(createFileSink({ directory: dir }).deliver(invoiceDoc(), controller.signal)).rejects.toThrow('stop');
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
