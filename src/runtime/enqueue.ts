@@ -9,6 +9,7 @@
 import type { AppConfig } from '../../config/schema.js';
 import { AppError, InputError } from '../lib/errors.js';
 import type { JobRegistry } from '../../jobs/registry.js';
+import { parseFlowData } from './flows.js';
 import { deduplicationId, parseJobData } from './job-data.js';
 import { jobOptions, type RuntimeQueues } from './queues.js';
 import type { TenantServices } from './tenant-services.js';
@@ -54,7 +55,8 @@ export async function enqueueJob(deps: EnqueueDeps, request: EnqueueRequest): Pr
   const tenant = resolveTenant(deps.tenants, request.tenant);
   const data = request.data ?? {};
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError('data: expected an object', { field: 'data' });
-  const parsed: unknown = parseJobData(definition, data);
+  const plan = deps.registry.flows.get(definition.name);
+  const parsed: unknown = plan ? parseFlowData(definition, plan, deps.registry, data) : parseJobData(definition, data);
   const dedupId = deduplicationId(definition.name, tenant, parsed);
   const before = await deps.queues.jobs.getDeduplicationJobId(dedupId);
   const job = await deps.queues.jobs.add(definition.name, { tenant, data: data as Record<string, unknown> }, {

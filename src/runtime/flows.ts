@@ -8,8 +8,9 @@
 import type { FlowJob, FlowJobNode, Job } from 'bullmq';
 import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
 import type { FlowPlan, JobRegistry } from '../../jobs/registry.js';
-import { AppError, errorMessage } from '../lib/errors.js';
+import { AppError, errorMessage, InputError } from '../lib/errors.js';
 import { executeJob, type ExecuteOptions } from './execute-job.js';
+import { formatZodIssues, parseJobData } from './job-data.js';
 import { JOBS_QUEUE, jobOptions, type QueuedJobData, type RuntimeQueues } from './queues.js';
 import type { RuntimeServices } from './services.js';
 
@@ -52,6 +53,25 @@ function stageDataOf(flowData: Record<string, unknown>, stage: string): Record<s
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : {};
 }
 
+/**
+ * A flow's own data and the data of each registered stage (`stageData[<job>]`), checked together before any
+ * stage runs: bad stage data is refused at the door naming `data.stageData.<job>.<field>`, instead of being
+ * queued and failing the flow later, or (in process) after earlier stages already wrote to the tenant.
+ */
+export function parseFlowData(definition: JobDefinition, plan: FlowPlan, registry: JobRegistry, data: unknown): unknown {
+  const parsed = parseJobData(definition, data);
+  const flowData = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const stage of planStages(plan)) {
+    const stageDefinition = registry.jobs.get(stage);
+    if (!stageDefinition) continue;
+    const result = stageDefinition.schema.safeParse(stageDataOf(flowData, stage));
+    if (!result.success) problems.push(formatZodIssues(result.error, `data.stageData.${stage}`));
+  }
+  if (problems.length > 0) throw new InputError(`${definition.name} ${problems.join('; ')}`, { job: definition.name });
+  return parsed;
+}
+
 /** Adds the plan's stages as children of `parent` (a chain after a parallel start; see jobs/sync-all.ts). */
 export async function expandFlow(queues: RuntimeQueues, services: Pick<RuntimeServices, 'config'>, plan: FlowPlan,
   parent: Job<QueuedJobData>): Promise<void> {
@@ -84,6 +104,8 @@ export async function collectStageOutcomes(queues: RuntimeQueues, plan: FlowPlan
 /** `run <flow>`: the same stages through executeJob, in order (parallel ones together), then the flow's handler. */
 export async function runFlowInProcess(name: string, definition: JobDefinition, plan: FlowPlan, rawData: QueuedJobData,
   registry: JobRegistry, services: RuntimeServices, options: ExecuteOptions): Promise<JobResult> {
+  // The flow's own data is otherwise parsed only after every stage ran (and wrote).
+  parseFlowData(definition, plan, registry, rawData.data);
   assertStagesRegistered(name, plan, registry);
   const stages: StageOutcome[] = [];
   const runStage = async (stage: string, signal: AbortSignal): Promise<void> => {

@@ -10,6 +10,7 @@ import type { AppConfig } from '../../config/schema.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { ConfigError, InputError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { parseFlowData } from './flows.js';
 import { deduplicationId, parseJobData } from './job-data.js';
 import { jobOptions, type QueuedJobData } from './queues.js';
 
@@ -43,7 +44,8 @@ export function desiredSchedules(config: Pick<AppConfig, 'schedules'>, registry:
     if (missing.length > 0) { problems.push(`${at}.job: "${entry.job}" needs handlers for ${missing.join(', ')}`); continue; }
     if (!tenantIds.includes(entry.tenant)) { problems.push(`${at}.tenant: no tenant "${entry.tenant}" is configured`); continue; }
     try {
-      parseJobData(definition, entry.data);
+      if (plan) parseFlowData(definition, plan, registry, entry.data);
+      else parseJobData(definition, entry.data);
     } catch (error) {
       problems.push(`${at}.${error instanceof InputError ? error.message.replace(`${entry.job} `, '') : String(error)}`);
       continue;
