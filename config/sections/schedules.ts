@@ -1,3 +1,4 @@
+import { getNextMillis } from 'bullmq';
 import { z } from 'zod';
 import { JOB_NAMES } from '../../src/lib/job-names.js';
 
@@ -21,6 +22,18 @@ export const scheduleEntry = z
     } catch {
       return false;
     }
-  }, { message: 'unknown time zone', path: ['tz'] });
+  }, { message: 'unknown time zone', path: ['tz'] })
+  .superRefine((s, ctx) => {
+    // Parsed by the same cron parser BullMQ's job scheduler uses, so a pattern it would refuse at worker start
+    // (or one that never fires, like 31 February) is a config error naming the field instead.
+    if (s.cron === undefined) return;
+    let reason: string | undefined;
+    try {
+      if (getNextMillis(Date.UTC(2026, 0, 1), { pattern: s.cron, tz: 'UTC' }) === undefined) reason = 'never fires';
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+    if (reason) ctx.addIssue({ code: 'custom', message: `not a cron pattern BullMQ accepts (${reason})`, path: ['cron'] });
+  });
 
 export const schedulesSection = z.array(scheduleEntry).default([]).describe('per-job schedules; the worker upserts them at start and removes those no longer listed');
