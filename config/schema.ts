@@ -13,14 +13,17 @@ import { schedulesSection } from './sections/schedules.js';
 import { tenantsSection } from './sections/tenants.js';
 import { timeEntriesSection } from './sections/time-entries.js';
 
+/** Autotask and the invoice sink are reached over HTTP(S) only; a file:, ftp: or javascript: URL is a config error. */
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
+
 const optionalString = z.string().trim().min(1).optional().or(z.literal('').transform(() => undefined));
 
 export const envSchema = z.object({
   AUTOTASK_USERNAME: optionalString.describe('API user\'s user name (an API-only user; required for a real tenant)'),
   AUTOTASK_SECRET: optionalString.describe('API user\'s secret'),
   AUTOTASK_INTEGRATION_CODE: optionalString.describe('the tracking identifier (integration code) of the API user'),
-  AUTOTASK_ZONE_URL: z.url().default('https://webservices.autotask.net/ATServicesRest/').describe('where zone discovery asks V1.0/zoneInformation?user='),
-  AUTOTASK_BASE_URL: z.url().optional().or(z.literal('').transform(() => undefined)).describe('the tenant\'s REST root (…/ATServicesRest/); when set, zone discovery is skipped'),
+  AUTOTASK_ZONE_URL: httpUrl().default('https://webservices.autotask.net/ATServicesRest/').describe('where zone discovery asks V1.0/zoneInformation?user='),
+  AUTOTASK_BASE_URL: httpUrl().optional().or(z.literal('').transform(() => undefined)).describe('the tenant\'s REST root (…/ATServicesRest/); when set, zone discovery is skipped'),
   AUTOTASK_IMPERSONATION_RESOURCE_ID: z.string().regex(/^\d+$/, 'a resource id (digits)').optional()
     .or(z.literal('').transform(() => undefined)).describe('sent as ImpersonationResourceId on writes, so they appear as that resource'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379').describe('Redis for queues, state and the shared rate limiter'),
@@ -29,7 +32,7 @@ export const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional().or(z.literal('').transform(() => undefined)).describe('bearer token for /api/* and the dashboard; unset = those routes refuse every request'),
   AUTOTASK_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional().or(z.literal('').transform(() => undefined)).describe('secret for verifying Autotask webhook signatures; unset = webhook route disabled'),
   INVOICE_OUTPUT_DIR: z.string().min(1).default('./data/invoices').describe('file sink: one JSON document per invoice'),
-  INVOICE_WEBHOOK_URL: z.url().optional().or(z.literal('').transform(() => undefined)).describe('HTTP sink: each invoice POSTed as JSON, signed, with an Idempotency-Key header'),
+  INVOICE_WEBHOOK_URL: httpUrl().optional().or(z.literal('').transform(() => undefined)).describe('HTTP sink: each invoice POSTed as JSON, signed, with an Idempotency-Key header'),
   INVOICE_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional().or(z.literal('').transform(() => undefined)).describe('HMAC-SHA256 key of the HTTP sink\'s signature (required with INVOICE_WEBHOOK_URL)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
 });

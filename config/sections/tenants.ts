@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+/** The tenant's Autotask endpoints are HTTP(S); a file: or javascript: URL is refused at load. */
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name (secrets never live in the file)');
 
 /**
@@ -12,8 +14,8 @@ export const tenantEntry = z.strictObject({
   secretEnv: envName.describe('name of the environment variable holding the secret'),
   integrationCodeEnv: envName.describe('name of the environment variable holding the integration code'),
   impersonationResourceIdEnv: envName.optional().describe('name of the variable holding ImpersonationResourceId'),
-  zoneUrl: z.url().optional().describe('zone discovery URL (default AUTOTASK_ZONE_URL)'),
-  baseUrl: z.url().optional().describe('REST root; skips zone discovery'),
+  zoneUrl: httpUrl().optional().describe('zone discovery URL (default AUTOTASK_ZONE_URL)'),
+  baseUrl: httpUrl().optional().describe('REST root; skips zone discovery'),
 });
 
 export const tenantsSection = z.array(tenantEntry).default([]).describe('extra tenants; secrets stay in the environment');
