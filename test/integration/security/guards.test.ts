@@ -101,7 +101,7 @@ describe('with ADMIN_TOKEN configured', () => {
 
 describe('without ADMIN_TOKEN', () => {
   it('answers 403 on every guarded route, whatever is sent', async () => {
-    for (const headers of [{}, { authorization: `Bearer ${ADMIN_TOKEN}` }, { authorization: 'Bearer ' }]) {
+    for (const headers of [{}, { authorization: `Bearer ${ADMIN_TOKEN}` }, { authorization: 'Bearer ' }] as Array<Record<string, string>>) {
       for (const route of GUARDED) {
         const answer = await call(open.url, route, headers);
         expect(answer.status, `${route.method} ${route.path}`).toBe(403);
