@@ -7,6 +7,7 @@
  */
 import type { JobDefinition } from './define-job.js';
 import type { JobName } from '../src/lib/job-names.js';
+import { buildInvoicesJob } from './build-invoices.js';
 import { detectProblemsJob } from './detect-problems.js';
 import { pushTimeEntriesJob } from './push-time-entries.js';
 import { syncAllJob, syncAllPlan } from './sync-all.js';
@@ -33,6 +34,7 @@ export const jobDefinitions: JobDefinition<any>[] = [
   syncContractsJob,
   syncBillingItemsJob,
   syncTicketsJob,
+  buildInvoicesJob,
   detectProblemsJob,
   pushTimeEntriesJob,
   syncAllJob,

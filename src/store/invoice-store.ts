@@ -22,6 +22,8 @@ export interface StoredInvoice<Doc, Warning> {
   deliveries: Record<string, { reference: string; at: string }>;
   builtAt: string;
   deliveredAt: string | null;
+  /** When every item of a delivered invoice carried its webServiceDate mark (then it is never looked at again). */
+  markedAt?: string | null;
 }
 
 export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown> {
@@ -68,9 +70,13 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
       .sort((a, b) => a.builtAt.localeCompare(b.builtAt) || a.invoiceKey.localeCompare(b.invoiceKey));
   }
 
-  /** Drops drafts that are no longer built (their items were re-grouped or invoiced in Autotask). */
+  /**
+   * Drops drafts that are no longer built (their items were re-grouped or invoiced in Autotask) — never one that a
+   * delivery has started on (`keep` holds those: their items are bound to them in the delivered-items ledger).
+   */
   async removeDrafts(keep: ReadonlySet<string>): Promise<number> {
-    const stale = (await this.list('draft')).filter((r) => !keep.has(r.invoiceKey)).map((r) => r.invoiceKey);
+    const stale = (await this.list('draft')).filter((r) => !keep.has(r.invoiceKey) && Object.keys(r.deliveries).length === 0)
+      .map((r) => r.invoiceKey);
     if (stale.length) await this.redis.hdel(this.keys.invoices, ...stale);
     return stale.length;
   }
@@ -93,6 +99,14 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
   async allDeliveredItems(): Promise<Map<number, string>> {
     const all = await this.redis.hgetall(this.deliveredItemsKey);
     return new Map(Object.entries(all).map(([id, key]) => [Number(id), key]));
+  }
+
+  /** Records that every item of a delivered invoice is marked. */
+  async recordMarked(invoiceKey: string, now: Date): Promise<void> {
+    const existing = await this.get(invoiceKey);
+    if (!existing) return;
+    existing.markedAt = now.toISOString();
+    await this.redis.hset(this.keys.invoices, invoiceKey, JSON.stringify(existing));
   }
 
   async marks(ids: readonly number[]): Promise<Map<number, string>> {

@@ -1,0 +1,66 @@
+/**
+ * `build-invoices`: keep contracts' PO numbers right, group the open billing items into one invoice document per
+ * company and purchase order, deliver each to the configured sinks, and mark what was delivered (issue 6;
+ * src/push/build-invoices.ts has the how).
+ */
+import { z } from 'zod';
+import { buildInvoices } from '../src/push/build-invoices.js';
+import type { InvoiceDocument } from '../src/rules/invoice-types.js';
+import type { InvoiceWarning } from '../src/rules/invoice-warnings.js';
+import { createFileSink } from '../src/sinks/file-sink.js';
+import { createHttpSink } from '../src/sinks/http-sink.js';
+import type { InvoiceSink } from '../src/sinks/invoice-sink.js';
+import { EntityStore } from '../src/store/entity-store.js';
+import { InvoiceStore } from '../src/store/invoice-store.js';
+import type { JobContext } from './define-job.js';
+import { defineJob } from './define-job.js';
+
+function sinksOf(ctx: JobContext<unknown>): InvoiceSink[] {
+  const sinks: InvoiceSink[] = [];
+  if (ctx.config.invoices.fileSink) sinks.push(createFileSink({ directory: ctx.config.invoiceOutputDir }));
+  if (ctx.config.invoiceWebhook) {
+    sinks.push(createHttpSink({ url: ctx.config.invoiceWebhook.url, secret: ctx.config.invoiceWebhook.secret, logger: ctx.logger }));
+  }
+  return sinks;
+}
+
+export const buildInvoicesJob = defineJob({
+  name: 'build-invoices',
+  description: 'Apply the PO policy, build one invoice document per company and PO, deliver them and mark the items',
+  schema: z.strictObject({ deliver: z.boolean().default(true) }),
+  async handler(ctx) {
+    const result = await buildInvoices({
+      client: ctx.client,
+      store: new EntityStore(ctx.redis, ctx.keyPrefix, ctx.tenant.id),
+      invoices: new InvoiceStore<InvoiceDocument, InvoiceWarning>(ctx.redis, ctx.keyPrefix, ctx.tenant.id),
+      settings: ctx.config.invoices,
+      sinks: sinksOf(ctx),
+      logger: ctx.logger,
+      dryRun: ctx.dryRun,
+      signal: ctx.signal,
+      now: () => ctx.now(),
+    }, { deliver: ctx.data.deliver });
+    const po = result.poUpdates.filter((u) => u.status === 'updated' || u.status === 'would-update').length;
+    const delivered = result.deliveries.filter((d) => d.sinks.length > 0).length;
+    const marked = ctx.dryRun ? result.wouldMark.length : result.marks.marked.length;
+    const verb = ctx.dryRun ? 'would' : '';
+    return {
+      summary: `Invoices: ${result.documents.length} by purchase order (${result.warnings.length} warnings); ` +
+        `${po} PO numbers ${verb ? 'would be ' : ''}set, ${delivered} ${verb ? 'would be ' : ''}delivered, ${marked} items ${verb ? 'would be ' : ''}marked`,
+      counts: { invoices: result.documents.length, items: result.documents.reduce((n, d) => n + d.items.length, 0),
+        warnings: result.warnings.length, poUpdates: po, delivered, marked, alreadyMarked: result.marks.alreadyMarked.length },
+      invoices: result.documents.map((d) => ({ invoiceKey: d.invoiceKey, companyID: d.companyID, purchaseOrderNumber: d.purchaseOrderNumber,
+        items: d.items.length, subtotal: d.subtotal, tax: d.tax, total: d.total })),
+      warnings: result.warnings,
+      poUpdates: result.poUpdates,
+      poWarnings: result.poWarnings,
+      writes: [
+        ...result.poUpdates.filter((u) => u.status === 'updated' || u.status === 'would-update')
+          .map((u) => ({ method: 'PATCH' as const, entity: 'Contracts', body: { id: u.contractID, purchaseOrderNumber: u.to }, reason: u.reason })),
+        ...(ctx.dryRun ? result.documents.map((d) => ({ method: 'DELIVER' as const, entity: 'Invoice', body: { invoiceKey: d.invoiceKey,
+          companyID: d.companyID, purchaseOrderNumber: d.purchaseOrderNumber, total: d.total }, reason: `${d.items.length} billing items` })) : []),
+        ...result.wouldMark.map((id) => ({ method: 'PATCH' as const, entity: 'BillingItems', body: { id, webServiceDate: '(now)' }, reason: 'exported' })),
+      ],
+    };
+  },
+});

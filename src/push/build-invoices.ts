@@ -1,0 +1,86 @@
+/**
+ * The body of `build-invoices` (issue 6): PO policy → grouping → delivery → marking, from the tenant's store.
+ * Autotask's API cannot create invoices (API-NOTES "Invoices"): this builds the documents Autotask's own UI
+ * invoicing will produce (one per company and purchase order) and delivers them outside Autotask.
+ */
+import type { AppConfig } from '../../config/schema.js';
+import type { AutotaskClient } from '../autotask/types.js';
+import type { Logger } from '../lib/logger.js';
+import { groupInvoices } from '../rules/invoice-grouping.js';
+import type { InvoiceDocument } from '../rules/invoice-types.js';
+import type { InvoiceWarning } from '../rules/invoice-warnings.js';
+import { planPurchaseOrders, type PoWarning } from '../rules/po-policy.js';
+import type { EntityStore } from '../store/entity-store.js';
+import type { InvoiceStore, StoredInvoice } from '../store/invoice-store.js';
+import type { InvoiceSink } from '../sinks/invoice-sink.js';
+import { deliverInvoices, type DeliveryOutcome } from './invoice-delivery.js';
+import { markDelivered, type MarkOutcome } from './invoice-marks.js';
+import { applyPurchaseOrders, type PoOutcome } from './purchase-orders.js';
+
+export interface BuildInvoicesDeps {
+  client: AutotaskClient;
+  store: EntityStore;
+  invoices: InvoiceStore<InvoiceDocument, InvoiceWarning>;
+  settings: AppConfig['invoices'];
+  sinks: readonly InvoiceSink[];
+  logger: Logger;
+  dryRun: boolean;
+  signal: AbortSignal;
+  now: () => Date;
+}
+
+export interface BuildInvoicesResult {
+  poUpdates: PoOutcome[];
+  poWarnings: PoWarning[];
+  documents: InvoiceDocument[];
+  warnings: InvoiceWarning[];
+  skipped: number;
+  deliveries: DeliveryOutcome[];
+  marks: MarkOutcome;
+  /** In a dry run: the billing items that would be marked. */
+  wouldMark: number[];
+}
+
+type Stored = StoredInvoice<InvoiceDocument, InvoiceWarning>;
+
+export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver: boolean }): Promise<BuildInvoicesResult> {
+  const now = deps.now();
+  const contracts = await deps.store.all('Contracts');
+  const plan = planPurchaseOrders({ contracts, rules: deps.settings.poPolicy.rules, agreementKey: deps.settings.poPolicy.agreementKey, now });
+  const poUpdates = await applyPurchaseOrders(deps.client, deps.store, plan.updates, { dryRun: deps.dryRun, signal: deps.signal });
+
+  // Items that already went out on an invoice stay with it; only the rest are grouped.
+  const bound = await deps.invoices.allDeliveredItems();
+  const items = (await deps.store.all('BillingItems')).filter((item) => !bound.has(item.id));
+  const grouping = groupInvoices({ items, contracts: await deps.store.all('Contracts'),
+    policy: { rules: deps.settings.poPolicy.rules }, now });
+  const warningsFor = (doc: InvoiceDocument): InvoiceWarning[] => grouping.warnings.filter((w) =>
+    w.invoiceKeys.includes(doc.invoiceKey) || (w.invoiceKeys.length === 0 && w.companyID === doc.companyID));
+
+  const result: BuildInvoicesResult = { poUpdates, poWarnings: plan.warnings, documents: grouping.invoices,
+    warnings: grouping.warnings, skipped: grouping.counts.skipped, deliveries: [], marks: { marked: [], alreadyMarked: [], missing: [] }, wouldMark: [] };
+  if (deps.dryRun) {
+    if (options.deliver && deps.sinks.length > 0) result.wouldMark = grouping.invoices.flatMap((d) => d.items.map((i) => i.billingItemID));
+    return result;
+  }
+
+  const drafts: Stored[] = [];
+  for (const doc of grouping.invoices) drafts.push(await deps.invoices.saveDraft(doc, warningsFor(doc), now));
+  const boundKeys = new Set(bound.values());
+  await deps.invoices.removeDrafts(new Set([...boundKeys, ...grouping.invoices.map((d) => d.invoiceKey)]));
+
+  if (options.deliver && deps.sinks.length > 0) {
+    // First finish what an earlier attempt started (items bound, a sink still missing), then the new ones.
+    const unfinished = (await deps.invoices.list('draft')).filter((r) => boundKeys.has(r.invoiceKey));
+    result.deliveries = await deliverInvoices({ invoices: deps.invoices, sinks: deps.sinks, logger: deps.logger, signal: deps.signal, now: deps.now },
+      [...unfinished, ...drafts]);
+  } else if (options.deliver) {
+    deps.logger.warn('no invoice sink is configured (invoices.fileSink is off and INVOICE_WEBHOOK_URL is unset): documents stay drafts');
+  }
+
+  if (deps.settings.markExported) {
+    const delivered = (await deps.invoices.list('delivered')).filter((r) => !r.markedAt);
+    result.marks = await markDelivered({ client: deps.client, invoices: deps.invoices, store: deps.store, signal: deps.signal, now: deps.now }, delivered);
+  }
+  return result;
+}

@@ -1,0 +1,51 @@
+/**
+ * Marks delivered billing items as exported by PATCHing `webServiceDate` (API-NOTES "BillingItems": the field
+ * integrations set to mark an item as exported; BillingItems accept no other update), exactly once:
+ * the marks ledger says which items are done, and before writing, each item's current state is read from
+ * Autotask (batched `id in (…)`), so an item marked by an earlier attempt whose record was lost — or by Redis
+ * being lost — is recorded, not written again.
+ */
+import type { AutotaskClient } from '../autotask/types.js';
+import type { InvoiceDocument } from '../rules/invoice-types.js';
+import type { InvoiceWarning } from '../rules/invoice-warnings.js';
+import type { EntityStore } from '../store/entity-store.js';
+import type { InvoiceStore, StoredInvoice } from '../store/invoice-store.js';
+
+export interface MarkOutcome { marked: number[]; alreadyMarked: number[]; missing: number[] }
+
+export async function markDelivered(deps: { client: AutotaskClient; invoices: InvoiceStore<InvoiceDocument, InvoiceWarning>;
+  store: EntityStore; signal: AbortSignal; now: () => Date }, records: readonly StoredInvoice<InvoiceDocument, InvoiceWarning>[]): Promise<MarkOutcome> {
+  const outcome: MarkOutcome = { marked: [], alreadyMarked: [], missing: [] };
+  for (const record of records) {
+    const ids = record.document.items.map((i) => i.billingItemID);
+    const done = await deps.invoices.marks(ids);
+    const todo = ids.filter((id) => !done.has(id));
+    if (todo.length > 0) {
+      const current = new Map<number, string | null>();
+      for await (const item of deps.client.queryIn('BillingItems', 'id', todo, [], { signal: deps.signal })) current.set(item.id, item.webServiceDate);
+      for (const id of todo) {
+        deps.signal.throwIfAborted();
+        if (!current.has(id)) {
+          // Un-posted in Autotask since delivery: nothing to mark; recorded so it is not looked for again.
+          await deps.invoices.recordMark(id, 'missing');
+          outcome.missing.push(id);
+          continue;
+        }
+        const existing = current.get(id);
+        if (existing) {
+          await deps.invoices.recordMark(id, existing);
+          outcome.alreadyMarked.push(id);
+          continue;
+        }
+        const stamp = deps.now().toISOString();
+        await deps.client.update('BillingItems', { id, webServiceDate: stamp }, deps.signal);
+        await deps.invoices.recordMark(id, stamp);
+        outcome.marked.push(id);
+      }
+    }
+    await deps.invoices.recordMarked(record.invoiceKey, deps.now());
+    // Marked items are no longer open: the next pull would drop them; dropping them now keeps the store exact.
+    await deps.store.remove('BillingItems', ids);
+  }
+  return outcome;
+}

@@ -1,0 +1,145 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildInvoicesJob } from '../../../jobs/build-invoices.js';
+import { syncBillingItemsJob } from '../../../jobs/sync-billing-items.js';
+import { syncContractsJob } from '../../../jobs/sync-contracts.js';
+import type { InvoiceDocument } from '../../../src/rules/invoice-types.js';
+import { DEMO_FACTS } from '../../../src/sandbox/index.js';
+import { verifyInvoiceSignature } from '../../../src/sinks/signature.js';
+import { startHarness, type Harness } from '../../helpers/harness.js';
+
+const HOOK_SECRET = 'invoice-hook-secret';
+let h: Harness;
+let dir: string;
+let receiver: Server | undefined;
+const received: Array<{ key: string; ok: boolean; body: InvoiceDocument }> = [];
+
+async function startReceiver(): Promise<string> {
+  received.length = 0;
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      received.push({ key: String(req.headers['idempotency-key']), ok: verifyInvoiceSignature(HOOK_SECRET, raw, req.headers['x-signature'] as string),
+        body: JSON.parse(raw.toString()) as InvoiceDocument });
+      res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"accepted"}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/invoices`;
+}
+
+async function setup(): Promise<void> {
+  dir = mkdtempSync(join(tmpdir(), 'invoices-'));
+  const url = await startReceiver();
+  h = await startHarness({ env: { INVOICE_OUTPUT_DIR: dir, INVOICE_WEBHOOK_URL: url, INVOICE_WEBHOOK_SECRET: HOOK_SECRET } });
+  await h.run(syncContractsJob);
+  await h.run(syncBillingItemsJob);
+}
+
+afterEach(async () => {
+  await h?.close();
+  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const billingItemPatches = () => h.sandbox.stats().writes.BillingItems?.PATCH ?? 0;
+const cents = (n: number) => Math.round(n * 100);
+
+describe('build-invoices against the demo tenant', () => {
+  it('builds the expected invoice per company and PO with exact totals, delivers each once and marks each item once', async () => {
+    await setup();
+    const result = await h.run(buildInvoicesJob);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const docs = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as InvoiceDocument);
+    expect(docs).toHaveLength(DEMO_FACTS.invoiceGroups.length);
+    for (const group of DEMO_FACTS.invoiceGroups) {
+      const doc = docs.find((d) => d.companyID === group.companyID && d.purchaseOrderNumber === group.purchaseOrderNumber);
+      expect(doc, `${group.companyID}/${group.purchaseOrderNumber}`).toBeDefined();
+      expect(doc!.items.map((i) => i.billingItemID).sort((a, b) => a - b)).toEqual([...group.billingItemIDs].sort((a, b) => a - b));
+      expect([cents(doc!.subtotal), cents(doc!.tax), cents(doc!.total)]).toEqual([group.subtotalCents, group.taxCents, group.totalCents]);
+      expect(doc!.contractIDs).toEqual([...group.contractIDs].sort((a, b) => a - b));
+    }
+    // The two contracts sharing one PO land on one invoice; the no-PO customer gets one invoice.
+    const shared = Object.entries(DEMO_FACTS.contractsByPurchaseOrder).find(([, ids]) => ids.length > 1)!;
+    expect(docs.filter((d) => d.purchaseOrderNumber === shared[0])).toHaveLength(1);
+    expect(received.map((r) => r.key).sort()).toEqual(docs.map((d) => d.invoiceKey).sort());
+    expect(received.every((r) => r.ok)).toBe(true);
+    expect(billingItemPatches()).toBe(DEMO_FACTS.openBillingItemCount);
+    const open = DEMO_FACTS.invoiceGroups.flatMap((g) => g.billingItemIDs);
+    expect(open.every((id) => h.sandbox.data.get('BillingItems', id)?.webServiceDate)).toBe(true);
+    expect(result.counts.marked).toBe(DEMO_FACTS.openBillingItemCount);
+
+    // A rerun (with a fresh pull) writes nothing and delivers nothing.
+    const writes = JSON.stringify(h.sandbox.stats().writes);
+    await h.run(syncBillingItemsJob);
+    const again = await h.run(buildInvoicesJob);
+    expect(again.counts).toMatchObject({ invoices: 0, delivered: 0, marked: 0 });
+    expect(JSON.stringify(h.sandbox.stats().writes)).toBe(writes);
+    expect(received).toHaveLength(docs.length);
+  });
+
+  it('a crash after delivery and before marking ends with one mark per item and no second delivery', async () => {
+    await setup();
+    // The "crash": the first mark PATCH dies (as if the process were killed right after the deliveries).
+    const update = h.client.update.bind(h.client);
+    let crashed = false;
+    h.client.update = (async (entity, body, signal) => {
+      if (entity === 'BillingItems' && !crashed) { crashed = true; throw new Error('killed'); }
+      return update(entity, body, signal);
+    }) as typeof h.client.update;
+    await expect(h.run(buildInvoicesJob)).rejects.toThrow('killed');
+    const deliveredOnce = received.length;
+    expect(deliveredOnce).toBe(DEMO_FACTS.invoiceGroups.length);
+    expect(billingItemPatches()).toBe(0);
+
+    // New items of the same purchase order arrive before the retry: they must not be regrouped with delivered ones.
+    const template = h.sandbox.data.get('BillingItems', DEMO_FACTS.invoiceGroups[0]!.billingItemIDs[0]!)!;
+    const { id: _id, ...fields } = template;
+    const late = h.sandbox.data.insert('BillingItems', { ...fields, description: 'late posting' });
+    await h.run(syncBillingItemsJob);
+    await h.run(buildInvoicesJob);
+    await h.run(buildInvoicesJob);
+    const firstKeys = received.slice(0, deliveredOnce).map((r) => r.key);
+    expect(new Set(firstKeys).size).toBe(deliveredOnce);
+    // Exactly one more delivery: the late item on an invoice of its own; none of the first invoices again.
+    expect(received).toHaveLength(deliveredOnce + 1);
+    expect(received.at(-1)!.body.items.map((i) => i.billingItemID)).toEqual([late.id]);
+    expect(billingItemPatches()).toBe(DEMO_FACTS.openBillingItemCount + 1);
+  });
+
+  it('a dry run prints the invoices and marks it would make and sends nothing', async () => {
+    await setup();
+    const result = await h.run(buildInvoicesJob, {}, { dryRun: true });
+    expect(result.counts.invoices).toBe(DEMO_FACTS.invoiceGroups.length);
+    expect(result.writes?.filter((w) => w.method === 'DELIVER')).toHaveLength(DEMO_FACTS.invoiceGroups.length);
+    expect(result.writes?.filter((w) => w.entity === 'BillingItems')).toHaveLength(DEMO_FACTS.openBillingItemCount);
+    expect(h.sandbox.stats().writes).toEqual({});
+    expect(readdirSync(dir)).toEqual([]);
+    expect(received).toEqual([]);
+  });
+});
+
+describe('build-invoices PO policy', () => {
+  it('gives contracts without a PO one from the rule, and leaves a number a person set since the pull', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'invoices-'));
+    h = await startHarness({ env: { INVOICE_OUTPUT_DIR: dir }, file: { invoices: { poPolicy: { rules: [
+      { name: 'every contract', match: {}, template: 'AUTO-{contractID}-{startMonth}' }] } } } });
+    await h.run(syncContractsJob);
+    await h.run(syncBillingItemsJob);
+    const [first, second] = DEMO_FACTS.contractsWithoutPurchaseOrder;
+    h.sandbox.data.update('Contracts', second!, { purchaseOrderNumber: 'TYPED-BY-HAND' });
+    const result = await h.run(buildInvoicesJob);
+    expect(String(h.sandbox.data.get('Contracts', first!)?.purchaseOrderNumber)).toMatch(new RegExp(`^AUTO-${first}-\\d{4}-\\d{2}$`));
+    expect(h.sandbox.data.get('Contracts', second!)?.purchaseOrderNumber).toBe('TYPED-BY-HAND');
+    const outcomes = result.poUpdates as Array<{ contractID: number; status: string }>;
+    expect(outcomes.find((o) => o.contractID === second)?.status).toBe('changed-meanwhile');
+    // Contracts that already had a PO were never touched.
+    expect(h.sandbox.stats().writes.Contracts?.PATCH).toBe(outcomes.filter((o) => o.status === 'updated').length);
+  });
+});
