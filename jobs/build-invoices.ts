@@ -46,14 +46,17 @@ export const buildInvoicesJob = defineJob({
     const verb = ctx.dryRun ? 'would' : '';
     return {
       summary: `Invoices: ${result.documents.length} by purchase order (${result.warnings.length} warnings); ` +
-        `${po} PO numbers ${verb ? 'would be ' : ''}set, ${delivered} ${verb ? 'would be ' : ''}delivered, ${marked} items ${verb ? 'would be ' : ''}marked`,
+        `${po} PO numbers ${verb ? 'would be ' : ''}set, ${delivered} ${verb ? 'would be ' : ''}delivered, ${marked} items ${verb ? 'would be ' : ''}marked` +
+        (result.reconciliation.length ? `; ${result.reconciliation.length} reconciliation findings` : ''),
       counts: { invoices: result.documents.length, items: result.documents.reduce((n, d) => n + d.items.length, 0),
-        warnings: result.warnings.length, poUpdates: po, delivered, marked, alreadyMarked: result.marks.alreadyMarked.length },
+        warnings: result.warnings.length, poUpdates: po, delivered, marked, alreadyMarked: result.marks.alreadyMarked.length,
+        reconciliationFindings: result.reconciliation.length },
       invoices: result.documents.map((d) => ({ invoiceKey: d.invoiceKey, companyID: d.companyID, purchaseOrderNumber: d.purchaseOrderNumber,
         items: d.items.length, subtotal: d.subtotal, tax: d.tax, total: d.total })),
       warnings: result.warnings,
       poUpdates: result.poUpdates,
       poWarnings: result.poWarnings,
+      reconciliation: result.reconciliation,
       writes: [
         ...result.poUpdates.filter((u) => u.status === 'updated' || u.status === 'would-update')
           .map((u) => ({ method: 'PATCH' as const, entity: 'Contracts', body: { id: u.contractID, purchaseOrderNumber: u.to }, reason: u.reason })),

@@ -15,6 +15,8 @@ import type { InvoiceStore, StoredInvoice } from '../store/invoice-store.js';
 import type { InvoiceSink } from '../sinks/invoice-sink.js';
 import { deliverInvoices, type DeliveryOutcome } from './invoice-delivery.js';
 import { markDelivered, type MarkOutcome } from './invoice-marks.js';
+import { reconcileDelivered } from './invoice-reconcile.js';
+import type { ReconciliationFinding } from '../rules/invoice-reconciliation.js';
 import { applyPurchaseOrders, type PoOutcome } from './purchase-orders.js';
 
 export interface BuildInvoicesDeps {
@@ -39,6 +41,8 @@ export interface BuildInvoicesResult {
   marks: MarkOutcome;
   /** In a dry run: the billing items that would be marked. */
   wouldMark: number[];
+  /** Autotask invoices that mix PO numbers, delivered PO groups split across Autotask invoices. */
+  reconciliation: ReconciliationFinding[];
 }
 
 type Stored = StoredInvoice<InvoiceDocument, InvoiceWarning>;
@@ -58,7 +62,8 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
     w.invoiceKeys.includes(doc.invoiceKey) || (w.invoiceKeys.length === 0 && w.companyID === doc.companyID));
 
   const result: BuildInvoicesResult = { poUpdates, poWarnings: plan.warnings, documents: grouping.invoices,
-    warnings: grouping.warnings, skipped: grouping.counts.skipped, deliveries: [], marks: { marked: [], alreadyMarked: [], missing: [] }, wouldMark: [] };
+    warnings: grouping.warnings, skipped: grouping.counts.skipped, deliveries: [], marks: { marked: [], alreadyMarked: [], missing: [] }, wouldMark: [],
+    reconciliation: await reconcileDelivered({ client: deps.client, store: deps.store, invoices: deps.invoices, signal: deps.signal, now, dryRun: deps.dryRun }) };
   if (deps.dryRun) {
     if (options.deliver && deps.sinks.length > 0) result.wouldMark = grouping.invoices.flatMap((d) => d.items.map((i) => i.billingItemID));
     return result;

@@ -143,3 +143,28 @@ describe('build-invoices PO policy', () => {
     expect(h.sandbox.stats().writes.Contracts?.PATCH).toBe(outcomes.filter((o) => o.status === 'updated').length);
   });
 });
+
+describe('build-invoices reconciliation', () => {
+  it('reports an Autotask invoice mixing PO numbers and a delivered PO group split across invoices, once', async () => {
+    await setup();
+    await h.run(buildInvoicesJob);
+    const northwind = DEMO_FACTS.invoiceGroups.filter((g) => g.companyID === DEMO_FACTS.companies.northwind && g.purchaseOrderNumber !== null);
+    expect(northwind.length).toBeGreaterThanOrEqual(2);
+    const [a, b] = northwind as [typeof northwind[0], typeof northwind[0]];
+    // In Autotask's UI someone invoices group a together with half of group b, and the other half of b separately.
+    const data = h.sandbox.data;
+    const mixed = data.insert('Invoices', { companyID: a.companyID, invoiceNumber: 'INV-9001', invoiceDateTime: new Date().toISOString(), isVoided: false });
+    const rest = data.insert('Invoices', { companyID: a.companyID, invoiceNumber: 'INV-9002', invoiceDateTime: new Date().toISOString(), isVoided: false });
+    const half = Math.ceil(b.billingItemIDs.length / 2);
+    for (const id of [...a.billingItemIDs, ...b.billingItemIDs.slice(0, half)]) data.update('BillingItems', id, { invoiceID: mixed.id });
+    for (const id of b.billingItemIDs.slice(half)) data.update('BillingItems', id, { invoiceID: rest.id });
+
+    const result = await h.run(buildInvoicesJob);
+    const codes = (result.reconciliation as Array<{ code: string; invoiceIDs: number[] }>).map((f) => f.code);
+    expect(codes).toContain('MIXED_PO_INVOICE');
+    expect(codes).toContain('PO_GROUP_SPLIT');
+    // Reconciled invoices are not read again.
+    const again = await h.run(buildInvoicesJob);
+    expect(again.reconciliation).toEqual([]);
+  });
+});
