@@ -88,15 +88,22 @@ export function startWorker(deps: WorkerDeps): RuntimeWorker {
     activeCount: () => active,
     async drain(graceMs) {
       shuttingDown = true;
+      let abortedJobs = 0;
       await worker.pause(true);
       const finished = active === 0 ? Promise.resolve() : new Promise<void>((resolve) => { idle = resolve; });
-      const inTime = await Promise.race([finished.then(() => true), sleep(graceMs).then(() => false)]);
-      let abortedJobs = 0;
-      if (!inTime) {
-        abortedJobs = active;
-        log.warn({ running: active, graceMs }, 'grace period over; aborting running jobs, they go back to the queue');
-        worker.cancelAllJobs('shutdown');
-        await Promise.race([finished, sleep(Math.min(5_000, Math.max(graceMs, 1_000)))]);
+      // The timers are cancelled once the race is decided: a pending timer would keep the process alive after close.
+      const timers = new AbortController();
+      const timeout = (ms: number): Promise<boolean> => sleep(ms, timers.signal).then(() => false, () => false);
+      try {
+        const inTime = await Promise.race([finished.then(() => true), timeout(graceMs)]);
+        if (!inTime) {
+          abortedJobs = active;
+          log.warn({ running: active, graceMs }, 'grace period over; aborting running jobs, they go back to the queue');
+          worker.cancelAllJobs('shutdown');
+          await Promise.race([finished, timeout(Math.min(5_000, Math.max(graceMs, 1_000)))]);
+        }
+      } finally {
+        timers.abort();
       }
       await worker.close(active > 0);
       return { abortedJobs };
