@@ -4,7 +4,8 @@
  * buildServer as `extraRoutes`.
  */
 import type { ExtraRoute } from '../server.js';
+import { registerInvoiceRoutes } from './invoices.js';
 import { registerStopwatchRoutes } from './stopwatches.js';
 import { registerWebhookRoutes } from './webhooks.js';
 
-export const productRoutes: ExtraRoute[] = [registerStopwatchRoutes, registerWebhookRoutes];
+export const productRoutes: ExtraRoute[] = [registerInvoiceRoutes, registerStopwatchRoutes, registerWebhookRoutes];
