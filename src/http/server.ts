@@ -91,6 +91,14 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // Strict bodies: an unknown property is an error that names it (fastify's default silently drops it),
     // and a string is never quietly turned into a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // Router-level refusals (a path parameter over 100 characters, a malformed URL) in the project's error shape,
+    // naming the parameter and never echoing the path back.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const answer = reply as unknown as { code(status: number): { send(body: unknown): void } };
+      answer.code(tooLong ? 414 : 400).send({ error: 'INPUT_INVALID',
+        message: tooLong ? 'params: a path parameter is longer than 100 characters' : 'url: malformed' });
+    },
   });
   const services: ServerServices = { runtime, queues: options.queues, registry: options.registry, metrics: options.metrics };
 
