@@ -33,6 +33,7 @@ const instant = z.string().transform((value, ctx) => {
 });
 
 const positiveId = z.number().int().positive();
+export const NOTES_MAX = 8000;
 
 export const timeEntryInputSchema = z.strictObject({
   key: z.string().trim().min(1).max(200),
@@ -42,8 +43,9 @@ export const timeEntryInputSchema = z.strictObject({
   startDateTime: instant,
   endDateTime: instant,
   workedSeconds: z.number().finite().nonnegative().nullable().default(null),
-  summaryNotes: z.string().default(''),
-  internalNotes: z.string().nullable().default(null),
+  // The field lengths of TimeEntries notes (entityInformation/fields); a longer value is an HTTP 500 at create.
+  summaryNotes: z.string().max(NOTES_MAX).default(''),
+  internalNotes: z.string().max(NOTES_MAX).nullable().default(null),
 });
 
 /** Job data of `push-time-entries`. 500 entries keeps one job well inside Autotask's 5-minute server limit. */
