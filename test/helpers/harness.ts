@@ -13,6 +13,16 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from './redis.js';
 
+/** The environment that points the product's config at a sandbox tenant. */
+export function sandboxEnv(sandbox: SandboxHandle): Record<string, string> {
+  return {
+    AUTOTASK_USERNAME: sandbox.credentials.username,
+    AUTOTASK_SECRET: sandbox.credentials.secret,
+    AUTOTASK_INTEGRATION_CODE: sandbox.credentials.integrationCode,
+    AUTOTASK_ZONE_URL: sandbox.zoneUrl,
+  };
+}
+
 export interface Harness {
   sandbox: SandboxHandle;
   redis: Redis;
@@ -31,13 +41,7 @@ export async function startHarness(options: { sandbox?: SandboxOptions; file?: R
   const prefix = uniquePrefix('h');
   const redis = connectRedis();
   const config = loadConfig({
-    env: {
-      AUTOTASK_USERNAME: sandbox.credentials.username,
-      AUTOTASK_SECRET: sandbox.credentials.secret,
-      AUTOTASK_INTEGRATION_CODE: sandbox.credentials.integrationCode,
-      AUTOTASK_ZONE_URL: sandbox.zoneUrl,
-      ...options.env,
-    },
+    env: { ...sandboxEnv(sandbox), ...options.env },
     file: {
       queue: { prefix },
       autotask: { retryMinMs: 5, retryMaxMs: 50, requestTimeoutMs: 5_000 },

@@ -10,6 +10,7 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { createAutotaskServices } from '../../src/runtime/client-factory.js';
 import { startRuntime, type Runtime } from '../../src/runtime/process.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
+import { sandboxEnv } from './harness.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from './redis.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -29,10 +30,7 @@ export async function startProduct(options: { sandbox?: SandboxOptions; file?: R
   const prefix = uniquePrefix('p');
   const config = loadConfig({
     env: {
-      AUTOTASK_USERNAME: sandbox.credentials.username,
-      AUTOTASK_SECRET: sandbox.credentials.secret,
-      AUTOTASK_INTEGRATION_CODE: sandbox.credentials.integrationCode,
-      AUTOTASK_ZONE_URL: sandbox.zoneUrl,
+      ...sandboxEnv(sandbox),
       ADMIN_TOKEN,
       PORT: '0',
       ...options.env,
@@ -84,4 +82,14 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Enqueues a job through the API and waits until it completes (fails the test with the reason if it fails). */
+export async function runJob(p: Product, name: string, data: Record<string, unknown> = {}): Promise<void> {
+  const { body } = await p.api('POST', `/api/jobs/${name}`, { data });
+  await eventually(async () => {
+    const job = (await p.api('GET', `/api/jobs/${body.jobId}`)).body;
+    if (job.state === 'failed') throw new Error(`${name} failed: ${job.failedReason}`);
+    return job.state === 'completed';
+  }, 20_000, `${name} to complete`);
 }

@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHookBody } from '../../../src/lib/hook-signature.js';
 import { DEMO_FACTS } from '../../../src/sandbox/index.js';
-import { eventually, startProduct, type Product } from '../../helpers/product.js';
+import { eventually, runJob, startProduct, type Product } from '../../helpers/product.js';
 
 const SECRET = 'webhook-secret-for-tests';
 let p: Product;
 
-async function runJob(name: string, data: Record<string, unknown> = {}): Promise<void> {
-  const { body } = await p.api('POST', `/api/jobs/${name}`, { data });
-  await eventually(async () => {
-    const job = (await p.api('GET', `/api/jobs/${body.jobId}`)).body;
-    if (job.state === 'failed') throw new Error(`${name} failed: ${job.failedReason}`);
-    return job.state === 'completed' ? job : undefined;
-  }, 20_000, `${name} to complete`);
-}
 
 function post(body: string | Buffer, signature?: string): Promise<Response> {
   return fetch(`${p.url}/webhooks/autotask`, { method: 'POST', body,
@@ -22,8 +14,8 @@ function post(body: string | Buffer, signature?: string): Promise<Response> {
 
 beforeAll(async () => {
   p = await startProduct({ env: { AUTOTASK_WEBHOOK_SECRET: SECRET } });
-  await runJob('sync-tickets');
-  await runJob('detect-problems');
+  await runJob(p, 'sync-tickets');
+  await runJob(p, 'detect-problems');
 });
 afterAll(async () => { await p?.close(); });
 
