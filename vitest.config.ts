@@ -8,6 +8,6 @@ export default defineConfig({
     // Integration tests share one Redis and one machine of 2 cores; each test uses its own key prefix.
     pool: 'forks',
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/plain-summary-reporter.ts'],
   },
 });
