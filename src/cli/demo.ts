@@ -26,7 +26,13 @@ export async function demoCommand(argv: string[]): Promise<number> {
   // Logs go to stderr at warn, so the summary on stdout stays readable.
   const logger = createLogger({ level: 'warn', destination: process.stderr as never });
   process.stdout.write('autotask-sync demo: starting the sandbox tenant and a worker, then running sync-all…\n');
-  const demo = await startDemo({ logger, ...(port !== undefined ? { port } : {}), onProgress: (line) => process.stdout.write(`${line}\n`) });
+  const onProgress = (line: string): void => { process.stdout.write(`${line}\n`); };
+  const demo = await startDemo({ logger, ...(port !== undefined ? { port } : {}), onProgress }).catch((error: unknown) => {
+    // A first run should not fail because something else already listens on 3000: take any free port instead.
+    if (port !== undefined || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    process.stdout.write('  (the HTTP port is in use; serving on a free port instead)\n');
+    return startDemo({ logger, port: 0, onProgress });
+  });
   process.stdout.write(`${formatSummary(demo.summary)}\n`);
   if (values.once) {
     await demo.close();
