@@ -74,18 +74,26 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   const boundKeys = new Set(bound.values());
   await deps.invoices.removeDrafts(new Set([...boundKeys, ...grouping.invoices.map((d) => d.invoiceKey)]));
 
+  const markDeps = { client: deps.client, invoices: deps.invoices, store: deps.store, signal: deps.signal, now: deps.now };
+  const addMarks = (outcome: MarkOutcome): void => {
+    result.marks.marked.push(...outcome.marked);
+    result.marks.alreadyMarked.push(...outcome.alreadyMarked);
+    result.marks.missing.push(...outcome.missing);
+  };
+  // First the delivered invoices an earlier attempt did not finish marking.
+  if (deps.settings.markExported) addMarks(await markDelivered(markDeps, (await deps.invoices.list('delivered')).filter((r) => !r.markedAt)));
+
   if (options.deliver && deps.sinks.length > 0) {
-    // First finish what an earlier attempt started (items bound, a sink still missing), then the new ones.
+    // Then what an earlier attempt started delivering (items bound, a sink still missing), then the new ones. Each
+    // invoice is marked as soon as it is delivered, so the window in which a delivered invoice is unmarked is short.
     const unfinished = (await deps.invoices.list('draft')).filter((r) => boundKeys.has(r.invoiceKey));
-    result.deliveries = await deliverInvoices({ invoices: deps.invoices, sinks: deps.sinks, logger: deps.logger, signal: deps.signal, now: deps.now },
-      [...unfinished, ...drafts]);
+    result.deliveries = await deliverInvoices({ invoices: deps.invoices, sinks: deps.sinks, logger: deps.logger, signal: deps.signal, now: deps.now,
+      onComplete: async (invoiceKey) => {
+        const record = await deps.invoices.get(invoiceKey);
+        if (deps.settings.markExported && record) addMarks(await markDelivered(markDeps, [record]));
+      } }, [...unfinished, ...drafts]);
   } else if (options.deliver) {
     deps.logger.warn('no invoice sink is configured (invoices.fileSink is off and INVOICE_WEBHOOK_URL is unset): documents stay drafts');
-  }
-
-  if (deps.settings.markExported) {
-    const delivered = (await deps.invoices.list('delivered')).filter((r) => !r.markedAt);
-    result.marks = await markDelivered({ client: deps.client, invoices: deps.invoices, store: deps.store, signal: deps.signal, now: deps.now }, delivered);
   }
   return result;
 }

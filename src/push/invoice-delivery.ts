@@ -17,7 +17,10 @@ import type { InvoiceStore, StoredInvoice } from '../store/invoice-store.js';
 export interface DeliveryOutcome { invoiceKey: string; sinks: string[]; complete: boolean }
 
 export async function deliverInvoices(deps: { invoices: InvoiceStore<InvoiceDocument, InvoiceWarning>; sinks: readonly InvoiceSink[];
-  logger: Logger; signal: AbortSignal; now: () => Date }, records: readonly StoredInvoice<InvoiceDocument, InvoiceWarning>[]): Promise<DeliveryOutcome[]> {
+  logger: Logger; signal: AbortSignal; now: () => Date;
+  /** Called as soon as one invoice is confirmed by every sink (the job marks its items then, not after the batch). */
+  onComplete?: (invoiceKey: string) => Promise<void> },
+  records: readonly StoredInvoice<InvoiceDocument, InvoiceWarning>[]): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = [];
   let failure: unknown = null;
   for (const record of records) {
@@ -40,7 +43,9 @@ export async function deliverInvoices(deps: { invoices: InvoiceStore<InvoiceDocu
         deps.logger.warn({ invoiceKey: record.invoiceKey, sink: sink.name, err: errorMessage(error) }, 'invoice delivery failed');
       }
     }
-    outcomes.push({ invoiceKey: record.invoiceKey, sinks: delivered, complete: deps.sinks.every((s) => confirmed.has(s.name)) });
+    const complete = deps.sinks.every((s) => confirmed.has(s.name));
+    outcomes.push({ invoiceKey: record.invoiceKey, sinks: delivered, complete });
+    if (complete && deps.onComplete) await deps.onComplete(record.invoiceKey);
   }
   if (failure !== null) throw failure;
   return outcomes;
