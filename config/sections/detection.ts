@@ -9,28 +9,29 @@ import { DETECTION_KEY_FIELDS } from '../../src/rules/detection-types.js';
 export { DETECTION_KEY_FIELDS };
 
 const ids = z.array(z.number().int());
+const only = (field: string) => ids.optional().describe(`only tickets whose ${field} is one of these`);
 
 export const ruleSetSchema = z.strictObject({
-  name: z.string().min(1).max(40),
+  name: z.string().min(1).max(40).describe('rule set name (part of each group key)'),
   /** Fields that must be equal (and not null) for tickets to share a problem. */
   keyFields: z.array(z.enum(DETECTION_KEY_FIELDS)).min(1)
     .refine((fields) => new Set(fields).size === fields.length, 'each field once')
-    .default(['companyID', 'configurationItemID']),
+    .default(['companyID', 'configurationItemID']).describe('fields that must be equal and present for tickets to share a problem'),
   /** Token-set similarity of normalised titles, 0..1; 0 turns the title check off. */
-  titleSimilarity: z.number().min(0).max(1).default(0.6),
+  titleSimilarity: z.number().min(0).max(1).default(0.6).describe('token-set similarity of normalised titles, 0..1; 0 turns the title check off'),
   /** Both titles must name the same host-style token (SRV-DC01): for keys without a configuration item. */
-  requireSharedHost: z.boolean().default(false),
+  requireSharedHost: z.boolean().default(false).describe('both titles must name the same host (SRV-DC01, an IP): for keys without a configuration item'),
   /** Only tickets with one of these values take part (an existing Problem and its incidents always do). */
   filters: z.strictObject({
-    source: ids.optional(),
-    queueID: ids.optional(),
-    issueType: ids.optional(),
-    ticketType: ids.optional(),
-  }).prefault({}),
+    source: only('source'),
+    queueID: only('queueID'),
+    issueType: only('issueType'),
+    ticketType: only('ticketType'),
+  }).prefault({}).describe('only tickets with one of these values take part (an existing Problem and its incidents always do)'),
   /** Tickets chain while each is within this many hours of the previous one in the group. */
-  windowHours: z.number().positive().max(24 * 365).default(7 * 24),
+  windowHours: z.number().positive().max(24 * 365).default(7 * 24).describe('tickets chain while each is within this many hours of the previous one'),
   /** Tickets (completed ones included) a new group needs. */
-  minCount: z.number().int().min(2).max(1000).default(3),
+  minCount: z.number().int().min(2).max(1000).default(3).describe('tickets (completed ones included) a new group needs'),
 });
 
 /**
@@ -50,17 +51,18 @@ export const DEFAULT_RULE_SETS = [
 export const detectionSection = z.strictObject({
   ruleSets: z.array(ruleSetSchema)
     .refine((sets) => new Set(sets.map((s) => s.name)).size === sets.length, 'rule set names must be unique')
-    .prefault(() => DEFAULT_RULE_SETS.map((s) => structuredClone(s) as never)),
+    .prefault(() => DEFAULT_RULE_SETS.map((s) => structuredClone(s) as never))
+    .describe('problem-detection rule sets; default: same company + configuration item, and monitoring alerts naming the same host'),
   /** Completed tickets count as history; linking them too is optional. */
-  linkCompleted: z.boolean().default(false),
+  linkCompleted: z.boolean().default(false).describe('also link completed tickets (they always count as history)'),
   /** Set ticketType 2 (Incident) on each linked ticket. */
-  setIncidentType: z.boolean().default(true),
+  setIncidentType: z.boolean().default(true).describe('set ticketType 2 (Incident) on each linked ticket'),
   problem: z.strictObject({
-    queueID: z.number().int().nullable().default(null),
-    priority: z.number().int().nullable().default(null),
-    status: z.number().int().default(1),
-    titlePrefix: z.string().max(60).default('Problem: '),
-    addNote: z.boolean().default(true),
+    queueID: z.number().int().nullable().default(null).describe('queue of a new Problem (null: the first incident\'s queue); checked against the tenant\'s picklist'),
+    priority: z.number().int().nullable().default(null).describe('priority of a new Problem (null: the first incident\'s); checked against the picklist'),
+    status: z.number().int().default(1).describe('status of a new Problem (1 = New); checked against the picklist'),
+    titlePrefix: z.string().max(60).default('Problem: ').describe('put before the first incident\'s title'),
+    addNote: z.boolean().default(true).describe('add a note to the Problem listing the incidents linked'),
   }).prefault({}),
 }).prefault({});
 

@@ -1,35 +1,37 @@
 import { z } from 'zod';
 
+const ids = (what: string) => z.array(z.number().int()).optional().describe(`match contracts whose ${what} is one of these`);
+
 const poRule = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().min(1).describe('rule name, shown in job results and warnings'),
   match: z.strictObject({
-    contractType: z.array(z.number().int()).optional(),
-    contractCategory: z.array(z.number().int()).optional(),
-    companyID: z.array(z.number().int()).optional(),
-    /** A regular expression tested against the contract name (case-insensitive). */
+    contractType: ids('contractType'),
+    contractCategory: ids('contractCategory'),
+    companyID: ids('companyID'),
     namePattern: z.string().min(1).refine((p) => { try { new RegExp(p, 'i'); return true; } catch { return false; } },
-      'not a valid regular expression').optional(),
+      'not a valid regular expression').optional().describe('regular expression tested against the contract name (case-insensitive)'),
   }).prefault({}),
-  /** Placeholders: {contractName} {contractNumber} {contractID} {companyID} {startMonth} (YYYY-MM) {startYear} {agreement}. */
-  template: z.string().min(1).max(200),
-  /** Replace a PO number the contract already has. Off by default: people's numbers are never overwritten. */
-  overwrite: z.boolean().default(false),
+  template: z.string().min(1).max(200)
+    .describe('PO number template: {contractName} {contractNumber} {contractID} {companyID} {startMonth} (YYYY-MM) {startYear} {agreement}; at most 50 characters once filled'),
+  overwrite: z.boolean().default(false).describe('replace a PO number the contract already has (off: people\'s numbers are never overwritten)'),
 });
 
 const agreementKey = z.discriminatedUnion('kind', [
-  /** Contracts whose numbers share the part before the first separator belong to one agreement. */
-  z.strictObject({ kind: z.literal('contractNumberPrefix'), separator: z.string().min(1).max(5).default('-') }),
-  /** A user-defined field of the contract holds the agreement's id. */
-  z.strictObject({ kind: z.literal('udf'), name: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('contractNumberPrefix'),
+    separator: z.string().min(1).max(5).default('-').describe('contracts whose numbers share the part before this separator are one agreement') }),
+  z.strictObject({ kind: z.literal('udf'), name: z.string().min(1).describe('user-defined field of the contract holding the agreement id') }),
 ]);
 
 export const invoicesSection = z.strictObject({
   poPolicy: z.strictObject({
-    rules: z.array(poRule).default([]),
-    agreementKey: agreementKey.nullable().default(null),
+    rules: z.array(poRule).default([]).describe('rules giving contracts without a PO number one; the first matching rule wins'),
+    agreementKey: agreementKey.nullable().default(null).describe('how contracts of one signed agreement are recognised, so they all get the same number: {"kind":"contractNumberPrefix","separator":"-"} or {"kind":"udf","name":"<field>"}'),
   }).prefault({}),
-  /** Deliver to the file sink (INVOICE_OUTPUT_DIR). The HTTP sink is on when INVOICE_WEBHOOK_URL is set. */
-  fileSink: z.boolean().default(true),
-  /** After a confirmed delivery, set webServiceDate on each billing item (API-NOTES: the "exported" mark). */
-  markExported: z.boolean().default(true),
+  fileSink: z.boolean().default(true).describe('deliver each invoice as a JSON file to INVOICE_OUTPUT_DIR (the HTTP sink is on when INVOICE_WEBHOOK_URL is set)'),
+  markExported: z.boolean().default(true).describe('after a confirmed delivery, set webServiceDate on each billing item (Autotask\'s "exported" mark)'),
+  currencyDecimals: z.number().int().min(0).max(4).default(2).describe('decimals of the invoice currency; document totals are rounded to it (lines stay exact)'),
+  httpSink: z.strictObject({
+    timeoutMs: z.number().int().min(1_000).max(300_000).default(15_000).describe('timeout of one delivery attempt'),
+    retries: z.number().int().min(0).max(10).default(5).describe('retries after the first attempt (network errors, 408, 429, 5xx)'),
+  }).prefault({}),
 }).prefault({});

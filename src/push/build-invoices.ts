@@ -57,7 +57,7 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   const bound = await deps.invoices.allDeliveredItems();
   const items = (await deps.store.all('BillingItems')).filter((item) => !bound.has(item.id));
   const grouping = groupInvoices({ items, contracts: await deps.store.all('Contracts'),
-    policy: { rules: deps.settings.poPolicy.rules }, now });
+    policy: { rules: deps.settings.poPolicy.rules, currencyDecimals: deps.settings.currencyDecimals }, now });
   const warningsFor = (doc: InvoiceDocument): InvoiceWarning[] => grouping.warnings.filter((w) =>
     w.invoiceKeys.includes(doc.invoiceKey) || (w.invoiceKeys.length === 0 && w.companyID === doc.companyID));
 
