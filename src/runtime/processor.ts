@@ -4,6 +4,8 @@
  *  - BudgetExhaustedError → the job moves to delayed until `retryAt` and throws DelayedError, so BullMQ does
  *    not count an attempt (the budget frees on its own; API-NOTES "Request threshold");
  *  - an abort because this worker is shutting down → back to delayed (due now) for another worker, no attempt;
+ *  - a job that writes to the tenant while another run of it holds the tenant's lease (store/job-mutex.ts) →
+ *    delayed for a moment, no attempt: two runs at once would defeat each other's look-before-write checks;
  *  - anything else retryable → rethrown; BullMQ retries with exponential backoff until `attempts`;
  *  - the final failure is recorded in the dead-letter queue before it is thrown.
  * A flow job (registry `flows`) first expands into its stages and waits for them (WaitingChildrenError).
@@ -13,6 +15,7 @@ import type { JobResult } from '../../jobs/define-job.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { BudgetExhaustedError } from '../autotask/errors.js';
 import { AppError, errorMessage } from '../lib/errors.js';
+import { tryAcquireJobMutex, type JobMutexLease } from '../store/job-mutex.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { UnknownJobError } from './enqueue.js';
 import { executeJob } from './execute-job.js';
@@ -28,6 +31,11 @@ export interface ProcessorDeps {
   /** True once shutdown began: an aborted job then goes back to the queue instead of failing. */
   isShuttingDown(): boolean;
 }
+
+/** Jobs that write to the tenant: one run at a time per tenant (see store/job-mutex.ts). */
+export const EXCLUSIVE_JOBS: ReadonlySet<string> = new Set(['build-invoices', 'detect-problems', 'push-time-entries']);
+/** How long a job waits before trying again for a lease another run holds (plus up to as much jitter). */
+const MUTEX_RETRY_MS = 1_000;
 
 function isControlFlow(error: unknown): boolean {
   return error instanceof DelayedError || error instanceof WaitingChildrenError;
@@ -66,12 +74,26 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
         if (await job.moveToWaitingChildren(token ?? '')) throw new WaitingChildrenError();
         rawData = { tenant: envelope.tenant, data: { ...envelope.data, stages: await collectStageOutcomes(queues, plan, job) } };
       }
-      return await executeJob(definition, rawData, services, {
-        dryRun: false,
-        signal: abort,
-        jobId,
-        progress: (value) => job.updateProgress(value),
-      });
+      let mutex: JobMutexLease | null = null;
+      if (EXCLUSIVE_JOBS.has(job.name)) {
+        mutex = await tryAcquireJobMutex({ redis: services.redis, keyPrefix: services.keyPrefix, tenantId: parseEnvelope(rawData).tenant,
+          name: job.name, leaseMs: services.config.queue.lockDurationMs });
+        if (!mutex) {
+          services.logger.debug({ job: job.name, jobId }, 'another run of this job is writing to the tenant; waiting');
+          await job.moveToDelayed(Date.now() + MUTEX_RETRY_MS + Math.floor(Math.random() * MUTEX_RETRY_MS), token);
+          throw new DelayedError();
+        }
+      }
+      try {
+        return await executeJob(definition, rawData, services, {
+          dryRun: false,
+          signal: mutex ? AbortSignal.any([abort, mutex.signal]) : abort,
+          jobId,
+          progress: (value) => job.updateProgress(value),
+        });
+      } finally {
+        await mutex?.release();
+      }
     } catch (error) {
       if (isControlFlow(error)) throw error;
       const log = services.logger.child({ job: job.name, jobId, tenant: job.data?.tenant });

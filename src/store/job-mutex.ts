@@ -1,0 +1,67 @@
+/**
+ * One run at a time, per tenant, of a job that writes to the tenant (build-invoices, detect-problems,
+ * push-time-entries). Their exactly-once checks look before they write — an item's webServiceDate, a Problem
+ * by its group key, a time entry by ticket, resource and start — which holds across retries and crashes but not
+ * between two runs at once: two sync-all flows with different data (a schedule and a manual trigger), or a
+ * stage triggered on its own beside a flow, are different BullMQ jobs, and both would see "not yet made" and
+ * make it (two Problems for one group, every item marked twice).
+ *
+ * A lease in Redis (SET NX PX with a random token), renewed while the run lasts; a crashed holder's lease ends
+ * after `leaseMs`. If a renewal finds the lease gone (Redis lost its data, or this process stalled past the
+ * lease) the run's signal is aborted, so it stops before its next write instead of racing a new holder.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { AppError } from '../lib/errors.js';
+import { tenantKeys } from './keys.js';
+
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+export class JobMutexLostError extends AppError {
+  constructor(name: string) {
+    super('JOB_MUTEX_LOST', `the lease of this ${name} run was lost (Redis data lost or the process stalled); stopping before the next write`,
+      { retryable: true });
+  }
+}
+
+export interface JobMutexLease {
+  /** Aborted when the lease is found lost. */
+  signal: AbortSignal;
+  release(): Promise<void>;
+}
+
+export interface JobMutexOptions {
+  redis: Redis;
+  keyPrefix: string;
+  tenantId: string;
+  /** The job name: one lease per tenant and job. */
+  name: string;
+  leaseMs: number;
+}
+
+/** The lease, or null when another run holds it. */
+export async function tryAcquireJobMutex(options: JobMutexOptions): Promise<JobMutexLease | null> {
+  const { redis, leaseMs, name } = options;
+  const key = tenantKeys(options.keyPrefix, options.tenantId).lock(`job:${name}`);
+  const token = randomUUID();
+  if ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return null;
+  const lost = new AbortController();
+  const timer = setInterval(() => {
+    redis.eval(RENEW, 1, key, token, leaseMs).then((renewed) => {
+      if (Number(renewed) === 1) return;
+      clearInterval(timer);
+      lost.abort(new JobMutexLostError(name));
+    }, () => undefined); // Redis unreachable: try again; the lease outlives a short outage.
+  }, Math.max(250, Math.floor(leaseMs / 3)));
+  timer.unref();
+  let released: Promise<void> | null = null;
+  return {
+    signal: lost.signal,
+    release: () => (released ??= (async () => {
+      clearInterval(timer);
+      // A release that fails leaves a lease that ends by itself after leaseMs.
+      await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+    })()),
+  };
+}
