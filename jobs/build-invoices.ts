@@ -42,7 +42,7 @@ export const buildInvoicesJob = defineJob({
       now: () => ctx.now(),
     }, { deliver: ctx.data.deliver });
     const po = result.poUpdates.filter((u) => u.status === 'updated' || u.status === 'would-update').length;
-    const delivered = result.deliveries.filter((d) => d.sinks.length > 0).length;
+    const delivered = ctx.dryRun ? result.wouldDeliver.length : result.deliveries.filter((d) => d.sinks.length > 0).length;
     const marked = ctx.dryRun ? result.wouldMark.length : result.marks.marked.length;
     const verb = ctx.dryRun ? 'would' : '';
     return {
@@ -61,7 +61,7 @@ export const buildInvoicesJob = defineJob({
       writes: [
         ...result.poUpdates.filter((u) => u.status === 'updated' || u.status === 'would-update')
           .map((u) => ({ method: 'PATCH' as const, entity: 'Contracts', body: { id: u.contractID, purchaseOrderNumber: u.to }, reason: u.reason })),
-        ...(ctx.dryRun ? result.documents.map((d) => ({ method: 'DELIVER' as const, entity: 'Invoice', body: { invoiceKey: d.invoiceKey,
+        ...(ctx.dryRun ? result.documents.filter((d) => result.wouldDeliver.includes(d.invoiceKey)).map((d) => ({ method: 'DELIVER' as const, entity: 'Invoice', body: { invoiceKey: d.invoiceKey,
           companyID: d.companyID, purchaseOrderNumber: d.purchaseOrderNumber, total: d.total }, reason: `${d.items.length} billing items` })) : []),
         ...result.wouldMark.map((id) => ({ method: 'PATCH' as const, entity: 'BillingItems', body: { id, webServiceDate: '(now)' }, reason: 'exported' })),
       ],

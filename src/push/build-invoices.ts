@@ -39,7 +39,8 @@ export interface BuildInvoicesResult {
   skipped: number;
   deliveries: DeliveryOutcome[];
   marks: MarkOutcome;
-  /** In a dry run: the billing items that would be marked. */
+  /** In a dry run: the invoices that would be delivered and the billing items that would be marked. */
+  wouldDeliver: string[];
   wouldMark: number[];
   /** Autotask invoices that mix PO numbers, delivered PO groups split across Autotask invoices. */
   reconciliation: ReconciliationFinding[];
@@ -62,10 +63,13 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
     w.invoiceKeys.includes(doc.invoiceKey) || (w.invoiceKeys.length === 0 && w.companyID === doc.companyID));
 
   const result: BuildInvoicesResult = { poUpdates, poWarnings: plan.warnings, documents: grouping.invoices,
-    warnings: grouping.warnings, skipped: grouping.counts.skipped, deliveries: [], marks: { marked: [], alreadyMarked: [], missing: [] }, wouldMark: [],
+    warnings: grouping.warnings, skipped: grouping.counts.skipped, deliveries: [], marks: { marked: [], alreadyMarked: [], missing: [] }, wouldDeliver: [], wouldMark: [],
     reconciliation: await reconcileDelivered({ client: deps.client, store: deps.store, invoices: deps.invoices, signal: deps.signal, now, dryRun: deps.dryRun }) };
   if (deps.dryRun) {
-    if (options.deliver && deps.sinks.length > 0) result.wouldMark = grouping.invoices.flatMap((d) => d.items.map((i) => i.billingItemID));
+    if (options.deliver && deps.sinks.length > 0) {
+      result.wouldDeliver = grouping.invoices.map((d) => d.invoiceKey);
+      if (deps.settings.markExported) result.wouldMark = grouping.invoices.flatMap((d) => d.items.map((i) => i.billingItemID));
+    }
     return result;
   }
 
