@@ -1,103 +1,143 @@
 /**
- * A full read split into id-range partitions read concurrently (issue 2: "large pulls approach the limit
- * set by 3 threads"). API-NOTES: results come in ascending id order, there is no sort, and an endpoint
- * accepts 3 concurrent requests per integration.
+ * A full read split into id ranges read concurrently (issue 2: "large pulls approach the limit set by 3
+ * threads"). API-NOTES: results come in ascending id order, there is no sort, a filter may hold `or`/`and`
+ * groups, and an endpoint accepts 3 concurrent requests per integration.
  *
- * Plan (chosen over work-stealing because it needs no coordination between partitions and its cost is
- * known up front):
- *   1. the first page and `query/count` go out together (two slots, one latency);
- *   2. a short first page ends the read; otherwise the first page's id density (records per id) and the
- *      count place the bounds so that each bounded partition holds a whole number of pages — its last page
- *      then ends exactly on its upper bound and needs no empty confirmation page;
- *   3. the LAST partition is open-ended and every partition pages until a short page (or its bound), so
- *      correctness never depends on the estimate: a bad estimate only makes one partition longer.
- * Requests: 2 + Σ pages, which is ≤ ceil(N/500) + 3 (one more only in the degenerate case where every
- * partition ends on a page boundary below its bound). Wall time ≈ (1 + ceil(pages/partitions)) × latency.
- * Work-stealing would rebalance a skewed id distribution, but every split ends one more range on a short
- * page (+1 request), and the bound above leaves no room for that: the hourly budget is shared by every
- * integration of the tenant and is the scarcer resource. The price is balance: ids with rare large gaps
- * make the first page's density a noisy estimate, and one partition may then carry more pages than the others.
+ * Cost model: every id-range "chain" of `id gt <cursor>` requests ends on one short page, so a read costs
+ * 1 count + Σ full pages + one short page per chain; with 3 chains that is ≤ ceil(N/500) + 3 (one more only in
+ * the degenerate case where N is a multiple of 500 and every chain ends on an empty page). A chain that
+ * started cannot stop and restart elsewhere without paying a second short page — so a plan of fixed ranges
+ * must be right from the first page's id density, and with real id gaps (rare large jumps: a bulk import, a
+ * purge) one page is a noisy estimate: at 100,000 tickets one partition carried three times the pages of the
+ * others.
  *
- * Resume: `options.resume` restarts from cursors reported by onCheckpoint (afterId −1 = from the start).
+ * Plan: guided self-scheduling over one frontier, at no extra request.
+ *   1. the first page and `query/count` go out together (two slots, one latency); a short first page ends it;
+ *   2. each chain claims a block of the id range above the frontier, sized from the records still unclaimed
+ *      (count − read − estimated in claimed blocks) and the id density of the latest pages, in whole pages,
+ *      shrinking as the read nears its end; the last claim is the open-ended tail;
+ *   3. a chain always holds its next block before its current one can run out, and asks for both in one
+ *      request (`id gt c AND (id lte b OR (id gt s AND id lte t))`): the page that crosses a block's end is
+ *      still full, so a block boundary costs nothing and only each chain's very last page is short.
+ * Correctness never depends on the estimate (the tail is open-ended and every chain pages until its ranges are
+ * exhausted); a bad estimate only shifts which chain reads what. Blocks are claimed late and shrink toward the
+ * end, so a misjudged block delays the finish by at most its own size (a block is never split: that would cost
+ * the chain that held it a second short page). At 100,000 tickets with 100 ms latency the chains finish within
+ * a page or two of each other (test/bench/pull.ts).
+ *
+ * Resume: `options.resume` restarts from the ranges reported by onCheckpoint (each read as its own chain).
  */
-import { normalizeFilter } from './filter.js';
+import { setMaxListeners } from 'node:events';
+import { f, normalizeFilter } from './filter.js';
 import { clampPageSize, idPages, parseQueryPage, queryBody, type PageReadDefaults } from './query.js';
 import type { Requester } from './request.js';
 import type { EntityName, EntityRecord } from './schemas/index.js';
 import type { FilterItem, PartitionCursor, PartitionedQueryOptions } from './types.js';
 import { validateRecords } from './validate.js';
 
+/** Blocks are at most 1/(chains × SHARE) of what is unclaimed: large early (few claims), small near the end. */
+const SHARE = 4;
+/** A chain claims its next block when less than this many pages are left ahead of it (the page it asks for included). */
+const LOW_WATER_PAGES = 2;
+/** Pages whose gaps estimate the density near the frontier (recent, so a tenant whose density drifts is followed). */
+const DENSITY_WINDOW = 12;
+/** Records validated between two turns of the event loop. */
+const VALIDATE_SLICE = 100;
+/** Bounds the `or` branches of one request. */
+const MAX_RANGES_AHEAD = 3;
+
 export interface PartitionPlan {
-  /** Exclusive lower bound and inclusive upper bound; the last partition has no upper bound. */
+  /** Exclusive lower bound and inclusive upper bound; a range without upToId is the open-ended tail. */
   ranges: Array<{ afterId: number; upToId?: number }>;
 }
 
+export interface BlockInput {
+  frontier: number;
+  /** Records above the frontier not yet claimed by any chain (estimate from the count). */
+  unclaimed: number;
+  /** Records the claiming chain still has ahead of it, and all the other chains together (estimates). */
+  ahead: number;
+  othersAhead: number;
+  /** Records per id near the frontier. */
+  density: number;
+  pageSize: number;
+  chains: number;
+}
+
 /**
- * Pure: bounds for the records after the first page. `rest` = records still to read (count − first page),
- * `density` = records per id seen on the first page.
+ * Pure: the next block above the frontier, in whole pages — the smaller of a share of what is unclaimed and
+ * what brings the claiming chain to an even finish with the others, at least one page — or the open tail when
+ * no more than half a page would be left after it.
  */
+export function nextBlock(input: BlockInput): { afterId: number; upToId?: number } {
+  const { pageSize } = input;
+  const chains = Math.max(1, input.chains);
+  const unclaimed = Math.max(0, input.unclaimed);
+  const evenFinish = (unclaimed + input.ahead + input.othersAhead) / chains - input.ahead;
+  const blockPages = Math.max(1, Math.round(Math.min(unclaimed / (chains * SHARE), evenFinish) / pageSize));
+  if (!(input.density > 0) || unclaimed <= (blockPages + 0.5) * pageSize) return { afterId: input.frontier };
+  const span = Math.max(1, Math.round((blockPages * pageSize) / input.density));
+  return { afterId: input.frontier, upToId: input.frontier + span };
+}
+
+/** Pure: the first block of each partition after the first page (`rest` = count − first page). */
 export function planPartitions(input: { lastId: number; rest: number; density: number; pageSize: number; partitions: number }): PartitionPlan {
-  const { lastId, pageSize } = input;
-  const totalPages = Math.ceil(Math.max(0, input.rest) / pageSize);
-  const count = Math.max(1, Math.min(input.partitions, totalPages));
-  if (count === 1 || !(input.density > 0)) return { ranges: [{ afterId: lastId }] };
-  const pagesEach = Math.ceil(totalPages / count);
-  const idsEach = Math.max(1, Math.round((pagesEach * pageSize) / input.density));
   const ranges: PartitionPlan['ranges'] = [];
-  for (let i = 0; i < count - 1; i += 1) ranges.push({ afterId: lastId + i * idsEach, upToId: lastId + (i + 1) * idsEach });
-  ranges.push({ afterId: lastId + (count - 1) * idsEach });
+  let frontier = input.lastId;
+  let claimed = 0;
+  while (ranges.length < input.partitions) {
+    const block = nextBlock({ frontier, unclaimed: input.rest - claimed, ahead: 0, othersAhead: claimed, density: input.density,
+      pageSize: input.pageSize, chains: input.partitions });
+    ranges.push(block);
+    if (block.upToId === undefined) break;
+    claimed += (block.upToId - frontier) * input.density;
+    frontier = block.upToId;
+  }
   return { ranges };
 }
 
-interface Part<T> {
-  cursor: PartitionCursor;
-  pages: AsyncGenerator<T[]>;
+interface Range { after: number; upTo: number | null }
+
+/** The part of a chain's ranges above `cursor`, in ascending order. */
+function rangesAbove(ranges: readonly Range[], cursor: number): Range[] {
+  return ranges.filter((r) => r.upTo === null || r.upTo > cursor).map((r) => ({ after: Math.max(r.after, cursor), upTo: r.upTo }));
 }
 
-function largestId(page: readonly { id: number }[]): number {
-  return page.reduce((max, record) => Math.max(max, record.id), Number.NEGATIVE_INFINITY);
+/** `id gt <first>` AND (the ranges as one `or`): Autotask answers in ascending id order across them. */
+function rangeFilter(open: readonly Range[]): FilterItem[] {
+  const [head, ...rest] = open as [Range, ...Range[]];
+  const items: FilterItem[] = [f.gt('id', head.after)];
+  if (rest.length === 0) return head.upTo === null ? items : [...items, f.lte('id', head.upTo)];
+  const later = rest.map((r) => (r.upTo === null ? f.gt('id', r.after) : f.and(f.gt('id', r.after), f.lte('id', r.upTo))));
+  return [...items, f.or(f.lte('id', head.upTo!), ...later)];
 }
 
-/**
- * Yields pages of all partitions as they arrive (one read ahead per partition, so the slots stay busy while
- * the consumer stores a page). Cursors move only when the consumer asks for the next page — the page is
- * then stored — and that is when onCheckpoint hears which ranges are still open. On failure or early exit
- * the other partitions are aborted.
- */
-async function* mergeTracked<T extends { id: number }>(
-  parts: Part<T>[], controller: AbortController, onCheckpoint: PartitionedQueryOptions['onCheckpoint'],
-): AsyncGenerator<T[]> {
-  const open = new Map(parts.map((part, index) => [index, { ...part.cursor }]));
-  const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T[]> }>>();
-  const pull = (index: number) => {
-    pending.set(index, parts[index]!.pages.next().then((result) => ({ index, result })));
-  };
-  parts.forEach((_, index) => pull(index));
-  try {
-    while (pending.size > 0) {
-      const { index, result } = await Promise.race(pending.values());
-      if (result.done) {
-        pending.delete(index);
-        open.delete(index);
-        continue;
-      }
-      pull(index);
-      yield result.value;
-      const cursor = open.get(index);
-      if (cursor) {
-        cursor.afterId = Math.max(cursor.afterId, largestId(result.value));
-        if (cursor.upTo !== null && cursor.afterId >= cursor.upTo) open.delete(index);
-      }
-      await onCheckpoint?.([...open.values()].map((c) => ({ ...c })));
+/** Records per id from the gaps inside each page's ranges (a jump between two ranges is not a gap). */
+class DensityWindow {
+  private samples: Array<{ gaps: number; span: number }> = [];
+  add(ids: readonly number[], ranges: readonly Range[]): void {
+    let gaps = 0;
+    let span = 0;
+    for (let i = 1; i < ids.length; i += 1) {
+      const a = ids[i - 1]!;
+      const b = ids[i]!;
+      if (ranges.some((r) => a > r.after && r.upTo !== null && a <= r.upTo && b > r.upTo)) continue;
+      gaps += 1;
+      span += b - a;
     }
-  } finally {
-    if (pending.size > 0) {
-      controller.abort(new DOMException('partitioned read stopped', 'AbortError'));
-      await Promise.allSettled(pending.values());
-      await Promise.allSettled(parts.map((part) => part.pages.return(undefined)));
-    }
+    if (gaps === 0) return;
+    this.samples.push({ gaps, span });
+    if (this.samples.length > DENSITY_WINDOW) this.samples.shift();
+  }
+  get value(): number {
+    const gaps = this.samples.reduce((s, x) => s + x.gaps, 0);
+    const span = this.samples.reduce((s, x) => s + x.span, 0);
+    return span > 0 ? gaps / span : 1;
   }
 }
+
+/** `ended`: the chain has read its last page (no more claims); `finished`: that page was also consumed. */
+interface Chain { ranges: Range[]; read: number; consumed: number; ended: boolean; finished: boolean }
 
 export interface PartitionDeps {
   requester: Requester;
@@ -107,51 +147,197 @@ export interface PartitionDeps {
   count: (filter: FilterItem[], signal: AbortSignal) => Promise<number>;
 }
 
+/** The ids of a raw page when every item has a numeric one (cheap: no validation), else null. */
+function rawIds(items: readonly unknown[]): number[] | null {
+  const ids: number[] = [];
+  for (const item of items) {
+    const id = item && typeof item === 'object' ? (item as { id?: unknown }).id : undefined;
+    if (typeof id !== 'number' || !Number.isFinite(id)) return null;
+    ids.push(id);
+  }
+  return ids;
+}
+
+function largestId(page: readonly { id: number }[], floor: number): number {
+  return page.reduce((max, record) => Math.max(max, record.id), floor);
+}
+
+/** Pages a source may have received but not yet handed to the consumer, besides the one it is reading. */
+const READ_AHEAD = 2;
+
+/**
+ * Yields pages of all sources in arrival order. A source asks for its next page the moment a page arrives (up
+ * to READ_AHEAD waiting), not when the consumer gets to it: while the consumer stores one page, the other
+ * sources' slots stay busy. `consumed(index, page)` runs when the consumer asks for the next page — the page
+ * is then stored — and is followed by `checkpoint` (the ranges still open); `page` null = the source ended
+ * and all its pages were consumed. On failure or early exit the other sources are aborted.
+ */
+async function* merge<T>(sources: AsyncGenerator<T[]>[], controller: AbortController, consumed: (index: number, page: T[] | null) => void,
+  checkpoint: () => Promise<void>): AsyncGenerator<T[]> {
+  type Arrival = { index: number; ok: true; result: IteratorResult<T[]> } | { index: number; ok: false; error: unknown };
+  const arrived: Arrival[] = [];
+  const reading = new Set<number>();
+  const waiting = sources.map(() => 0);
+  // A source that answered done (or failed) is never asked again: a second `done` would end the merge early.
+  const over = sources.map(() => false);
+  let ended = 0;
+  let wake: (() => void) | null = null;
+  const read = (index: number) => {
+    if (over[index] || reading.has(index)) return;
+    reading.add(index);
+    sources[index]!.next().then((result): Arrival => ({ index, ok: true, result }), (error: unknown): Arrival => ({ index, ok: false, error }))
+      .then((arrival) => {
+        reading.delete(index);
+        arrived.push(arrival);
+        if (arrival.ok && !arrival.result.done) {
+          waiting[index]! += 1;
+          if (waiting[index]! < READ_AHEAD) read(index);
+        } else {
+          over[index] = true;
+        }
+        wake?.();
+      });
+  };
+  sources.forEach((_, index) => read(index));
+  try {
+    while (ended < sources.length) {
+      if (arrived.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
+      wake = null;
+      const arrival = arrived.shift();
+      if (!arrival) continue;
+      if (!arrival.ok) throw arrival.error;
+      const { index, result } = arrival;
+      if (result.done) {
+        ended += 1;
+        consumed(index, null);
+        continue;
+      }
+      waiting[index]! -= 1;
+      if (waiting[index]! < READ_AHEAD) read(index);
+      yield result.value;
+      consumed(index, result.value);
+      await checkpoint();
+    }
+  } finally {
+    if (ended < sources.length) {
+      controller.abort(new DOMException('partitioned read stopped', 'AbortError'));
+      await Promise.allSettled(sources.map((source) => source.return(undefined)));
+    }
+  }
+}
+
 export async function* partitionedPages<E extends EntityName>(
   deps: PartitionDeps, entity: E, filter: FilterItem | FilterItem[], options: PartitionedQueryOptions,
 ): AsyncGenerator<EntityRecord<E>[]> {
+  type Rec = EntityRecord<E>;
   const partitions = Math.max(1, Math.min(options.partitions ?? deps.slots, deps.slots));
   const base = normalizeFilter(filter);
   const pageSize = clampPageSize(options.pageSize, deps.defaults.pageSize);
   const controller = new AbortController();
+  // Every request in flight listens on this signal (retry, transport, governor); a resumed read may run several ranges.
+  setMaxListeners(64, controller.signal);
   const forward = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', forward, { once: true });
   if (options.signal?.aborted) forward();
-  const partOf = (cursor: PartitionCursor): Part<EntityRecord<E>> => ({
-    cursor,
-    pages: idPages(deps.requester, entity, base, { ...options, signal: controller.signal,
-      ...(cursor.afterId >= 0 ? { afterId: cursor.afterId } : {}), ...(cursor.upTo === null ? {} : { upToId: cursor.upTo }) },
-    deps.defaults),
-  });
+  const fetchRaw = async (items: FilterItem[]): Promise<unknown[]> => (await deps.requester.execute({ method: 'POST', endpoint: entity,
+    path: `V1.0/${entity}/query`, body: queryBody(items, pageSize, options.includeFields), operation: 'read', parse: parseQueryPage,
+    signal: controller.signal })).items;
+  // Validated in slices, yielding to the event loop between them: a 500-record page is milliseconds of CPU, and
+  // the other chains' requests (governor, HTTP) must not queue behind it — every such delay is slot time lost.
+  const validatePage = async (raw: unknown[]): Promise<Rec[]> => {
+    const records: Rec[] = [];
+    for (let start = 0; start < raw.length; start += VALIDATE_SLICE) {
+      await new Promise((resolve) => setImmediate(resolve));
+      records.push(...validateRecords(entity, raw.slice(start, start + VALIDATE_SLICE)));
+    }
+    options.onPage?.(records.length);
+    return records;
+  };
+  const fixedRanges = (cursors: PartitionCursor[]) => {
+    const parts = cursors.map((cursor) => ({ cursor: { ...cursor }, pages: idPages(deps.requester, entity, base, { ...options, signal: controller.signal,
+      ...(cursor.afterId >= 0 ? { afterId: cursor.afterId } : {}), ...(cursor.upTo === null ? {} : { upToId: cursor.upTo }) }, deps.defaults) }));
+    const open = new Set(parts.map((_, i) => i));
+    return merge(parts.map((p) => p.pages), controller, (index, page) => {
+      const cursor = parts[index]!.cursor;
+      if (page === null) open.delete(index);
+      else cursor.afterId = largestId(page, cursor.afterId);
+      if (cursor.upTo !== null && cursor.afterId >= cursor.upTo) open.delete(index);
+    }, async () => options.onCheckpoint?.([...open].map((i) => ({ ...parts[i]!.cursor }))));
+  };
   try {
     if (options.resume) {
       // A read that stopped: only the ranges still open, each from its last stored id.
-      yield* mergeTracked(options.resume.map((cursor) => partOf({ ...cursor })), controller, options.onCheckpoint);
+      yield* fixedRanges(options.resume);
       return;
     }
     if (partitions === 1) {
-      yield* mergeTracked([partOf({ afterId: -1, upTo: null })], controller, options.onCheckpoint);
+      yield* fixedRanges([{ afterId: -1, upTo: null }]);
       return;
     }
     const counting = deps.count(base, controller.signal);
     counting.catch(() => undefined);
-    const page = await deps.requester.execute({ method: 'POST', endpoint: entity, path: `V1.0/${entity}/query`,
-      body: queryBody(base, pageSize, options.includeFields), operation: 'read', parse: parseQueryPage, signal: controller.signal });
-    const first = validateRecords(entity, page.items);
-    options.onPage?.(first.length);
+    const first = await validatePage(await fetchRaw(base));
     if (first.length > 0) yield first;
     const full = first.length >= pageSize;
-    const ids = first.map((r) => r.id);
-    const firstId = Math.min(...ids);
-    const lastId = Math.max(...ids);
+    const lastId = largestId(first, Number.NEGATIVE_INFINITY);
     await options.onCheckpoint?.(full ? [{ afterId: lastId, upTo: null }] : []);
     if (!full) return;
-    // Without a count (it failed) the read still completes, as one open-ended partition.
+    // Without a count (it failed) the read still completes, as one open-ended chain.
     const total = await counting.catch(() => first.length);
-    const plan = planPartitions({ lastId, rest: total - first.length, density: first.length / (lastId - firstId + 1),
-      pageSize, partitions });
-    const parts = plan.ranges.map((range) => partOf({ afterId: range.afterId, upTo: range.upToId ?? null }));
-    yield* mergeTracked(parts, controller, options.onCheckpoint);
+    const density = new DensityWindow();
+    density.add(first.map((r) => r.id), []);
+    let frontier: number | null = lastId;
+    let read = first.length;
+    const chains: Chain[] = [];
+    // Records a chain still has to read, by the density (the open tail is never held while blocks are claimed).
+    const aheadOf = (chain: Chain) => rangesAbove(chain.ranges, chain.read)
+      .reduce((sum, r) => sum + (r.upTo === null ? 0 : (r.upTo - r.after) * density.value), 0);
+    const claim = (chain: Chain, block: { afterId: number; upToId?: number }) => {
+      chain.ranges.push({ after: block.afterId, upTo: block.upToId ?? null });
+      frontier = block.upToId ?? null;
+    };
+    for (const block of total > first.length ? planPartitions({ lastId, rest: total - first.length, density: density.value, pageSize, partitions })
+      .ranges : [{ afterId: lastId }]) {
+      const chain: Chain = { ranges: [], read: block.afterId, consumed: block.afterId, ended: false, finished: false };
+      chains.push(chain);
+      claim(chain, block);
+    }
+    async function* chainPages(chain: Chain): AsyncGenerator<Rec[]> {
+      const request = (): Promise<unknown[]> | null => {
+        // Hold the next block before the current one can run out, so the page crossing the boundary is full.
+        while (frontier !== null && rangesAbove(chain.ranges, chain.read).length < MAX_RANGES_AHEAD && aheadOf(chain) < LOW_WATER_PAGES * pageSize) {
+          const others = chains.filter((c) => c !== chain && !c.ended).reduce((sum, c) => sum + aheadOf(c), 0);
+          const ahead = aheadOf(chain);
+          claim(chain, nextBlock({ frontier, unclaimed: total - read - ahead - others, ahead, othersAhead: others, density: density.value,
+            pageSize, chains: chains.filter((c) => !c.ended).length }));
+        }
+        const open = rangesAbove(chain.ranges, chain.read);
+        return open.length === 0 ? null : fetchRaw([...base, ...rangeFilter(open)]);
+      };
+      let next = request();
+      while (next) {
+        const raw = await next;
+        const ids = rawIds(raw) ?? (await validatePage(raw)).map((r) => r.id);
+        read += raw.length;
+        density.add(ids, chain.ranges);
+        chain.read = Math.max(chain.read, ...ids);
+        // The next request leaves before this page is validated and stored: parsing costs no slot time.
+        next = raw.length < pageSize ? null : request();
+        if (next) next.catch(() => undefined);
+        else chain.ended = true;
+        const records = await validatePage(raw);
+        if (records.length > 0) yield records;
+      }
+      chain.ended = true;
+    }
+    yield* merge(chains.map(chainPages), controller, (index, page) => {
+      const chain = chains[index]!;
+      if (page === null) chain.finished = true;
+      else chain.consumed = largestId(page, chain.consumed);
+    }, async () => options.onCheckpoint?.([
+      ...chains.filter((c) => !c.finished).flatMap((c) => rangesAbove(c.ranges, c.consumed).map((r) => ({ afterId: r.after, upTo: r.upTo }))),
+      ...(frontier === null ? [] : [{ afterId: frontier, upTo: null }]),
+    ]));
   } finally {
     options.signal?.removeEventListener('abort', forward);
     controller.abort(new DOMException('partitioned read finished', 'AbortError'));

@@ -47,11 +47,13 @@ async function product(): Promise<void> {
     const timed = async (job: JobDefinition, label: string): Promise<void> => {
       const baselineRss = process.memoryUsage.rss();
       const sampler = rssSampler(5);
+      const cpu = process.cpuUsage();
       const started = performance.now();
       const result: JobResult = await h.run(job);
       const wallMs = performance.now() - started;
+      const { user, system } = process.cpuUsage(cpu);
       const peakRss = sampler.stop();
-      await phase(label, { wallMs, baselineRss, peakRss, summary: result.summary, counts: result.counts, mode: result.mode });
+      await phase(label, { wallMs, cpuMs: (user + system) / 1000, baselineRss, peakRss, summary: result.summary, counts: result.counts, mode: result.mode });
     };
     await phase('start');
     await timed(syncTicketsJob, 'tickets-full');

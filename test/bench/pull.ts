@@ -78,6 +78,7 @@ try {
   console.log(`ours, full sync-tickets: ${String(full.data.summary)}`);
   console.log(`  ${fullQueries} Tickets query requests (budget ${budget}), other requests: ${other.length ? other.join(', ') : 'none'}; `
     + `max concurrency ${full.endpoints.Tickets?.maxConcurrency ?? 0}, 429s ${full.status429}`);
+  console.log(`  worker CPU ${seconds(num(full.data.cpuMs))} (parse, validation, store) for ${seconds(wall)} wall`);
   console.log(`  wall ${seconds(wall)} — 3-thread bound ${seconds(bound)}, 1.3× bound ${seconds(1.3 * bound)} (${(wall / bound).toFixed(2)}× the bound)`);
   console.log(`  worker RSS: ${mb(num(full.data.baselineRss))} before, peak ${mb(peak)} during the pull (child process, no sandbox in it)`);
   console.log(`  this process (sandbox with the tenant): RSS ${mb(process.memoryUsage.rss())}`);
