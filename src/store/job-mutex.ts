@@ -8,7 +8,8 @@
  *
  * A lease in Redis (SET NX PX with a random token), renewed while the run lasts; a crashed holder's lease ends
  * after `leaseMs`. If a renewal finds the lease gone (Redis lost its data, or this process stalled past the
- * lease) the run's signal is aborted, so it stops before its next write instead of racing a new holder.
+ * lease) the run's signal is aborted, so it stops before its next write instead of racing a new holder; the
+ * check runs every leaseMs/3 and at once whenever the connection to Redis is ready again.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -17,6 +18,21 @@ import { tenantKeys } from './keys.js';
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+/** One 'ready' listener per connection, however many leases it serves (no listener-count warnings). */
+const onReady = new WeakMap<Redis, Set<() => void>>();
+
+function watchReady(redis: Redis, check: () => void): () => void {
+  let checks = onReady.get(redis);
+  if (!checks) {
+    const set = new Set<() => void>();
+    onReady.set(redis, set);
+    redis.on('ready', () => { for (const run of set) run(); });
+    checks = set;
+  }
+  checks.add(check);
+  return () => { checks.delete(check); };
+}
 
 export class JobMutexLostError extends AppError {
   constructor(name: string) {
@@ -47,19 +63,29 @@ export async function tryAcquireJobMutex(options: JobMutexOptions): Promise<JobM
   const token = randomUUID();
   if ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return null;
   const lost = new AbortController();
-  const timer = setInterval(() => {
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+    clearInterval(timer);
+    unwatch();
+  };
+  function renew(): void {
+    if (stopped) return;
     redis.eval(RENEW, 1, key, token, leaseMs).then((renewed) => {
-      if (Number(renewed) === 1) return;
-      clearInterval(timer);
+      if (Number(renewed) === 1 || stopped) return;
+      stop();
       lost.abort(new JobMutexLostError(name));
     }, () => undefined); // Redis unreachable: try again; the lease outlives a short outage.
-  }, Math.max(250, Math.floor(leaseMs / 3)));
+  }
+  const timer = setInterval(renew, Math.max(250, Math.floor(leaseMs / 3)));
   timer.unref();
+  // A reconnect may be to a Redis that restarted without its data: check at once, not at the next tick.
+  const unwatch = watchReady(redis, renew);
   let released: Promise<void> | null = null;
   return {
     signal: lost.signal,
     release: () => (released ??= (async () => {
-      clearInterval(timer);
+      stop();
       // A release that fails leaves a lease that ends by itself after leaseMs.
       await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
     })()),
