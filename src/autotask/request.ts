@@ -174,10 +174,18 @@ export class Requester {
    * The governor says when its view of the tenant's total is stale (config.autotask.thresholdRefreshMs).
    * At most one refresh is in flight; after a failure we wait thresholdRetryMs before trying again, so a
    * failing ThresholdInformation never doubles the request count. A failed refresh does not fail the caller.
+   * Callers that arrive while a refresh is in flight wait for it too: the governor told only the first caller
+   * "stale", and the others would otherwise be admitted on the old estimate — on a first start that is no
+   * estimate at all (the default threshold, nobody else's usage), which let a burst of concurrent first
+   * requests pass a tenant already at its ceiling.
    */
   private async refreshThresholdIfStale(): Promise<void> {
     const governor = this.deps.governor;
-    if (!governor || !governor.thresholdStale()) return;
+    if (!governor) return;
+    if (!governor.thresholdStale()) {
+      if (this.thresholdRefresh) await this.thresholdRefresh;
+      return;
+    }
     if (!this.thresholdRefresh) {
       if (this.now() - this.thresholdFailedAt < this.deps.thresholdRetryMs) return;
       this.thresholdRefresh = this.readThreshold()
