@@ -31,6 +31,10 @@ if (!process.send || !zoneUrl || !(lookbackDays > 0) || (role !== 'product' && r
   process.exit(2);
 }
 
+// If the parent dies (a timeout in run-all, Ctrl-C), do not linger waiting for an acknowledgement that never comes.
+let finishing = false;
+process.on('disconnect', () => { if (!finishing) process.exit(1); });
+
 /** Tells the parent a phase ended and waits until it has read (and reset) the sandbox counters. */
 function phase(name: string, data: Record<string, unknown> = {}): Promise<void> {
   return new Promise((resolve) => {
@@ -46,7 +50,7 @@ async function product(): Promise<void> {
   try {
     const timed = async (job: JobDefinition, label: string): Promise<void> => {
       const baselineRss = process.memoryUsage.rss();
-      const sampler = rssSampler(5);
+      const sampler = rssSampler(10);
       const cpu = process.cpuUsage();
       const started = performance.now();
       const result: JobResult = await h.run(job);
@@ -82,7 +86,7 @@ async function peer(): Promise<void> {
   const since = toAutotaskDateTime(new Date(Date.now() - lookbackDays * 86_400_000));
   await phase('start');
   const baselineRss = process.memoryUsage.rss();
-  const sampler = rssSampler(5);
+  const sampler = rssSampler(10);
   const started = performance.now();
   // Autotask's documented loop: repeat the query with `id gt <largest id seen>` until a page comes back short.
   const kept: Array<{ id: number }> = [];
@@ -101,4 +105,5 @@ async function peer(): Promise<void> {
 }
 
 await (role === 'product' ? product() : peer());
+finishing = true;
 process.disconnect();
