@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { Deployment } from './support/deployment.js';
-import { sleep, timeEntries } from './support/scenario.js';
+import { poll, timeEntries } from './support/scenario.js';
 
 const LIMIT = 4_000;
 const OTHERS = 1_990;
@@ -93,13 +93,3 @@ describe('a tenant near its hourly threshold', () => {
       .toBe(DEMO_FACTS.openBillingItemCount + DEMO_FACTS.markedBillingItemIds.length);
   }, 150_000);
 });
-
-async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}

@@ -104,7 +104,7 @@ describe('chaos: faults, lost answers and SIGKILLed workers', () => {
       if (pending.length > 0 && (k % 2 === 0 || KILLS - k <= pending.length)) {
         hit = null;
         for (const moment of pending) armed.add(moment);
-        const deadline = Date.now() + 15_000;
+        const deadline = Date.now() + 25_000;
         while (!hit && Date.now() < deadline) {
           await sleep(250);
           if (!hit) await keepBusy();
@@ -142,6 +142,7 @@ describe('chaos: faults, lost answers and SIGKILLed workers', () => {
       `(${kills.join(', ')}); ${stats.totalRequests} requests, faults ${JSON.stringify(stats.faults)}, ` +
       `writes ${JSON.stringify(stats.writes)}; invoice POSTs ${receiver.deliveries.length} for ${receiver.countsByKey().size} keys`);
     expect(kills.length).toBeGreaterThanOrEqual(10);
+    expect(kills.filter((how) => !how.startsWith('after') && how !== 'deadline').length, 'kills at a write or delivery').toBeGreaterThanOrEqual(3);
     expect(stats.faults.lostResponse).toBeGreaterThan(0);
     expect(stats.faults.error500 + stats.faults.reset + stats.faults.timeout).toBeGreaterThan(0);
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { Deployment } from './support/deployment.js';
-import { sleep, timeEntries } from './support/scenario.js';
+import { poll, sleep, timeEntries } from './support/scenario.js';
 import type { WorkerProcess } from './support/worker-process.js';
 
 const LIMIT = 800;
@@ -83,13 +83,3 @@ describe('two worker processes, one Redis, one tenant', () => {
       .toBe(DEMO_FACTS.openBillingItemCount + DEMO_FACTS.markedBillingItemIds.length);
   }, 240_000);
 });
-
-async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
