@@ -2,11 +2,11 @@
  * The worker side of test/bench/pull.ts, run as a child process so its RSS is the worker's alone (the 100,000-
  * ticket sandbox lives in the parent). Roles:
  *   product — the product's pull jobs through the integration harness (real client, Redis governor, store):
- *             a full sync-tickets, then contracts and billing items, then an incremental run of each;
+ *             full sync-tickets runs, then contracts and billing items, then an incremental run of each;
  *   peer    — the same tickets through @apigrate/autotask-restapi driven by the documented `id gt` loop,
  *             one request at a time, as a straightforward integration does.
  * Between phases it tells the parent (IPC) so the parent can read and reset the sandbox's counters.
- * Usage (by pull.ts only): node --import tsx test/bench/pull-worker.ts <product|peer> <zoneUrl> <lookbackDays>
+ * Usage (by pull.ts only): node --import tsx test/bench/pull-worker.ts <product|peer> <zoneUrl> <lookbackDays> [fullRuns]
  */
 import { createRequire } from 'node:module';
 import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
@@ -24,8 +24,9 @@ export interface PhaseMessage {
   data: Record<string, unknown>;
 }
 
-const [role, zoneUrl, lookbackArg] = process.argv.slice(2);
+const [role, zoneUrl, lookbackArg, runsArg] = process.argv.slice(2);
 const lookbackDays = Number(lookbackArg);
+const fullRuns = Math.max(1, Number(runsArg ?? 1));
 if (!process.send || !zoneUrl || !(lookbackDays > 0) || (role !== 'product' && role !== 'peer')) {
   console.error('pull-worker.ts is started by test/bench/pull.ts');
   process.exit(2);
@@ -48,19 +49,20 @@ async function product(): Promise<void> {
   const h = await startHarness({ sandbox: { scenario: 'empty' }, env: { AUTOTASK_ZONE_URL: zoneUrl! },
     file: { pull: { ticketsLookbackDays: lookbackDays } } });
   try {
-    const timed = async (job: JobDefinition, label: string): Promise<void> => {
+    const timed = async (job: JobDefinition, label: string, data: Record<string, unknown> = {}): Promise<void> => {
       const baselineRss = process.memoryUsage.rss();
       const sampler = rssSampler(10);
       const cpu = process.cpuUsage();
       const started = performance.now();
-      const result: JobResult = await h.run(job);
+      const result: JobResult = await h.run(job, data);
       const wallMs = performance.now() - started;
       const { user, system } = process.cpuUsage(cpu);
       const peakRss = sampler.stop();
       await phase(label, { wallMs, cpuMs: (user + system) / 1000, baselineRss, peakRss, summary: result.summary, counts: result.counts, mode: result.mode });
     };
     await phase('start');
-    await timed(syncTicketsJob, 'tickets-full');
+    // The first full read fills an empty store; the repeats (`full: true`) overwrite it, as a forced re-read does.
+    for (let run = 1; run <= fullRuns; run += 1) await timed(syncTicketsJob, `tickets-full-${run}`, run === 1 ? {} : { full: true });
     await h.run(syncContractsJob);
     await h.run(syncBillingItemsJob);
     await phase('seed');
