@@ -23,17 +23,21 @@ const NOW = new Date();
 
 describe('overlapping runs of the writing jobs', () => {
   let product: Product;
+  const prefix = uniquePrefix('overlap');
   const invoiceDir = mkdtempSync(join(tmpdir(), 'autotask-sync-overlap-'));
 
   beforeAll(async () => {
     product = await startProduct({ sandbox: { scenario: smallerDemoTenant(NOW, 2), now: NOW, latencyMs: 3 },
-      file: { queue: { prefix: uniquePrefix('overlap'), concurrency: 8, backoffMs: 200, shutdownGraceMs: 2_000 },
+      file: { queue: { prefix, concurrency: 8, backoffMs: 200, shutdownGraceMs: 2_000 },
         autotask: { retryMinMs: 5, retryMaxMs: 50, requestTimeoutMs: 5_000 } },
       env: { INVOICE_OUTPUT_DIR: invoiceDir } });
   });
 
   afterAll(async () => {
     await product?.close();
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    await cleanPrefix(redis, prefix); // startProduct cleans only the prefix it makes itself
+    await redis.quit();
     rmSync(invoiceDir, { recursive: true, force: true });
   });
 
