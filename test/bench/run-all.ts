@@ -7,6 +7,7 @@
  * Run: npm run bench   (or npx tsx test/bench/run-all.ts [name-filter])
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type Figure, FIGURE_MARK, machine, parseFigures } from './support/report.js';
 import { parseDetection1m, parseDetectionUci, parseGovernor, parseInvoiceGrouping } from './support/parse-output.js';
@@ -81,6 +82,7 @@ const filter = process.argv[2];
 const selected = BENCHES.filter((b) => !filter || b.file.includes(filter));
 const header = `Machine: ${machine()}; Redis ${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}; ${new Date().toISOString().slice(0, 10)}`;
 console.log(header);
+const loadAtStart = loadavg()[0]!.toFixed(2);
 const rows: Figure[] = [];
 const allStarted = performance.now();
 for (const bench of selected) {
@@ -89,5 +91,7 @@ for (const bench of selected) {
   console.log(`  (${(outcome.ms / 1000).toFixed(1)} s)`);
   rows.push(...figuresOf(bench, outcome));
 }
-console.log(`\n${header}; all benches ${((performance.now() - allStarted) / 1000).toFixed(0)} s\n`);
+// Wall times mean little on a busy machine: say how busy it was (1-minute load average, before and after).
+const load = () => loadavg()[0]!.toFixed(2);
+console.log(`\n${header}; all benches ${((performance.now() - allStarted) / 1000).toFixed(0)} s; load average ${loadAtStart} at the start, ${load()} at the end\n`);
 console.log(table(rows));
