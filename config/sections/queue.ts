@@ -13,6 +13,8 @@ export const queueSection = z.strictObject({
   concurrency: z.number().int().min(1).max(64).default(4).describe('jobs one worker process runs at once'),
   lockDurationMs: z.number().int().min(5_000).max(3_600_000).default(120_000)
     .describe('job lock, renewed while a long API-bound job runs, so it is not falsely marked stalled'),
+  stalledIntervalMs: z.number().int().min(1_000).max(600_000).default(30_000)
+    .describe('how often a worker checks for jobs whose process died; such a job is taken again after at most lockDurationMs + this'),
   keepCompleted: keep(86_400, 1_000, 'completed'),
   keepFailed: keep(604_800, 5_000, 'failed'),
   shutdownGraceMs: z.number().int().min(0).max(600_000).default(30_000)

@@ -10,6 +10,7 @@ import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
 import type { FlowPlan, JobRegistry } from '../../jobs/registry.js';
 import { AppError, errorMessage, InputError } from '../lib/errors.js';
 import { executeJob, type ExecuteOptions } from './execute-job.js';
+import { executeExclusive } from './exclusive.js';
 import { formatZodIssues, parseJobData } from './job-data.js';
 import { JOBS_QUEUE, jobOptions, type QueuedJobData, type RuntimeQueues } from './queues.js';
 import type { RuntimeServices } from './services.js';
@@ -112,7 +113,7 @@ export async function runFlowInProcess(name: string, definition: JobDefinition, 
     const stageDefinition = registry.jobs.get(stage)!;
     const jobId = `${options.jobId}:${stage}`;
     try {
-      const result = await executeJob(stageDefinition, { tenant: rawData.tenant, data: stageDataOf(rawData.data, stage) },
+      const result = await executeExclusive(stageDefinition, { tenant: rawData.tenant, data: stageDataOf(rawData.data, stage) },
         services, { ...options, jobId, signal, progress: (value) => options.progress({ stage, ...value }) });
       stages.push({ job: stage, jobId, summary: result.summary, counts: result.counts });
     } catch (error) {

@@ -16,6 +16,7 @@ import type { JobRegistry } from '../../jobs/registry.js';
 import { BudgetExhaustedError } from '../autotask/errors.js';
 import { AppError, errorMessage } from '../lib/errors.js';
 import { tryAcquireJobMutex, type JobMutexLease } from '../store/job-mutex.js';
+import { EXCLUSIVE_JOBS } from './exclusive.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { UnknownJobError } from './enqueue.js';
 import { executeJob } from './execute-job.js';
@@ -32,10 +33,12 @@ export interface ProcessorDeps {
   isShuttingDown(): boolean;
 }
 
-/** Jobs that write to the tenant: one run at a time per tenant (see store/job-mutex.ts). */
-export const EXCLUSIVE_JOBS: ReadonlySet<string> = new Set(['build-invoices', 'detect-problems', 'push-time-entries']);
-/** How long a job waits before trying again for a lease another run holds (plus up to as much jitter). */
-const MUTEX_RETRY_MS = 1_000;
+/**
+ * How long a job waits before trying again for a lease another run holds (plus up to as much jitter). Short,
+ * because a webhook-driven detect-problems must link within seconds and the run it waits for is usually brief
+ * (its own link PATCH fires an Update webhook that queues another detection); a retry is one SET NX.
+ */
+const MUTEX_RETRY_MS = 250;
 
 function isControlFlow(error: unknown): boolean {
   return error instanceof DelayedError || error instanceof WaitingChildrenError;

@@ -60,6 +60,9 @@ export function startWorker(deps: WorkerDeps): RuntimeWorker {
     prefix: queues.prefix,
     concurrency: q.concurrency,
     lockDuration: q.lockDurationMs,
+    // How often this worker looks for jobs whose holder died (its lock expired); with lockDuration it bounds how
+    // long a crashed worker's job waits before another worker takes it.
+    stalledInterval: q.stalledIntervalMs,
     maxStalledCount: 1,
   });
 

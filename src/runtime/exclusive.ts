@@ -1,0 +1,43 @@
+/**
+ * Jobs that write to the tenant run one at a time per tenant (src/store/job-mutex.ts says why). Under the worker,
+ * a run that finds the lease taken goes back to the queue as delayed (processor.ts); in-process — `run <job>`
+ * and `run sync-all`'s stages — it waits here for the lease, then fails with JOB_BUSY rather than racing.
+ */
+import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
+import { AppError } from '../lib/errors.js';
+import { sleep } from '../lib/time.js';
+import { tryAcquireJobMutex } from '../store/job-mutex.js';
+import { executeJob, type ExecuteOptions } from './execute-job.js';
+import { parseEnvelope } from './job-data.js';
+import type { RuntimeServices } from './services.js';
+
+export const EXCLUSIVE_JOBS: ReadonlySet<string> = new Set(['build-invoices', 'detect-problems', 'push-time-entries']);
+
+const POLL_MS = 500;
+
+export class JobBusyError extends AppError {
+  constructor(name: string, tenant: string) {
+    super('JOB_BUSY', `another run of ${name} is writing to tenant ${tenant}; try again when it has finished`, { retryable: true });
+  }
+}
+
+/** executeJob, holding the tenant's lease for a writing job (a dry run writes nothing and needs none). */
+export async function executeExclusive(definition: JobDefinition, rawData: unknown, services: RuntimeServices,
+  options: ExecuteOptions): Promise<JobResult> {
+  if (options.dryRun || !EXCLUSIVE_JOBS.has(definition.name)) return executeJob(definition, rawData, services, options);
+  const tenant = parseEnvelope(rawData).tenant;
+  const leaseMs = services.config.queue.lockDurationMs;
+  const until = Date.now() + leaseMs + POLL_MS;
+  for (;;) {
+    const lease = await tryAcquireJobMutex({ redis: services.redis, keyPrefix: services.keyPrefix, tenantId: tenant, name: definition.name, leaseMs });
+    if (lease) {
+      try {
+        return await executeJob(definition, rawData, services, { ...options, signal: AbortSignal.any([options.signal, lease.signal]) });
+      } finally {
+        await lease.release();
+      }
+    }
+    if (Date.now() > until) throw new JobBusyError(definition.name, tenant);
+    await sleep(POLL_MS, options.signal);
+  }
+}
