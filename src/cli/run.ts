@@ -10,7 +10,7 @@ import type { JobResult } from '../../jobs/define-job.js';
 import { AppError, errorMessage } from '../lib/errors.js';
 import { cliEnvironment, parseDataFlag, resolveCliDeps, type CliDeps } from '../runtime/bootstrap.js';
 import { UnknownJobError, resolveTenant } from '../runtime/enqueue.js';
-import { executeJob } from '../runtime/execute-job.js';
+import { executeExclusive } from '../runtime/exclusive.js';
 import { runFlowInProcess } from '../runtime/flows.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
 import type { RuntimeServices } from '../runtime/services.js';
@@ -82,7 +82,7 @@ export async function runCommand(argv: string[], partial: Partial<CliDeps> = {})
     const plan = deps.registry.flows.get(name);
     const result = plan
       ? await runFlowInProcess(name, definition, plan, { tenant, data }, deps.registry, services, options)
-      : await executeJob(definition, { tenant, data }, services, options);
+      : await executeExclusive(definition, { tenant, data }, services, options);
     deps.stdout.write(json ? `${JSON.stringify({ ok: true, job: name, tenant, dryRun, jobId, result })}\n` : human(name, tenant, dryRun, result));
     return 0;
   } catch (error) {
