@@ -33,7 +33,7 @@ export async function dlqCommand(argv: string[], partial: Partial<CliDeps> = {})
   let queues;
   try {
     const env = cliEnvironment(deps, 'stderr');
-    redis = createRedis(env.config.redisUrl, 'autotask-sync-dlq');
+    redis = createRedis(env.config.redisUrl, 'autotask-sync-dlq', env.logger);
     queues = createQueues(redis, env.config);
     const enqueueDeps = { config: env.config, queues, registry: deps.registry, tenants: createTenantServices(env.config, redis, env.clientFactory) };
     if (action === 'list') {

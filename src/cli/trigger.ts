@@ -29,7 +29,7 @@ export async function triggerCommand(argv: string[], partial: Partial<CliDeps> =
   let queues;
   try {
     const env = cliEnvironment(deps, 'stderr');
-    redis = createRedis(env.config.redisUrl, 'autotask-sync-trigger');
+    redis = createRedis(env.config.redisUrl, 'autotask-sync-trigger', env.logger);
     queues = createQueues(redis, env.config);
     const tenants = createTenantServices(env.config, redis, env.clientFactory);
     const result = await enqueueJob({ config: env.config, queues, registry: deps.registry, tenants },

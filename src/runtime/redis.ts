@@ -4,9 +4,21 @@
  * connection the runtime opens is made here with that setting.
  */
 import { Redis } from 'ioredis';
+import type { Logger } from '../lib/logger.js';
 
-export function createRedis(url: string, connectionName = 'autotask-sync'): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, connectionName, lazyConnect: false });
+/** While Redis is down, ioredis reports every reconnect attempt; one log line per this interval is enough. */
+const ERROR_LOG_INTERVAL_MS = 5_000;
+
+export function createRedis(url: string, connectionName = 'autotask-sync', logger?: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, connectionName, lazyConnect: false });
+  // Without a listener ioredis prints "Unhandled error event" to the console; it reconnects by itself either way.
+  let last = 0;
+  redis.on('error', (error: Error) => {
+    if (Date.now() - last < ERROR_LOG_INTERVAL_MS) return;
+    last = Date.now();
+    logger?.warn({ connection: connectionName, err: error.message }, 'redis connection error; reconnecting');
+  });
+  return redis;
 }
 
 /** Closes a connection politely, falling back to a hard disconnect when Redis no longer answers. */

@@ -5,7 +5,10 @@ import { Redis } from 'ioredis';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function connectRedis(): Redis {
-  return new Redis(REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: false });
+  // A test that fails on Redis fails on the command it sent; the event would only add console noise.
+  redis.on('error', () => undefined);
+  return redis;
 }
 
 export function uniquePrefix(label = 'test'): string {
