@@ -33,6 +33,7 @@ import { clampPageSize, idPages, parseQueryPage, queryBody, type PageReadDefault
 import type { Requester } from './request.js';
 import type { EntityName, EntityRecord } from './schemas/index.js';
 import type { FilterItem, PartitionCursor, PartitionedQueryOptions } from './types.js';
+import { mergePages } from './merge-pages.js';
 import { validateRecords } from './validate.js';
 
 /** Blocks are at most 1/(chains × SHARE) of what is unclaimed: large early (few claims), small near the end. */
@@ -162,70 +163,6 @@ function largestId(page: readonly { id: number }[], floor: number): number {
   return page.reduce((max, record) => Math.max(max, record.id), floor);
 }
 
-/** Pages a source may have received but not yet handed to the consumer, besides the one it is reading. */
-const READ_AHEAD = 2;
-
-/**
- * Yields pages of all sources in arrival order. A source asks for its next page the moment a page arrives (up
- * to READ_AHEAD waiting), not when the consumer gets to it: while the consumer stores one page, the other
- * sources' slots stay busy. `consumed(index, page)` runs when the consumer asks for the next page — the page
- * is then stored — and is followed by `checkpoint` (the ranges still open); `page` null = the source ended
- * and all its pages were consumed. On failure or early exit the other sources are aborted.
- */
-async function* merge<T>(sources: AsyncGenerator<T[]>[], controller: AbortController, consumed: (index: number, page: T[] | null) => void,
-  checkpoint: () => Promise<void>): AsyncGenerator<T[]> {
-  type Arrival = { index: number; ok: true; result: IteratorResult<T[]> } | { index: number; ok: false; error: unknown };
-  const arrived: Arrival[] = [];
-  const reading = new Set<number>();
-  const waiting = sources.map(() => 0);
-  // A source that answered done (or failed) is never asked again: a second `done` would end the merge early.
-  const over = sources.map(() => false);
-  let ended = 0;
-  let wake: (() => void) | null = null;
-  const read = (index: number) => {
-    if (over[index] || reading.has(index)) return;
-    reading.add(index);
-    sources[index]!.next().then((result): Arrival => ({ index, ok: true, result }), (error: unknown): Arrival => ({ index, ok: false, error }))
-      .then((arrival) => {
-        reading.delete(index);
-        arrived.push(arrival);
-        if (arrival.ok && !arrival.result.done) {
-          waiting[index]! += 1;
-          if (waiting[index]! < READ_AHEAD) read(index);
-        } else {
-          over[index] = true;
-        }
-        wake?.();
-      });
-  };
-  sources.forEach((_, index) => read(index));
-  try {
-    while (ended < sources.length) {
-      if (arrived.length === 0) await new Promise<void>((resolve) => { wake = resolve; });
-      wake = null;
-      const arrival = arrived.shift();
-      if (!arrival) continue;
-      if (!arrival.ok) throw arrival.error;
-      const { index, result } = arrival;
-      if (result.done) {
-        ended += 1;
-        consumed(index, null);
-        continue;
-      }
-      waiting[index]! -= 1;
-      if (waiting[index]! < READ_AHEAD) read(index);
-      yield result.value;
-      consumed(index, result.value);
-      await checkpoint();
-    }
-  } finally {
-    if (ended < sources.length) {
-      controller.abort(new DOMException('partitioned read stopped', 'AbortError'));
-      await Promise.allSettled(sources.map((source) => source.return(undefined)));
-    }
-  }
-}
-
 export async function* partitionedPages<E extends EntityName>(
   deps: PartitionDeps, entity: E, filter: FilterItem | FilterItem[], options: PartitionedQueryOptions,
 ): AsyncGenerator<EntityRecord<E>[]> {
@@ -257,7 +194,7 @@ export async function* partitionedPages<E extends EntityName>(
     const parts = cursors.map((cursor) => ({ cursor: { ...cursor }, pages: idPages(deps.requester, entity, base, { ...options, signal: controller.signal,
       ...(cursor.afterId >= 0 ? { afterId: cursor.afterId } : {}), ...(cursor.upTo === null ? {} : { upToId: cursor.upTo }) }, deps.defaults) }));
     const open = new Set(parts.map((_, i) => i));
-    return merge(parts.map((p) => p.pages), controller, (index, page) => {
+    return mergePages(parts.map((p) => p.pages), controller, (index, page) => {
       const cursor = parts[index]!.cursor;
       if (page === null) open.delete(index);
       else cursor.afterId = largestId(page, cursor.afterId);
@@ -330,7 +267,7 @@ export async function* partitionedPages<E extends EntityName>(
       }
       chain.ended = true;
     }
-    yield* merge(chains.map(chainPages), controller, (index, page) => {
+    yield* mergePages(chains.map(chainPages), controller, (index, page) => {
       const chain = chains[index]!;
       if (page === null) chain.finished = true;
       else chain.consumed = largestId(page, chain.consumed);
