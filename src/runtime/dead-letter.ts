@@ -23,13 +23,19 @@ export interface DeadLetter extends DeadLetterData {
   id: string;
 }
 
+/**
+ * Dead letters wait for a person, so they are not trimmed by age; but a tenant failing every job for weeks must not
+ * grow Redis without bound: past this many, the oldest are dropped (they are in the log too).
+ */
+export const MAX_DEAD_LETTERS = 10_000;
+
 export function deadLetterId(originalJobId: string): string {
   // BullMQ refuses custom ids that are integers or contain ':' (ids of scheduled jobs do).
   return `dl-${originalJobId.replaceAll(':', '_')}`;
 }
 
 export async function recordDeadLetter(deps: Pick<EnqueueDeps, 'queues'>, job: Job<QueuedJobData>, failedReason: string,
-  attemptsMade: number, now: Date): Promise<string> {
+  attemptsMade: number, now: Date, maxDeadLetters = MAX_DEAD_LETTERS): Promise<string> {
   const id = deadLetterId(job.id ?? 'unknown');
   const data: DeadLetterData = {
     name: job.name,
@@ -41,7 +47,17 @@ export async function recordDeadLetter(deps: Pick<EnqueueDeps, 'queues'>, job: J
     failedAt: now.toISOString(),
   };
   await deps.queues.deadLetters.add(job.name, data, { jobId: id });
+  await trimDeadLetters(deps, maxDeadLetters);
   return id;
+}
+
+/** Drops the oldest dead letters beyond `max`; returns how many. */
+export async function trimDeadLetters(deps: Pick<EnqueueDeps, 'queues'>, max = MAX_DEAD_LETTERS): Promise<number> {
+  const excess = (await deps.queues.deadLetters.getWaitingCount()) - max;
+  if (excess <= 0) return 0;
+  const oldest = await deps.queues.deadLetters.getJobs(['waiting'], 0, excess - 1, true);
+  await Promise.all(oldest.map((job) => job?.remove()));
+  return oldest.length;
 }
 
 /** A job that completed after all (its failure was recorded, then a stalled retry succeeded) is no dead letter. */
