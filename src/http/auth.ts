@@ -47,18 +47,37 @@ function cookie(request: FastifyRequest, name: string): string | undefined {
   return undefined;
 }
 
+/** The path as the router sees it: percent-decoded (`/%61pi/…` is routed to `/api/…`). Undecodable → as given. */
+function decodedPath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
+}
+
+/**
+ * Whether a request needs the token. Judged on the route the router matched (its pattern, e.g. `/api/jobs/:id`)
+ * and on the decoded path — never on the raw URL alone, which an encoded character (`/%61pi/jobs`) would slip past.
+ */
+function isGuardedRequest(request: FastifyRequest, pathname: string): boolean {
+  const route = request.routeOptions?.url;
+  return (route !== undefined && isGuardedPath(route)) || isGuardedPath(decodedPath(pathname)) || isGuardedPath(pathname);
+}
+
 export function createAdminGuard(adminToken: string | undefined) {
   const session = adminToken ? sessionValue(adminToken) : undefined;
   return async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const url = new URL(request.url, 'http://local');
-    if (!isGuardedPath(url.pathname)) return;
+    if (!isGuardedRequest(request, url.pathname)) return;
     if (!adminToken || !session) {
       await reply.code(403).send({ error: 'ADMIN_DISABLED', message: 'ADMIN_TOKEN is not set: the admin API and dashboard are disabled' });
       return;
     }
     const given = bearer(request);
     if (given !== undefined && safeEqual(given, adminToken)) return;
-    const dashboard = url.pathname === DASHBOARD_PATH || url.pathname.startsWith(`${DASHBOARD_PATH}/`);
+    const path = decodedPath(url.pathname);
+    const dashboard = path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`);
     if (dashboard) {
       const fromCookie = cookie(request, SESSION_COOKIE);
       if (fromCookie !== undefined && safeEqual(fromCookie, session)) return;
