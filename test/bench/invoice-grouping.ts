@@ -11,6 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { groupInvoices } from '../../src/rules/invoice-grouping.js';
 import type { BillingItemLike, ContractLike } from '../../src/rules/invoice-types.js';
+import { seededRandom as prng } from '../helpers/seeded-random.js';
 
 const ITEMS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 5);
@@ -22,17 +23,6 @@ const RUNS = Number(process.argv[3] ?? 5);
 const ORDER = process.argv[4] === 'random' ? 'random' : 'batches';
 const COMPANIES = 20_000;
 
-/** Mulberry32: a small deterministic PRNG, so every run groups identical data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function generate(): { items: BillingItemLike[]; contracts: ContractLike[] } {
   const random = prng(20_260_315);

@@ -13,17 +13,7 @@ import { tenantState, type TenantState } from './tenant-state.js';
 
 export const INVOICE_SECRET = 'fault-test-invoice-secret';
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed with its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from '../../../helpers/seeded-random.js';
 
 /**
  * The demo tenant with every `keepEvery`-th open billing item (at least two per company and PO), so a run

@@ -50,14 +50,5 @@ export function latest(tickets: readonly DetectionTicket[]): number {
   return Math.max(...tickets.map((t) => (t.createDate ? Date.parse(t.createDate) : 0)));
 }
 
-/** A deterministic pseudo-random sequence (mulberry32), so generated stories never flake. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A deterministic pseudo-random sequence, so generated stories never flake. */
+export { seededRandom as seeded } from '../../../helpers/seeded-random.js';
