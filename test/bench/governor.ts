@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { autotaskSection } from '../../config/sections/autotask.js';
 import { createRedisGovernor } from '../../src/autotask/governor.js';
+import { cleanPrefix } from '../helpers/redis.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-gov-${randomUUID().slice(0, 8)}`;
@@ -40,11 +41,6 @@ try {
   console.log('snapshot', JSON.stringify(await governor.snapshot()));
 } finally {
   await governor.close();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await cleanPrefix(redis, prefix);
   await redis.quit();
 }
