@@ -3,12 +3,9 @@
  * that used up their attempts. A requeued job is validated again and runs as a new job.
  */
 import { parseArgs } from 'node:util';
-import { AppError, errorMessage } from '../lib/errors.js';
-import { cliEnvironment, resolveCliDeps, type CliDeps } from '../runtime/bootstrap.js';
+import { errorMessage } from '../lib/errors.js';
+import { resolveCliDeps, withQueueCommand, type CliDeps } from '../runtime/bootstrap.js';
 import { listDeadLetters, requeueAllDeadLetters, requeueDeadLetter } from '../runtime/dead-letter.js';
-import { createQueues } from '../runtime/queues.js';
-import { closeRedis, createRedis } from '../runtime/redis.js';
-import { createTenantServices } from '../runtime/tenant-services.js';
 
 const USAGE = 'usage: autotask-sync dlq list [--json] | dlq requeue <id> | dlq requeue --all\n';
 
@@ -29,34 +26,21 @@ export async function dlqCommand(argv: string[], partial: Partial<CliDeps> = {})
     || (action === 'requeue' && (id === undefined) === args.values.all));
   if (!valid) { deps.stderr.write(USAGE); return 2; }
 
-  let redis;
-  let queues;
-  try {
-    const env = cliEnvironment(deps, 'stderr');
-    redis = createRedis(env.config.redisUrl, 'autotask-sync-dlq', env.logger);
-    queues = createQueues(redis, env.config);
-    const enqueueDeps = { config: env.config, queues, registry: deps.registry, tenants: createTenantServices(env.config, redis, env.clientFactory) };
+  return withQueueCommand(deps, 'dlq', async (queue) => {
     if (action === 'list') {
-      const letters = await listDeadLetters(enqueueDeps);
+      const letters = await listDeadLetters(queue);
       if (args.values.json) deps.stdout.write(`${JSON.stringify({ deadLetters: letters })}\n`);
       else if (letters.length === 0) deps.stdout.write('no dead letters\n');
       else for (const l of letters) deps.stdout.write(`${l.id}\t${l.name}\t${l.tenant}\t${l.failedAt}\tattempts ${l.attemptsMade}\t${l.failedReason}\n`);
       return 0;
     }
     if (args.values.all) {
-      const results = await requeueAllDeadLetters(enqueueDeps);
+      const results = await requeueAllDeadLetters(queue);
       for (const r of results) deps.stdout.write(r.result ? `${r.id} -> ${r.result.jobId}\n` : `${r.id} not requeued: ${r.error}\n`);
       return results.every((r) => r.result) ? 0 : 1;
     }
-    const result = await requeueDeadLetter(enqueueDeps, id!);
+    const result = await requeueDeadLetter(queue, id!);
     deps.stdout.write(`${result.jobId}\n`);
     return 0;
-  } catch (error) {
-    const code = error instanceof AppError ? `${error.code}: ` : '';
-    deps.stderr.write(`autotask-sync dlq: ${code}${errorMessage(error).replace(/\s*\n\s*/g, '; ')}\n`);
-    return 1;
-  } finally {
-    await queues?.close();
-    if (redis) await closeRedis(redis);
-  }
+  });
 }

@@ -6,10 +6,13 @@
 import { loadConfig, type LoadOptions } from '../../config/load.js';
 import type { AppConfig } from '../../config/schema.js';
 import { jobRegistry, type JobRegistry } from '../../jobs/registry.js';
-import { InputError } from '../lib/errors.js';
+import { AppError, errorMessage, InputError } from '../lib/errors.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { createAutotaskServices } from './client-factory.js';
-import type { AutotaskClientFactory } from './tenant-services.js';
+import type { EnqueueDeps } from './enqueue.js';
+import { createQueues } from './queues.js';
+import { closeRedis, createRedis } from './redis.js';
+import { createTenantServices, type AutotaskClientFactory } from './tenant-services.js';
 
 export interface Output {
   write(text: string): unknown;
@@ -63,4 +66,33 @@ export function parseDataFlag(value: string | undefined): Record<string, unknown
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError('--data: expected a JSON object');
   return parsed as Record<string, unknown>;
+}
+
+/** A failure as one line for stderr, the stable code first (scripts grep for it). */
+export function oneLineError(error: unknown): string {
+  const code = error instanceof AppError ? `${error.code}: ` : '';
+  return `${code}${errorMessage(error).replace(/\s*\n\s*/g, '; ')}`;
+}
+
+/**
+ * The body of a queue command (trigger, dlq): config, Redis, the queues and the tenants opened for it, a failure
+ * reported as one line on stderr (exit 1), and everything closed afterwards.
+ */
+export async function withQueueCommand(deps: CliDeps, label: string, body: (queue: EnqueueDeps) => Promise<number>): Promise<number> {
+  let env: CliEnvironment | undefined;
+  let redis: ReturnType<typeof createRedis> | undefined;
+  let queues: ReturnType<typeof createQueues> | undefined;
+  try {
+    env = cliEnvironment(deps, 'stderr');
+    redis = createRedis(env.config.redisUrl, `autotask-sync-${label.split(' ')[0]}`, env.logger);
+    queues = createQueues(redis, env.config);
+    return await body({ config: env.config, queues, registry: deps.registry, tenants: createTenantServices(env.config, redis, env.clientFactory) });
+  } catch (error) {
+    deps.stderr.write(`autotask-sync ${label}: ${oneLineError(error)}\n`);
+    return 1;
+  } finally {
+    await queues?.close();
+    await env?.closeClients();
+    if (redis) await closeRedis(redis);
+  }
 }
