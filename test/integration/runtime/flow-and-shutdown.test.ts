@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/lib/errors.js';
 import type { JobName } from '../../../src/lib/job-names.js';
 import { listDeadLetters } from '../../../src/runtime/dead-letter.js';
 import { enqueueJob } from '../../../src/runtime/enqueue.js';
-import type { Runtime } from '../../../src/runtime/process.js';
-import { cleanPrefix, connectRedis } from '../../helpers/redis.js';
-import { deferred, probeJob, registryOf, startTestRuntime, syncAllDefinition, syncAllEntry, testConfig, waitFor } from './support.js';
+import { connectRedis } from '../../helpers/redis.js';
+import { closeAfterEach, deferred, probeJob, registryOf, startTestRuntime, syncAllDefinition, syncAllEntry, testConfig, waitFor } from './support.js';
 
-const runtimes: Runtime[] = [];
-const prefixes: string[] = [];
-
-afterEach(async () => {
-  for (const runtime of runtimes.splice(0)) await runtime.close();
-  const redis = connectRedis();
-  for (const prefix of prefixes.splice(0)) await cleanPrefix(redis, prefix);
-  await redis.quit();
-});
+const { runtimes, prefixes } = closeAfterEach();
 
 const STAGES: JobName[] = ['sync-contracts', 'sync-billing-items', 'sync-tickets', 'build-invoices', 'detect-problems', 'push-time-entries'];
 

@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BudgetExhaustedError } from '../../../src/autotask/errors.js';
 import { AppError, InputError } from '../../../src/lib/errors.js';
 import { listDeadLetters, requeueDeadLetter } from '../../../src/runtime/dead-letter.js';
 import { enqueueJob } from '../../../src/runtime/enqueue.js';
 import type { Runtime } from '../../../src/runtime/process.js';
-import { cleanPrefix, connectRedis } from '../../helpers/redis.js';
-import { deferred, probeJob, registryOf, startTestRuntime, testConfig, waitFor } from './support.js';
+import { closeAfterEach, deferred, probeJob, registryOf, startTestRuntime, testConfig, waitFor } from './support.js';
 
-const runtimes: Runtime[] = [];
-const prefixes: string[] = [];
-
-afterEach(async () => {
-  for (const runtime of runtimes.splice(0)) await runtime.close();
-  const redis = connectRedis();
-  for (const prefix of prefixes.splice(0)) await cleanPrefix(redis, prefix);
-  await redis.quit();
-});
+const { runtimes, prefixes } = closeAfterEach();
 
 async function start(registry: ReturnType<typeof registryOf>, file: Record<string, unknown> = {}) {
   const config = testConfig({ file });

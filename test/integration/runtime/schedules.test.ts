@@ -1,20 +1,11 @@
 import { Queue } from 'bullmq';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/lib/errors.js';
-import type { Runtime } from '../../../src/runtime/process.js';
 import { bullPrefix } from '../../../src/runtime/queues.js';
-import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
-import { probeJob, registryOf, startTestRuntime, syncAllDefinition, syncAllEntry, testConfig } from './support.js';
+import { connectRedis, uniquePrefix } from '../../helpers/redis.js';
+import { closeAfterEach, probeJob, registryOf, startTestRuntime, syncAllDefinition, syncAllEntry, testConfig } from './support.js';
 
-const prefixes: string[] = [];
-const runtimes: Runtime[] = [];
-
-afterEach(async () => {
-  for (const runtime of runtimes.splice(0)) await runtime.close();
-  const redis = connectRedis();
-  for (const prefix of prefixes.splice(0)) await cleanPrefix(redis, prefix);
-  await redis.quit();
-});
+const { runtimes, prefixes } = closeAfterEach();
 
 const registry = registryOf([probeJob('sync-tickets').definition, probeJob('build-invoices').definition]);
 const twoSchedules = [

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 /**
  * Shared pieces of the runtime and HTTP integration tests: a config with a unique queue prefix, a client factory
  * that builds no HTTP client (these jobs never call Autotask; readiness and metrics read what it reports),
@@ -14,7 +15,7 @@ import { AppError } from '../../../src/lib/errors.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { startRuntime, type Runtime, type StartRuntimeOptions } from '../../../src/runtime/process.js';
 import type { AutotaskClientFactory } from '../../../src/runtime/tenant-services.js';
-import { uniquePrefix } from '../../helpers/redis.js';
+import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const CREDS = { AUTOTASK_USERNAME: 'api@example.com', AUTOTASK_SECRET: 'test-secret-value', AUTOTASK_INTEGRATION_CODE: 'TESTCODE0001' };
@@ -107,4 +108,17 @@ export function deferred(): { promise: Promise<void>; resolve(): void } {
   let resolve: () => void = () => undefined;
   const promise = new Promise<void>((r) => { resolve = r; });
   return { promise, resolve };
+}
+
+/** Runtimes and key prefixes a test registers here are closed and cleaned after each test. */
+export function closeAfterEach(): { runtimes: Runtime[]; prefixes: string[] } {
+  const runtimes: Runtime[] = [];
+  const prefixes: string[] = [];
+  afterEach(async () => {
+    for (const runtime of runtimes.splice(0)) await runtime.close();
+    const redis = connectRedis();
+    for (const prefix of prefixes.splice(0)) await cleanPrefix(redis, prefix);
+    await redis.quit();
+  });
+  return { runtimes, prefixes };
 }
