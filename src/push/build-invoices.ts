@@ -57,7 +57,9 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   // Items that already went out on an invoice stay with it; only the rest are grouped.
   const bound = await deps.invoices.allDeliveredItems();
   const items = (await deps.store.all('BillingItems')).filter((item) => !bound.has(item.id));
-  const grouping = groupInvoices({ items, contracts: await deps.store.all('Contracts'),
+  // A PO PATCH (or a number changed by hand meanwhile) updated the stored contracts; only then read them again.
+  const changed = poUpdates.some((u) => u.status !== 'would-update');
+  const grouping = groupInvoices({ items, contracts: changed ? await deps.store.all('Contracts') : contracts,
     policy: { rules: deps.settings.poPolicy.rules, currencyDecimals: deps.settings.currencyDecimals }, now });
   const warningsFor = (doc: InvoiceDocument): InvoiceWarning[] => grouping.warnings.filter((w) =>
     w.invoiceKeys.includes(doc.invoiceKey) || (w.invoiceKeys.length === 0 && w.companyID === doc.companyID));
