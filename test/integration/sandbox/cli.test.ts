@@ -12,13 +12,12 @@ describe('autotask-sync sandbox (sandboxCommand)', () => {
     const out = sink();
     const stop = new AbortController();
     let handle: SandboxHandle | undefined;
-    const started = Date.now();
     const done = sandboxCommand(['--port', '0', '--scenario', 'demo', '--username', 'cli@sandbox.local', '--seed', '3'], {
       stdout: out, stderr: sink(), signal: stop.signal, onReady: (h) => { handle = h; },
     });
+    // Ready within 5 s (the poll fails otherwise; issue 3 asks for under 2 s, measured in the README).
     await expect.poll(() => handle, { timeout: 5000 }).toBeDefined();
     const sandbox = handle as SandboxHandle;
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(out.text()).toContain(sandbox.url);
     expect(out.text()).toContain('cli@sandbox.local');
     expect(out.text()).toContain('sandbox-secret');
