@@ -2,10 +2,11 @@
  * Ticket webhooks as Autotask sends them (API-NOTES "Webhooks"): payload keys Action, Guid, EntityType, Id,
  * Fields, EventTime, SequenceNumber, PersonID; header `X-Hook-Signature: sha1=<base64 HMAC-SHA1(secret, raw
  * body)>`. Delivery is fire-and-forget with a short timeout, so a slow receiver never slows the API.
- * `signatureOver: 'escaped'` signs the `\uXXXX`-escaped form of the JSON that Autotask has been seen signing,
- * so a receiver's fallback check can be exercised.
+ * `signatureOver: 'escaped'` signs the `\uXXXX`-escaped form of the raw JSON that Autotask has been seen
+ * signing (docs/autotask-samples.md), so a receiver's fallback check can be exercised.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { escapeAutotaskJson } from '../lib/hook-signature.js';
 
 export interface WebhookOptions {
   url: string;
@@ -25,12 +26,9 @@ export interface WebhookDelivery {
   error?: string;
 }
 
-/** The form in which `& < > ' " \ +` and non-ASCII characters are `\uXXXX` escapes. */
+/** Autotask's escaped form of the body: the receiver's own escaping (src/lib/hook-signature.ts), one for both. */
 export function escapedJson(raw: string): string {
-  return raw.replace(/[&<>'+\u0080-\uffff]|\\"|\\\\/g, (match) => {
-    const char = match.length === 2 ? match[1] as string : match;
-    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  return escapeAutotaskJson(raw);
 }
 
 export function signWebhook(secret: string, body: string): string {
