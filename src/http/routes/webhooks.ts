@@ -1,68 +1,21 @@
 /**
- * POST /webhooks/autotask (API-NOTES "Webhooks", issue 7). Autotask waits 10 s, retries after 30 s, drops after
- * 5 tries and disables a webhook after 25 failures in a row, so this route answers fast and queues the work:
- *  1. the X-Hook-Signature is checked over the raw bytes (then Autotask's escaped form) before anything is read;
- *  2. the payload is parsed and checked; a delivery seen before (same Guid, or entity+id+sequence) is answered
- *     200 and not queued again;
- *  3. a ticket Create/Update enqueues an incremental `detect-problems` for that ticket and answers 202.
- * Without AUTOTASK_WEBHOOK_SECRET the route is not registered at all (INTERFACE.md: webhook route disabled).
+ * POST /webhooks/autotask?tenant=<id>: parses the HTTP request, calls the runtime command acceptTicketWebhook
+ * (src/runtime/webhook-intake.ts: signature with the tenant's own secret, replay window, delivery de-duplication,
+ * enqueue) and answers what it returns. Registered only when some tenant has a webhook secret.
  */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { verifyHookSignature } from '../../lib/hook-signature.js';
-import { enqueueJob } from '../../runtime/enqueue.js';
-import { tenantKeys } from '../../store/keys.js';
+import { acceptTicketWebhook, webhooksEnabled } from '../../runtime/webhook-intake.js';
 import type { ServerServices } from '../server.js';
 
-/** How long a delivery id is remembered; Autotask's own retries end within minutes. */
-const SEEN_TTL_SECONDS = 24 * 3600;
-
-const payloadSchema = z.looseObject({
-  Action: z.enum(['Create', 'Update', 'Delete', 'Deactivated']),
-  Guid: z.string().max(100).optional(),
-  EntityType: z.string().min(1).max(64),
-  Id: z.number().int().positive(),
-  Fields: z.record(z.string(), z.unknown()).optional(),
-  EventTime: z.string().max(40).optional(),
-  SequenceNumber: z.number().int().nonnegative().optional(),
-  PersonID: z.number().int().nullable().optional(),
-});
-
 export function registerWebhookRoutes(app: FastifyInstance, services: ServerServices): void {
-  const { runtime } = services;
-  const secret = runtime.config.webhookSecret;
-  if (!secret) return;
-
+  if (!webhooksEnabled(services.runtime)) return;
   app.post<{ Querystring: { tenant?: string } }>('/webhooks/autotask', {
     config: { rawBody: true },
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { tenant: { type: 'string', minLength: 1, maxLength: 64 } } } },
   }, async (request, reply) => {
-    const raw = request.body as Buffer;
-    const verdict = verifyHookSignature(secret, raw, request.headers['x-hook-signature'] as string | undefined);
-    if (!verdict.ok) return reply.code(401).send({ error: 'WEBHOOK_SIGNATURE', message: verdict.reason });
-
-    let json: unknown;
-    try { json = JSON.parse(raw.toString('utf8')); } catch {
-      return reply.code(400).send({ error: 'INPUT_INVALID', message: 'body: not JSON' });
-    }
-    const parsed = payloadSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return reply.code(400).send({ error: 'INPUT_INVALID', message: `body.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` });
-    }
-    const event = parsed.data;
-    const tenant = runtime.tenants.get(request.query.tenant ?? runtime.tenants.defaultTenantId ?? 'default').tenant;
-    const deliveryId = (event.Guid ?? `${event.EntityType}-${event.Id}-${event.SequenceNumber ?? event.EventTime ?? 'x'}`)
-      .replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 120);
-    const first = await runtime.redis.set(tenantKeys(runtime.keyPrefix, tenant.id).webhookSeen(deliveryId), '1', 'EX', SEEN_TTL_SECONDS, 'NX');
-    if (first === null) return reply.code(200).send({ duplicate: true });
-
-    const isTicket = /^tickets?$/i.test(event.EntityType);
-    if (!isTicket || (event.Action !== 'Create' && event.Action !== 'Update')) {
-      return reply.code(202).send({ ignored: `${event.EntityType} ${event.Action}` });
-    }
-    const job = await enqueueJob({ config: runtime.config, queues: services.queues, registry: services.registry, tenants: runtime.tenants },
-      { name: 'detect-problems', tenant: tenant.id, data: { ticketId: event.Id } });
-    return reply.code(202).send({ jobId: job.jobId });
+    const answer = await acceptTicketWebhook(services, {
+      tenant: request.query.tenant, rawBody: request.body as Buffer, signature: request.headers['x-hook-signature'] as string | undefined,
+    });
+    return reply.code(answer.status).send(answer.body);
   });
 }
