@@ -6,6 +6,15 @@
 import { parseMoneyNumber, UNITS_PER_CURRENCY_UNIT, unitsToNumber } from '../lib/money.js';
 import type { BillingItemLike } from './invoice-types.js';
 
+/**
+ * Whether a billing item is on an Autotask invoice. Real tenants answer `invoiceID: 0`, not null, for an item that
+ * is on no invoice (docs/autotask-samples.md, "BillingItems"); Autotask ids start at 1, so 0 means "not invoiced".
+ * The pull filter, the grouping and reconciliation all decide through this one function.
+ */
+export function isInvoiced(invoiceID: number | null | undefined): boolean {
+  return invoiceID !== null && invoiceID !== undefined && invoiceID > 0;
+}
+
 /** True for `YYYY-MM-DDTHH:mm:ss.sssZ`, the form src/autotask/schemas/common.ts normalises every date-time to. */
 export function isCanonicalDateTime(value: string): boolean {
   return value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */;
