@@ -132,9 +132,9 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
       }
     },
 
-    create(entity, body, signal) {
+    create(entity, body, signal, options) {
       return requester.execute({ method: 'POST', endpoint: entity, path: `V1.0/${entity}`, operation: 'create', body, signal,
-        parse: itemIdOf });
+        impersonateResourceId: options?.impersonateResourceId, parse: itemIdOf });
     },
 
     update(entity, body, signal) {

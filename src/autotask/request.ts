@@ -31,6 +31,8 @@ export interface RequestSpec<T> {
   operation: Operation;
   parse: (body: unknown) => T;
   signal?: AbortSignal | undefined;
+  /** ImpersonationResourceId for this write only (overrides the tenant's). */
+  impersonateResourceId?: number | undefined;
 }
 
 export interface RequesterDeps {
@@ -118,7 +120,7 @@ export class Requester {
     let answer: HttpAnswer;
     try {
       answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: spec.signal,
-        headers: authHeaders(this.deps.tenant, write) });
+        headers: authHeaders(this.deps.tenant, write, spec.impersonateResourceId) });
     } catch (error) {
       if (!(error instanceof TransportFailure) || isAbort(error, spec.signal)) throw error;
       this.deps.metrics.request(spec.endpoint, spec.method, error.code);

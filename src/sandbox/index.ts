@@ -18,6 +18,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const seed = options.seed ?? 1;
   const data = resolveScenario(options.scenario ?? 'demo', { now: options.now ?? new Date(), apiUserName: credentials.username });
   const store = new TenantStore(data, seed);
+  Object.assign(store.settings, options.tenantSettings ?? {});
   if (store.get('Resources', store.apiUserResourceId)) {
     store.update('Resources', store.apiUserResourceId, { userName: credentials.username, email: credentials.username });
   }

@@ -2,7 +2,7 @@
 import type { FaultOptions } from './faults.js';
 import type { ThresholdOptions } from './limits.js';
 import type { RequestLogEntry, SandboxStats } from './stats.js';
-import type { TenantStore } from './store.js';
+import type { TenantSettings, TenantStore } from './store.js';
 import type { TenantData } from './types.js';
 import type { WebhookDelivery, WebhookOptions } from './webhooks.js';
 
@@ -34,6 +34,8 @@ export interface SandboxOptions extends FaultOptions {
   threadLimit?: number;
   threshold?: ThresholdOptions;
   webhook?: WebhookOptions;
+  /** Tenant settings (default: Proxy Time Entry on, spanning midnight allowed). */
+  tenantSettings?: Partial<TenantSettings>;
   /** Entries kept in requestLog (default 5,000). */
   requestLogLimit?: number;
 }
