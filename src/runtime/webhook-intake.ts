@@ -18,7 +18,8 @@ import { enqueueJob } from './enqueue.js';
 import type { RuntimeQueues } from './queues.js';
 import type { RuntimeServices } from './services.js';
 
-const payloadSchema = z.looseObject({
+/** The webhook payload as this worker accepts it (exported for the contract test of the samples). */
+export const webhookPayloadSchema = z.looseObject({
   Action: z.enum(['Create', 'Update', 'Delete', 'Deactivated']),
   Guid: z.string().max(100).optional(),
   EntityType: z.string().min(1).max(64),
@@ -71,7 +72,7 @@ export async function acceptTicketWebhook(deps: WebhookDeps, request: WebhookReq
   try { json = JSON.parse(request.rawBody.toString('utf8')); } catch {
     return refuse(400, 'INPUT_INVALID', 'body: not JSON');
   }
-  const parsed = payloadSchema.safeParse(json);
+  const parsed = webhookPayloadSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return refuse(400, 'INPUT_INVALID', `body.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
