@@ -1,21 +1,19 @@
 /**
- * POST /webhooks/autotask?tenant=<id>: parses the HTTP request, calls the runtime command acceptTicketWebhook
- * (src/runtime/webhook-intake.ts: signature with the tenant's own secret, replay window, delivery de-duplication,
- * enqueue) and answers what it returns. Registered only when some tenant has a webhook secret.
+ * POST /webhooks/autotask?tenant=<id>: hands the raw body and signature header to the runtime command
+ * acceptTicketWebhook (src/runtime/commands/webhooks.ts: the tenant's own secret, replay window, delivery
+ * de-duplication, enqueue) and answers what it returns. Registered only when some tenant has a webhook secret.
  */
 import type { FastifyInstance } from 'fastify';
-import { acceptTicketWebhook, webhooksEnabled } from '../../runtime/webhook-intake.js';
-import type { ServerServices } from '../server.js';
+import type { ServerServices } from '../types.js';
 
-export function registerWebhookRoutes(app: FastifyInstance, services: ServerServices): void {
-  if (!webhooksEnabled(services.runtime)) return;
+export function registerWebhookRoutes(app: FastifyInstance, { commands, config }: ServerServices): void {
+  if (!config.tenants.some((t) => Boolean(t.webhookSecret))) return;
   app.post<{ Querystring: { tenant?: string } }>('/webhooks/autotask', {
     config: { rawBody: true },
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { tenant: { type: 'string', minLength: 1, maxLength: 64 } } } },
   }, async (request, reply) => {
-    const answer = await acceptTicketWebhook(services, {
-      tenant: request.query.tenant, rawBody: request.body as Buffer, signature: request.headers['x-hook-signature'] as string | undefined,
-    });
-    return reply.code(answer.status).send(answer.body);
+    const outcome = await commands.acceptTicketWebhook({ tenant: request.query.tenant, rawBody: request.body as Buffer,
+      signature: request.headers['x-hook-signature'] as string | undefined });
+    return reply.code(outcome.status).send(outcome.body);
   });
 }

@@ -17,7 +17,7 @@ import { escapeAutotaskJson, signHookBody, verifyHookSignature } from '../../../
 import { groupInvoices } from '../../../src/rules/invoice-grouping.js';
 import { isInvoiced } from '../../../src/rules/invoice-item-fields.js';
 import { deliveryIdentity } from '../../../src/rules/webhook-delivery.js';
-import { webhookPayloadSchema } from '../../../src/runtime/webhook-intake.js';
+import { webhookPayloadSchema } from '../../../src/runtime/commands/webhooks.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 // ../shared beside the repo; a git worktree one level deeper (wt/<branch>) finds it one level up again.
