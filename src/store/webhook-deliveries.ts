@@ -8,9 +8,25 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { tenantKeys } from './keys.js';
 
+/** A Deactivated notice: Autotask switched a webhook off (after 25 failed callouts in a row). */
+export interface DeactivationNotice {
+  guid: string | null;
+  id: number | null;
+  eventTime: string | null;
+  receivedAt: string;
+  /** Autotask does not promise a signature on these notices; false = recorded without one. */
+  signed: boolean;
+}
+
+/** At most this many webhooks' notices are kept: an unsigned notice is cheap to forge, so storage stays bounded. */
+const MAX_NOTICES = 50;
+
 export interface WebhookDeliveries {
   /** True the first time this delivery identity is seen within `ttlSeconds`; false for a repeat. */
   firstSeen(identity: string, ttlSeconds: number): Promise<boolean>;
+  /** Records (or refreshes) the notice of one webhook; false when the bound is reached and it was not kept. */
+  recordDeactivation(notice: DeactivationNotice): Promise<boolean>;
+  deactivations(): Promise<DeactivationNotice[]>;
 }
 
 export function createWebhookDeliveries(redis: Redis, keyPrefix: string, tenantId: string): WebhookDeliveries {
@@ -19,6 +35,17 @@ export function createWebhookDeliveries(redis: Redis, keyPrefix: string, tenantI
     async firstSeen(identity, ttlSeconds) {
       const digest = createHash('sha256').update(identity).digest('hex').slice(0, 40);
       return (await redis.set(keys.webhookSeen(digest), '1', 'EX', ttlSeconds, 'NX')) !== null;
+    },
+    async recordDeactivation(notice) {
+      const field = (notice.guid ?? 'no-guid').slice(0, 100);
+      const known = await redis.hexists(keys.webhookDeactivations, field);
+      if (!known && await redis.hlen(keys.webhookDeactivations) >= MAX_NOTICES) return false;
+      await redis.hset(keys.webhookDeactivations, field, JSON.stringify(notice));
+      return true;
+    },
+    async deactivations() {
+      const all = await redis.hvals(keys.webhookDeactivations);
+      return all.map((v) => JSON.parse(v) as DeactivationNotice).sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : 1));
     },
   };
 }

@@ -43,6 +43,22 @@ export interface WebhookOutcome {
   body: Record<string, unknown>;
 }
 
+const deactivationSchema = z.looseObject({
+  Action: z.literal('Deactivated'),
+  Guid: z.string().max(100).optional(),
+  Id: z.number().int().optional(),
+  EventTime: z.string().max(40).optional(),
+});
+
+/** The notice's facts when the body is a Deactivated notice; null for anything else. */
+function deactivationOf(rawBody: Buffer): { guid: string | null; id: number | null; eventTime: string | null } | null {
+  let json: unknown;
+  try { json = JSON.parse(rawBody.toString('utf8')); } catch { return null; }
+  const parsed = deactivationSchema.safeParse(json);
+  if (!parsed.success) return null;
+  return { guid: parsed.data.Guid ?? null, id: parsed.data.Id ?? null, eventTime: parsed.data.EventTime ?? null };
+}
+
 function refuse(status: number, error: string, message: string): WebhookOutcome {
   return { status, body: { error, message } };
 }
@@ -56,6 +72,15 @@ export async function acceptTicketWebhook(ctx: CommandContext, request: WebhookR
     return refuse(401, 'WEBHOOK_SIGNATURE', `tenant ${JSON.stringify(tenantId ?? '')} accepts no webhooks (no webhook secret configured for it)`);
   }
   const verdict = verifyHookSignature(tenant.webhookSecret, request.rawBody, request.signature);
+  // A Deactivated notice carries no entity type and Autotask does not promise to sign it: it is recorded either way
+  // (it only informs ops; it changes nothing), so Autotask switching a webhook off is not answered 401 and forgotten.
+  const deactivated = deactivationOf(request.rawBody);
+  if (deactivated !== null) {
+    const notice = { ...deactivated, receivedAt: services.now().toISOString(), signed: verdict.ok };
+    const kept = await services.tenants.get(tenant.id).webhooks.recordDeactivation(notice);
+    services.logger.warn({ tenant: tenant.id, ...notice, kept }, 'Autotask deactivated a webhook: re-activate it in Autotask once the cause is fixed');
+    return { status: 200, body: { recorded: 'Deactivated', signed: verdict.ok } };
+  }
   if (!verdict.ok) return refuse(401, 'WEBHOOK_SIGNATURE', verdict.reason);
 
   let json: unknown;

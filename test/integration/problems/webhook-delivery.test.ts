@@ -79,3 +79,17 @@ describe('webhook secrets in config', () => {
     expect(loadConfig({ env: { ...base, B_HOOK: 'another-secret' }, file: { tenants } }).tenants.map((t) => t.webhookSecret)).toEqual([SECRET, 'another-secret']);
   });
 });
+
+describe('webhook Deactivated notices', () => {
+  it('are recorded, signed or not, and shown in /metrics and /readyz instead of answered 401 and forgotten', async () => {
+    const notice = JSON.stringify({ Action: 'Deactivated', Guid: 'c0ffee00-0000-4000-8000-000000000001', EventTime: '2026-03-02T09:58:00Z' });
+    const unsigned = await fetch(`${p.url}/webhooks/autotask`, { method: 'POST', body: notice, headers: { 'content-type': 'application/json' } });
+    expect(unsigned.status).toBe(200);
+    expect(await unsigned.json()).toEqual({ recorded: 'Deactivated', signed: false });
+    const metrics = await (await fetch(`${p.url}/metrics`)).text();
+    expect(metrics).toMatch(/autotask_webhook_deactivations\{tenant="default"\} 1/);
+    const ready = await (await fetch(`${p.url}/readyz`)).json() as { checks: Record<string, { ok: boolean; reason?: string }> };
+    expect(ready.checks['webhooks:default']?.reason).toMatch(/deactivated 1 webhook\(s\): c0ffee00-0000-4000-8000-000000000001 .*unsigned notice.*re-activate/);
+    expect(ready.checks['webhooks:acme']).toBeUndefined();
+  });
+});
