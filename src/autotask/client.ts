@@ -61,6 +61,7 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
     tenant,
     policy: { retries: settings.retries, retryMinMs: settings.retryMinMs, retryMaxMs: settings.retryMaxMs },
     zoneCacheMs: settings.zoneCacheMs,
+    slotReleaseDelayMs: settings.slotReleaseDelayMs,
     thresholdRetryMs: Math.min(settings.thresholdRefreshMs, 60_000),
     transport: options.transport ?? createAxiosTransport({ timeoutMs: settings.requestTimeoutMs }),
     metrics,

@@ -47,6 +47,8 @@ export interface RequesterDeps {
   now?: () => number;
   sleep?: Sleep;
   zoneCache?: Map<string, { root: string; expiresAt: number }>;
+  /** autotask.slotReleaseDelayMs: the slot is given back this long after the answer (Autotask frees its thread late). */
+  slotReleaseDelayMs?: number;
 }
 
 function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
@@ -127,7 +129,10 @@ export class Requester {
       throw this.raise(classifyFailure({ ...facts, code: error.code, message: error.message }));
     } finally {
       this.deps.metrics.finished(spec.endpoint);
-      await lease?.release();
+      const delay = this.deps.slotReleaseDelayMs ?? 0;
+      // Not awaited when delayed: the caller goes on; only the next request on this endpoint waits for the slot.
+      if (lease && delay > 0) setTimeout(() => { void lease.release(); }, delay).unref();
+      else await lease?.release();
     }
     this.deps.metrics.request(spec.endpoint, spec.method, String(answer.status));
     this.deps.logger.debug({ entity: spec.endpoint, method: spec.method, status: answer.status, ms: this.now() - started },

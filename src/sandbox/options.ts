@@ -32,6 +32,8 @@ export interface SandboxOptions extends FaultOptions {
   credentials?: Partial<SandboxCredentials>;
   /** Concurrent requests per integration code per endpoint (default 3). */
   threadLimit?: number;
+  /** Server-side lag before a finished request's thread is free again (default 0; see ThreadLimiter). */
+  threadReleaseLagMs?: number;
   threshold?: ThresholdOptions;
   webhook?: WebhookOptions;
   /** Tenant settings (default: Proxy Time Entry on, spanning midnight allowed). */
@@ -42,6 +44,7 @@ export interface SandboxOptions extends FaultOptions {
 
 export interface RuntimeLimits {
   threadLimit?: number;
+  threadReleaseLagMs?: number;
   threshold?: { limit?: number; used?: number; tierDelayScale?: number };
 }
 
