@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { verifyHookSignature } from '../../lib/hook-signature.js';
+import { formatZodIssueList } from '../../lib/zod-issues.js';
 import { deliveryIdentity, judgeEventTime, WEBHOOK_SEEN_TTL_SECONDS } from '../../rules/webhook-delivery.js';
 import { enqueueJob } from '../enqueue.js';
 import { enqueueDepsOf, type CommandContext } from './context.js';
@@ -89,8 +90,7 @@ export async function acceptTicketWebhook(ctx: CommandContext, request: WebhookR
   }
   const parsed = webhookPayloadSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refuse(400, 'INPUT_INVALID', `body.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    return refuse(400, 'INPUT_INVALID', formatZodIssueList(parsed.error, 'body')[0] ?? 'body: invalid');
   }
   const event = parsed.data;
   const time = judgeEventTime(event.EventTime, services.now());
