@@ -63,7 +63,7 @@ describe('role choice against the resource\'s service-desk roles', () => {
   it('books the assigned resource with another role of its own (Autotask does not force the ticket\'s role)', async () => {
     h = await startHarness();
     const otherRole = tech.roleIds.find((r) => r !== assigned.roleId)!;
-    const [created] = await push([entry('role-1', '2026-11-22T09:00:00.000Z', '2026-11-22T10:00:00.000Z', { roleId: otherRole })]);
+    const [created] = await push([entry('role-1', '2026-11-22T09:07:13.000Z', '2026-11-22T10:07:13.000Z', { roleId: otherRole })]);
     expect(created).toMatchObject({ status: 'created' });
     expect(h.sandbox.data.get('TimeEntries', created!.timeEntryId!)?.roleID).toBe(otherRole);
   });
@@ -71,7 +71,7 @@ describe('role choice against the resource\'s service-desk roles', () => {
   it('uses the resource\'s defaultServiceDeskRoleID on a ticket assigned to someone else', async () => {
     h = await startHarness();
     const other = DEMO_FACTS.technicians.find((t) => t.active && t.resourceId !== assigned.resourceId)!;
-    const [created] = await push([entry('role-2', '2026-11-22T11:00:00.000Z', '2026-11-22T12:00:00.000Z', { resourceId: other.resourceId })]);
+    const [created] = await push([entry('role-2', '2026-11-22T11:13:29.000Z', '2026-11-22T12:13:29.000Z', { resourceId: other.resourceId })]);
     expect(created).toMatchObject({ status: 'created' });
     expect(h.sandbox.data.get('TimeEntries', created!.timeEntryId!)?.roleID).toBe(other.defaultRoleId);
   });
