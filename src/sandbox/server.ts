@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { checkCredentials, impersonationHeader, zoneInformation } from './auth.js';
 import { findEntity } from './entities.js';
 import { drawFault, drawLatency, drawLostResponse, type ResolvedFaults } from './faults.js';
+import type { SandboxEvents } from './events.js';
 import type { RequestThreshold, ThreadLimiter } from './limits.js';
 import type { SandboxCredentials } from './options.js';
 import type { Rng } from './random.js';
@@ -25,6 +26,7 @@ export interface ServerParts {
   threshold: RequestThreshold;
   stats: StatsRecorder;
   webhooks: WebhookEmitter;
+  events: SandboxEvents;
   rng: Rng;
   faults: () => ResolvedFaults;
 }
@@ -54,7 +56,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export async function startServer(parts: ServerParts, port: number, host: string): Promise<RunningServer> {
-  const { store, credentials, threads, threshold, stats, webhooks, rng } = parts;
+  const { store, credentials, threads, threshold, stats, webhooks, events, rng } = parts;
   const sleepers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closed = false;
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => {
@@ -159,6 +161,7 @@ export async function startServer(parts: ServerParts, port: number, host: string
         if (answer.write) {
           const { entity, method: writeMethod, result } = answer.write;
           stats.write(entity, writeMethod);
+          events.write({ entity, method: writeMethod, action: result.action, record: result.record, changed: result.changed });
           if (entity === 'Tickets' && result.action !== 'Delete') {
             const fields = Object.fromEntries(result.changed.map((k) => [k, result.record[k]]));
             webhooks.emit(result.action, result.record.id, fields, actorResourceId, now);
@@ -182,9 +185,9 @@ export async function startServer(parts: ServerParts, port: number, host: string
       sendError(error);
     } finally {
       if (status !== null && outcome === 'answered') stats.status(endpoint, status);
-      stats.append({ at: new Date().toISOString(), method, path: rawUrl, entity: endpoint, status, outcome,
+      events.request(stats.append({ at: new Date().toISOString(), method, path: rawUrl, entity: endpoint, status, outcome,
         durationMs: Math.round((performance.now() - started) * 10) / 10, requestBytes, responseBytes,
-        ...(logBody === undefined ? {} : { body: logBody }), ...(errors ? { errors } : {}) });
+        ...(logBody === undefined ? {} : { body: logBody }), ...(errors ? { errors } : {}) }));
     }
   }
 

@@ -24,3 +24,40 @@ export async function cleanPrefix(redis: Redis, prefix: string): Promise<void> {
     cursor = next;
   } while (cursor !== '0');
 }
+
+/**
+ * Watches the commands Redis receives that mention `prefix` (in a key or an argument), through a MONITOR
+ * connection, so a test can wait for "the waiter has asked (and been refused) twice" instead of sleeping and
+ * hoping it did. Counts only commands sent after `start()` resolved.
+ */
+export class RedisCommandWatch {
+  private monitor: (Redis & { disconnect(): void }) | undefined;
+  private readonly seen: string[][] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  async start(): Promise<this> {
+    // monitor() opens a connection of its own; the lazy one it is called on never connects.
+    const monitor = await new Redis(REDIS_URL, { lazyConnect: true }).monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((arg) => arg.includes(this.prefix))) this.seen.push(args);
+    });
+    this.monitor = monitor as Redis & { disconnect(): void };
+    return this;
+  }
+
+  /** Commands seen so far whose name (case-insensitive) is one of `names`, or all when none given. */
+  count(...names: string[]): number {
+    const wanted = new Set(names.map((name) => name.toLowerCase()));
+    return this.seen.filter((args) => wanted.size === 0 || wanted.has(String(args[0]).toLowerCase())).length;
+  }
+
+  /** Forgets what was seen so far. */
+  reset(): void {
+    this.seen.length = 0;
+  }
+
+  stop(): void {
+    this.monitor?.disconnect();
+  }
+}
