@@ -21,7 +21,9 @@ describe('two worker processes, one Redis, one tenant', () => {
   let deployment: Deployment;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, scenario: 'demo', now: NOW, latencyMs: 15, latencyJitterMs: 25, threshold: { limit: LIMIT } });
+    // Slow answers at first, so the two processes' requests overlap until an endpoint has 3 in flight whatever
+    // the machine's pace (then the usual latency, below): the bound is reached by construction, not by luck.
+    sandbox = await startSandbox({ port: 0, scenario: 'demo', now: NOW, latencyMs: 1_000, threshold: { limit: LIMIT } });
     deployment = new Deployment({ label: 'two', sandbox, file: {
       autotask: { budgetFraction: FRACTION, thresholdRefreshMs: 10_000 },
       // Partitions read concurrently: each process alone would use all 3 slots of an endpoint.
@@ -44,6 +46,9 @@ describe('two worker processes, one Redis, one tenant', () => {
       await deployment.trigger('push-time-entries', { entries: timeEntries(NOW, 8, 'two') }),
     ];
     const queue = deployment.jobs();
+    const mostInFlight = (): number => Math.max(0, ...Object.values(sandbox.stats().endpoints).map((e) => e.maxConcurrency));
+    await poll(async () => (mostInFlight() >= 3 ? true : undefined), 90_000, 'an endpoint with 3 requests in flight');
+    sandbox.setFaults({ latencyMs: 15, latencyJitterMs: 25 });
 
     // More work than the ceiling allows: both processes stop at it and their jobs wait (delayed) for budget.
     const stalledAt = await poll(async () => {
