@@ -51,4 +51,3 @@ export class ConcurrencyMeter {
   }
 }
 
-export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
