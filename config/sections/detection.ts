@@ -38,7 +38,7 @@ export const ruleSetSchema = z.strictObject({
  * The default rule sets, as a file would write them (parsed, so every omitted field takes its default).
  * 1. Same company and configuration item, similar title, each within a week of the previous one: a CI alerting
  *    every afternoon, or a backup failing every few days, becomes one group; 3 tickets make a pattern.
- * 2. Monitoring alerts (source 8, API-NOTES "Tickets") without a configuration item: same company and a title
+ * 2. Monitoring alerts (source 8, docs/autotask-api.md#tickets) without a configuration item: same company and a title
  *    naming the same host (SRV-DC01), so disk alerts on three servers stay three groups.
  */
 export const DEFAULT_RULE_SETS = [

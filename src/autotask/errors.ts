@@ -1,7 +1,7 @@
 /**
  * Typed Autotask errors with stable codes. The pure classifier (classify.ts) maps a response or a transport
  * failure to one of these; the retry layer retries exactly those with `retryable: true`.
- * API-NOTES "Errors and limits": most validation and permission failures come back as HTTP 500 with
+ * docs/autotask-api.md#errors: most validation and permission failures come back as HTTP 500 with
  * `{"errors":[…]}`, so the status alone never decides.
  */
 import { AppError, type AppErrorOptions } from '../lib/errors.js';
@@ -99,7 +99,7 @@ export class BudgetExhaustedError extends AutotaskError {
 
 /**
  * A URL that Autotask handed back (`pageDetails.nextPageUrl`) points at another origin than the tenant's REST
- * root. API-NOTES: "Never send the credentials to a nextPageUrl whose origin differs from the tenant's."
+ * root. docs/autotask-api.md#paging: never send the credentials to a nextPageUrl whose origin differs from the tenant's.
  */
 export class AutotaskForeignOriginError extends AutotaskError {
   constructor(message: string, context: AutotaskErrorContext = {}) { super('AUTOTASK_FOREIGN_ORIGIN', message, context); }

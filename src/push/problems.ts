@@ -1,10 +1,10 @@
 /**
  * Writes the problem groups that detection found (issue 7): reuse or create one Problem per group, then link
  * each new incident to it. Every write is idempotent and looked for before it is made:
- *  - a new Problem carries the group's stable key in `externalID` (≤ 50 characters, API-NOTES "Tickets"), so it
+ *  - a new Problem carries the group's stable key in `externalID` (≤ 50 characters, docs/autotask-api.md#tickets), so it
  *    is found again by a query before any create, and after a create whose answer was lost;
  *  - incidents are re-read from Autotask before linking, and one a person linked meanwhile is never moved;
- *  - a link is `PATCH problemTicketId` (API-NOTES: "An incident is linked to its problem by PATCHing the
+ *  - a link is `PATCH problemTicketId` (docs/autotask-api.md#tickets: "An incident is linked to its problem by PATCHing the
  *    incident's problemTicketId"), which is the same write however often it is repeated.
  */
 import type { AppConfig } from '../../config/schema.js';

@@ -1,14 +1,14 @@
 /**
- * The data shapes of problem detection. Tickets carry the Autotask REST field names (API-NOTES "Tickets": note
+ * The data shapes of problem detection. Tickets carry the Autotask REST field names (docs/autotask-api.md#tickets: note
  * `problemTicketId` with a lower-case d); every field but `id` may be null or missing, because exports and
  * webhook payloads are partial. The rule-set shape is what `config/sections/detection.ts` parses to — rules do
  * not import config, so the structural type lives here and the config section imports the field list.
  */
 
-/** ticketType system values (API-NOTES "Tickets"). */
+/** ticketType system values (docs/autotask-api.md#tickets). */
 export const TICKET_TYPE_PROBLEM = 3;
 export const TICKET_TYPE_CHANGE_REQUEST = 4;
-/** status system value 5 = Complete (API-NOTES "Tickets"). */
+/** status system value 5 = Complete (docs/autotask-api.md#tickets). */
 export const TICKET_STATUS_COMPLETE = 5;
 
 export interface DetectionTicket {
@@ -20,7 +20,7 @@ export interface DetectionTicket {
   companyLocationID?: number | null;
   configurationItemID?: number | null;
   contactID?: number | null;
-  /** ISO date-time in UTC (API-NOTES "All date-times are UTC"). */
+  /** ISO date-time in UTC (docs/autotask-api.md#dates). */
   createDate?: string | null;
   completedDate?: string | null;
   issueType?: number | null;
@@ -74,7 +74,7 @@ export interface DetectionInput {
 }
 
 export interface ProblemGroup {
-  /** Stable id of the group (≤ 50 characters, fits the Problem's externalID — API-NOTES "Tickets"). */
+  /** Stable id of the group (≤ 50 characters, fits the Problem's externalID — docs/autotask-api.md#tickets). */
   groupKey: string;
   /** The rule set that formed the group (for an existing problem: the first one that added a ticket). */
   ruleSet: string;

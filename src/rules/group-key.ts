@@ -1,7 +1,7 @@
 /**
  * The stable id of a problem group. The detect-problems job writes it into the new Problem's `externalID`
- * (API-NOTES "Tickets": externalID ≤ 50 characters) so that, when the answer to the POST is lost, a rerun finds
- * the Problem it made instead of making a second one (API-NOTES "There is no idempotency key").
+ * (docs/autotask-api.md#tickets: externalID ≤ 50 characters) so that, when the answer to the POST is lost, a rerun finds
+ * the Problem it made instead of making a second one (docs/autotask-api.md#writing).
  */
 import { createHash } from 'node:crypto';
 

@@ -1,7 +1,7 @@
 /**
  * Problem detection (issue 7): groups recurring tickets into problem groups, respecting what people did.
  * - A ticket already linked to a Problem is never moved; it is evidence, and its Problem is its group's Problem.
- * - An open Problem (ticketType 3, status not 5 — API-NOTES "Tickets") gains new tickets of the same key and a
+ * - An open Problem (ticketType 3, status not 5 — docs/autotask-api.md#tickets) gains new tickets of the same key and a
  *   similar title, instead of a second Problem being made.
  * - Problems and Change Requests are never made incidents; closed Problems and their incidents are settled history.
  * - Completed tickets count toward a group, and are linked only when `linkCompleted`.

@@ -3,7 +3,7 @@
  * span, which notes — or a refusal with a reason an operator can act on. Pure: the job fetches the ticket and the
  * resource, calls planTimeEntry, and only then talks to Autotask.
  *
- * Facts relied on (API-NOTES "TimeEntries", "Tickets"):
+ * Facts relied on (docs/autotask-api.md#time-entries, #tickets):
  * - a ticket entry needs ticketID, resourceID, roleID, dateWorked, 0 < hoursWorked ≤ 24 and summaryNotes;
  * - roleID must equal the ticket's assignedResourceRoleID unless the tenant allows otherwise;
  * - the resource must be real and active; status 5 is Complete;
@@ -22,7 +22,7 @@ import type { TimeEntryInput } from './time-entry-input.js';
 
 export type { TimeEntryInput } from './time-entry-input.js';
 
-/** Autotask ticket status "Complete" (API-NOTES "Tickets" system values). */
+/** Autotask ticket status "Complete" (docs/autotask-api.md#tickets system values). */
 export const TICKET_STATUS_COMPLETE = 5;
 
 export interface TicketFacts {
@@ -118,7 +118,7 @@ export type RoleResolution = { ok: true; roleId: number; reason: string } | Time
 
 /**
  * Role: the given roleId; else the ticket's assignedResourceRoleID when the resource is the ticket's assigned
- * resource (the role Autotask accepts, API-NOTES); else the configured default role of the resource; else refuse.
+ * resource (the role Autotask accepts, docs/autotask-api.md#time-entries); else the configured default role of the resource; else refuse.
  */
 export function resolveRole(entry: Pick<TimeEntryInput, 'roleId' | 'resourceId' | 'ticketId'>, ticket: TicketFacts,
   defaultRoles: Record<string, number>): RoleResolution {

@@ -1,7 +1,7 @@
 /**
  * The Autotask sandbox: a simulated tenant over HTTP with the REST shapes, rules and limits of
- * shared/autotask/API-NOTES.md, for the demo, the integration tests and the benchmarks. Product code never
- * imports this folder (LAYOUT.md); tests, benches and the `sandbox`/`demo` commands do.
+ * docs/autotask-api.md, for the demo, the integration tests and the benchmarks. Product code never
+ * imports this folder (docs/architecture.md); tests, benches and the `sandbox`/`demo` commands do.
  */
 import { SandboxEvents } from './events.js';
 import { resolveFaults } from './faults.js';

@@ -111,7 +111,7 @@ export async function startServer(parts: ServerParts, port: number, host: string
       const segments = pathParts.slice(2);
       endpoint = endpointName(segments[0]);
       if (endpoint === 'zoneInformation' && segments.length === 1) {
-        // Exempt from credentials and from thread limiting (API-NOTES; Autotask's thread-limiting page).
+        // Exempt from credentials and from thread limiting (docs/autotask-api.md#zones, #thread-limit).
         if (method !== 'GET') { send(405, { Message: `The requested resource does not support http method '${method}'.` }); return; }
         const zone = zoneInformation(url.searchParams.get('user'), credentials, store, restRoot, `${origin}/`);
         send(zone.status, zone.body);
@@ -167,7 +167,7 @@ export async function startServer(parts: ServerParts, port: number, host: string
             webhooks.emit(result.action, result.record.id, fields, actorResourceId, now);
           }
           if (writeMethod !== 'DELETE' && drawLostResponse(faults, rng)) {
-            // The write happened; the answer never arrives (API-NOTES: "a create whose answer is lost may have happened").
+            // The write happened; the answer never arrives (docs/autotask-api.md#writing: a create whose answer is lost may have happened).
             stats.fault('lostResponse');
             status = answer.status;
             drop('lost');
@@ -191,7 +191,7 @@ export async function startServer(parts: ServerParts, port: number, host: string
     }
   }
 
-  /** Writes are made as the API user, or as the ImpersonationResourceId when one is sent (API-NOTES). */
+  /** Writes are made as the API user, or as the ImpersonationResourceId when one is sent (docs/autotask-api.md#authentication). */
   function actorFor(method: string, impersonation: string | undefined): number {
     if (impersonation === undefined || method === 'GET') return store.apiUserResourceId;
     const id = Number(impersonation);

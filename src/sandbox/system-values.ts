@@ -1,4 +1,4 @@
-/** System picklist values API-NOTES names ("Tickets"): the only ones a client may rely on without metadata. */
+/** System picklist values docs/autotask-api.md#tickets names: the only ones a client may rely on without metadata. */
 export const TICKET_TYPE_SERVICE_REQUEST = 1;
 export const TICKET_TYPE_INCIDENT = 2;
 export const TICKET_TYPE_PROBLEM = 3;

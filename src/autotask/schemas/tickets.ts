@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { atDateTimeOrNull, atId, atIdOrNull, atText, atTextOrNull } from './common.js';
 
-/** ticketType system values (API-NOTES "Tickets"). */
+/** ticketType system values (docs/autotask-api.md#tickets). */
 export const TICKET_TYPE = { serviceRequest: 1, incident: 2, problem: 3, changeRequest: 4, alert: 5 } as const;
 /** status system values. */
 export const TICKET_STATUS = { new: 1, complete: 5 } as const;
 export const TICKET_SOURCE_MONITORING_ALERT = 8;
 
-/** API-NOTES "Tickets": title ≤ 255, description ≤ 8000, externalID ≤ 50; note `problemTicketId` (lower-case d). */
+/** docs/autotask-api.md#tickets: title ≤ 255, description ≤ 8000, externalID ≤ 50; note `problemTicketId` (lower-case d). */
 export const ticketSchema = z.looseObject({
   id: atId,
   ticketNumber: atTextOrNull,

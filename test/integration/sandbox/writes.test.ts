@@ -11,7 +11,7 @@ async function clockPast(isoTime: string): Promise<void> {
   await vi.waitFor(() => { expect(Date.now()).toBeGreaterThan(Date.parse(isoTime)); }, { interval: 1 });
 }
 
-describe('sandbox writes (API-NOTES "Writing" and "Entities used here")', () => {
+describe('sandbox writes (docs/autotask-api.md#writing, #contracts to #look-ups)', () => {
   let sandbox: SandboxHandle;
   let api: ReturnType<typeof client>;
   beforeAll(async () => { sandbox = await startSandbox({ scenario: 'demo' }); api = client(sandbox); });

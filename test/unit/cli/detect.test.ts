@@ -26,7 +26,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('autotask-sync detect', () => {
-  it('prints one line per group in the INTERFACE.md format', async () => {
+  it('prints one line per group in the docs/contract.md#detection-output format', async () => {
     const story = narcolepticServer();
     const { code, lines, err } = await run('--input', file(jsonl(story.tickets)));
     expect(code).toBe(0);
