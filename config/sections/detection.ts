@@ -53,8 +53,12 @@ export const detectionSection = z.strictObject({
     .refine((sets) => new Set(sets.map((s) => s.name)).size === sets.length, 'rule set names must be unique')
     .prefault(() => DEFAULT_RULE_SETS.map((s) => structuredClone(s) as never))
     .describe('problem-detection rule sets; default: same company + configuration item, and monitoring alerts naming the same host'),
-  /** Completed tickets count as history; linking them too is optional. */
-  linkCompleted: z.boolean().default(false).describe('also link completed tickets (they always count as history)'),
+  /**
+   * The whole series is the Problem's story (issue 15): completed instances are linked too. The link touches only
+   * problemTicketId (and ticketType with setIncidentType), never status or dates. Turn it off when workflow rules
+   * notify or reopen on any edit of a completed ticket (docs/problem-detection.md).
+   */
+  linkCompleted: z.boolean().default(true).describe('also link completed tickets (only problemTicketId/ticketType change; off when workflow rules act on any edit)'),
   /** Set ticketType 2 (Incident) on each linked ticket. */
   setIncidentType: z.boolean().default(true).describe('set ticketType 2 (Incident) on each linked ticket'),
   problem: z.strictObject({

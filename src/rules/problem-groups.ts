@@ -25,6 +25,7 @@ export interface ChainGroup {
   readonly key: (string | number)[];
   readonly chain: Chain;
   readonly groupKey: string;
+  readonly previousProblemId: number | null;
 }
 
 export const isComplete = (t: DetectionTicket): boolean => t.status === TICKET_STATUS_COMPLETE;
@@ -66,7 +67,7 @@ function span(records: readonly TicketRecord[]): { first: number | null; last: n
   return { first, last };
 }
 
-export function chainToGroup({ ruleSet, key, chain, groupKey }: ChainGroup, linkCompleted: boolean, now: number): ProblemGroup {
+export function chainToGroup({ ruleSet, key, chain, groupKey, previousProblemId }: ChainGroup, linkCompleted: boolean, now: number): ProblemGroup {
   const seed = chain.members[0]!.ticket;
   const { first, last } = span(chain.members);
   const firstCreateDate = isoOf(first);
@@ -76,6 +77,7 @@ export function chainToGroup({ ruleSet, key, chain, groupKey }: ChainGroup, link
     ruleSet: ruleSet.name,
     key: keyObject(ruleSet, key),
     problemTicketId: null,
+    previousProblemId,
     ticketIds: chain.members.map((r) => r.ticket.id).sort((a, b) => a - b),
     newLinks: linkable(chain.members, linkCompleted),
     existingLinks: [],
@@ -86,7 +88,8 @@ export function chainToGroup({ ruleSet, key, chain, groupKey }: ChainGroup, link
     lastCreateDate,
     active: last !== null && now - last <= ruleSet.windowHours * 3_600_000,
     reason: chainReason({ ruleSet, key, title: seed.title ?? '', count: chain.members.length,
-      completed: chain.members.filter((r) => isComplete(r.ticket)).length, first: firstCreateDate, last: lastCreateDate }),
+      completed: chain.members.filter((r) => isComplete(r.ticket)).length, first: firstCreateDate, last: lastCreateDate,
+      previousProblemId }),
   };
 }
 
@@ -106,6 +109,7 @@ export function anchorToGroup(anchor: Anchor, linkCompleted: boolean, now: numbe
     ruleSet: ruleSet.name,
     key: keyObject(ruleSet, key),
     problemTicketId: anchor.problemId,
+    previousProblemId: null,
     ticketIds: [...ids].sort((a, b) => a - b),
     newLinks: linkable(anchor.added, linkCompleted),
     existingLinks: anchor.linked.map((r) => r.ticket.id).sort((a, b) => a - b),

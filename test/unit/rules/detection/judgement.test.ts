@@ -1,0 +1,101 @@
+/**
+ * The judgement errors of issue 15 (hijacking, half the story, a closed Problem reopened by stealth, a person's
+ * unlink undone, a multi-host alert bridging series), each as the smallest ticket set that showed it.
+ */
+import { describe, expect, it } from 'vitest';
+import { detectionSection } from '../../../../config/sections/detection.js';
+import { detectProblems, type DetectionTicket, type ProblemGroup } from '../../../../src/rules/problem-detection.js';
+import { defaultRuleSets, latest, SOURCE_MONITORING, TicketFactory } from './fixtures.js';
+import { narcolepticServer } from './stories.js';
+
+function run(tickets: DetectionTicket[], extra: { unlinkedByPerson?: ReadonlySet<number> } = {}): ProblemGroup[] {
+  const { linkCompleted } = detectionSection.parse({});
+  return detectProblems({ tickets, ruleSets: defaultRuleSets(), options: { linkCompleted, now: latest(tickets) }, ...extra }).groups;
+}
+
+const f = new TicketFactory(5000);
+
+describe('an existing Problem is joined only on evidence about the Problem itself', () => {
+  /** A person linked one SRV-DC01 outage (a power cut) to the power Problem; the daily DC01 series must not follow. */
+  function hijack(powerIncidents: number): { tickets: DetectionTicket[]; power: DetectionTicket; series: DetectionTicket[]; linkedDc: DetectionTicket } {
+    const power = f.make(0, { companyID: 20, configurationItemID: 900, ticketType: 3, status: 1, title: 'Power outages at head office' });
+    const others = Array.from({ length: powerIncidents }, (_, i) => f.make(0.2 + i, { companyID: 20, configurationItemID: 901 + i,
+      title: 'UPS alarm at head office', problemTicketId: power.id }));
+    const linkedDc = f.make(1.6, { companyID: 20, configurationItemID: 100, title: 'SRV-DC01 offline', problemTicketId: power.id });
+    const series = [2, 3, 4, 5].map((d) => f.make(d + 0.6, { companyID: 20, configurationItemID: 100, title: 'SRV-DC01 offline',
+      source: SOURCE_MONITORING }));
+    return { tickets: [power, ...others, linkedDc, ...series], power, series, linkedDc };
+  }
+
+  for (const others of [0, 3]) {
+    it(`one human link of a look-alike does not send the series to an unrelated Problem (${others} other incidents)`, () => {
+      const { tickets, power, series, linkedDc } = hijack(others);
+      const groups = run(tickets);
+      expect(groups.find((g) => g.problemTicketId === power.id)).toBeUndefined();
+      const own = groups.find((g) => g.problemTicketId === null)!;
+      expect(own.ticketIds).toEqual(series.map((t) => t.id));
+      expect(own.ticketIds).not.toContain(linkedDc.id);
+    });
+  }
+
+  it('a Problem whose incidents are mostly the series is still joined, whatever its own title', () => {
+    const problem = f.make(0, { companyID: 21, configurationItemID: 50, ticketType: 3, status: 1, title: 'Domain controller flapping' });
+    const linked = [0.5, 1.5].map((d) => f.make(d, { companyID: 21, configurationItemID: 51, title: 'SRV-DC02 offline', problemTicketId: problem.id }));
+    const fresh = f.make(3, { companyID: 21, configurationItemID: 51, title: 'SRV-DC02 offline again' });
+    const [group] = run([problem, ...linked, fresh]);
+    expect(group).toMatchObject({ problemTicketId: problem.id, newLinks: [fresh.id] });
+  });
+});
+
+describe('completed instances', () => {
+  it('are linked by default: the whole series, not only the open tail', () => {
+    const story = narcolepticServer();
+    const [group] = run(story.tickets);
+    expect(group!.newLinks).toEqual(story.tickets.map((t) => t.id));
+  });
+});
+
+describe('a completed Problem', () => {
+  it('is never joined again, even through its group key: the recurrence is a new group that names it', () => {
+    const story = narcolepticServer();
+    const [first] = run(story.tickets);
+    const closed: DetectionTicket = { id: 9100, ticketType: 3, status: 5, companyID: 10, configurationItemID: 100,
+      title: 'Problem: Server SRV-DC01 is offline', externalID: first!.groupKey, createDate: story.tickets[13]!.createDate };
+    const [again] = run([...story.tickets, closed]);
+    expect(again!.problemTicketId).toBeNull();
+    expect(again!.previousProblemId).toBe(9100);
+    expect(again!.groupKey).not.toBe(first!.groupKey);
+    expect(again!.groupKey.length).toBeLessThanOrEqual(50);
+    expect(again!.reason).toContain('9100');
+    // The new Problem made for the recurrence carries the new key and is joined by the next run.
+    const reopened: DetectionTicket = { ...closed, id: 9101, status: 1, externalID: again!.groupKey };
+    const [third] = run([...story.tickets, closed, reopened]);
+    expect(third!.problemTicketId).toBe(9101);
+  });
+});
+
+describe("a person's unlink", () => {
+  it('is respected: the ticket is not offered for linking again', () => {
+    const story = narcolepticServer();
+    const unlinked = story.tickets[12]!.id;
+    const [group] = run(story.tickets, { unlinkedByPerson: new Set([unlinked]) });
+    expect(group!.newLinks).not.toContain(unlinked);
+    expect(group!.ticketIds).not.toContain(unlinked);
+  });
+});
+
+describe('an alert that names several hosts', () => {
+  it('does not bridge the series of the hosts it names', () => {
+    const c = { companyID: 22, configurationItemID: null, source: SOURCE_MONITORING };
+    const fs = [0, 1, 2].map((d) => f.make(d + 0.1, { ...c, title: 'Disk space low on SRV-FS01' }));
+    const multi = f.make(2.5, { ...c, title: 'Disk space low on SRV-FS01, SRV-APP03, SRV-SQL02, SRV-DC01' });
+    const sql = f.make(3, { ...c, title: 'Disk space low on SRV-SQL02' });
+    const dc = f.make(3.5, { ...c, title: 'Disk space low on SRV-DC01' });
+    const groups = run([...fs, multi, sql, dc]);
+    for (const g of groups) {
+      expect(g.ticketIds).not.toContain(sql.id);
+      expect(g.ticketIds).not.toContain(dc.id);
+    }
+    expect(groups.map((g) => g.ticketIds.filter((id) => id !== multi.id))).toEqual([fs.map((t) => t.id)]);
+  });
+});
