@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { detectProblems } from '../src/rules/problem-detection.js';
 import { checkProblemSettings, writeProblemGroup, type GroupOutcome, type ProblemWrite } from '../src/push/problems.js';
 import { EntityStore } from '../src/store/entity-store.js';
+import { ProblemLinkLedger } from '../src/store/problem-link-ledger.js';
 import { projectTicket } from '../src/store/projections.js';
 import { defineJob } from './define-job.js';
 
@@ -23,7 +24,11 @@ export const detectProblemsJob = defineJob({
       if (fresh && !ctx.dryRun) await store.upsert('Tickets', [projectTicket(fresh)]);
     }
     const tickets = await store.all('Tickets');
-    const detection = detectProblems({ tickets, ruleSets: settings.ruleSets,
+    // Tickets we linked that are unlinked now: a person's decision, never undone (src/store/problem-link-ledger.ts).
+    const ledger = new ProblemLinkLedger(ctx.redis, ctx.keyPrefix, ctx.tenant.id);
+    const ours = await ledger.linked();
+    const unlinkedByPerson = new Set(tickets.filter((t) => t.problemTicketId === null && ours.has(t.id)).map((t) => t.id));
+    const detection = detectProblems({ tickets, ruleSets: settings.ruleSets, unlinkedByPerson,
       options: { linkCompleted: settings.linkCompleted, now: ctx.now() } });
     const focus = ctx.data.ticketId;
     const groups = detection.groups.filter((g) => g.newLinks.length > 0 && (focus === undefined || g.ticketIds.includes(focus)));
@@ -32,7 +37,7 @@ export const detectProblemsJob = defineJob({
     const outcomes: GroupOutcome[] = [];
     for (const [index, group] of groups.entries()) {
       ctx.signal.throwIfAborted();
-      outcomes.push(await writeProblemGroup({ client: ctx.client, store, settings, logger: ctx.logger.child({ group: group.groupKey }),
+      outcomes.push(await writeProblemGroup({ client: ctx.client, store, ledger, settings, logger: ctx.logger.child({ group: group.groupKey }),
         dryRun: ctx.dryRun, signal: ctx.signal }, group, writes));
       await ctx.progress({ groups: index + 1, of: groups.length });
     }
@@ -42,10 +47,13 @@ export const detectProblemsJob = defineJob({
     return {
       summary: `Problems: ${detection.groups.length} groups, ${groups.length} with new incidents; ${verb} ${created} new problems` +
         `${ctx.dryRun ? '' : `, linked ${linked} incidents`}`,
-      counts: { tickets: tickets.length, groups: detection.groups.length, groupsWithNewLinks: groups.length, problemsCreated: created,
+      counts: { tickets: tickets.length, unlinkedByPerson: unlinkedByPerson.size, groups: detection.groups.length, groupsWithNewLinks: groups.length, problemsCreated: created,
         incidentsLinked: linked, writes: writes.length },
-      groups: detection.groups.map((g) => ({ groupKey: g.groupKey, problemTicketId: outcomes.find((o) => o.groupKey === g.groupKey)?.problemTicketId ?? g.problemTicketId,
-        ticketIds: g.ticketIds, newLinks: g.newLinks, reason: g.reason })),
+      groups: detection.groups.map((g) => {
+        const outcome = outcomes[groups.indexOf(g)];
+        return { groupKey: outcome?.groupKey ?? g.groupKey, problemTicketId: outcome?.problemTicketId ?? g.problemTicketId,
+          previousProblemId: g.previousProblemId, ticketIds: g.ticketIds, newLinks: g.newLinks, reason: g.reason };
+      }),
       outcomes,
       writes,
     };
