@@ -111,7 +111,7 @@ describe('detectProblems on the stories (default rule sets)', () => {
       for (const [g, members] of story.groups.entries()) for (const id of members) gold.set(id, `${s}-${g}`);
     }
     const groups = run(tickets);
-    const scores = scoreGrouping(groups.map((g) => g.ticketIds), gold);
+    const scores = scoreGrouping(groups.map((g) => g.ticketIds), gold, tickets.length);
     expect(scores.precision).toBe(1);
     expect(scores.recall).toBe(1);
     expect(scores.bcubedF1).toBe(1);
