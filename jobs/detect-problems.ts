@@ -52,7 +52,8 @@ export const detectProblemsJob = defineJob({
       groups: detection.groups.map((g) => {
         const outcome = outcomes[groups.indexOf(g)];
         return { groupKey: outcome?.groupKey ?? g.groupKey, problemTicketId: outcome?.problemTicketId ?? g.problemTicketId,
-          previousProblemId: g.previousProblemId, ticketIds: g.ticketIds, newLinks: g.newLinks, reason: g.reason };
+          previousProblemId: g.previousProblemId, ticketIds: g.ticketIds, newLinks: g.newLinks, reason: g.reason,
+          confidence: g.confidence, confidenceReason: g.confidenceReason };
       }),
       outcomes,
       writes,

@@ -32,6 +32,8 @@ export const ruleSetSchema = z.strictObject({
   windowHours: z.number().positive().max(24 * 365).default(7 * 24).describe('tickets chain while each is within this many hours of the previous one'),
   /** Tickets (completed ones included) a new group needs. */
   minCount: z.number().int().min(2).max(1000).default(3).describe('tickets (completed ones included) a new group needs'),
+  /** Evidence above the key's base rate (src/rules/group-evidence.ts); below it a chain is not a group. */
+  minConfidence: z.number().min(0).max(1).default(0.5).describe('a group needs this confidence (share of its key\'s traffic, regularity or burst, times title agreement), 0..1'),
 });
 
 /**

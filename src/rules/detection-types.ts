@@ -58,6 +58,8 @@ export interface DetectionRuleSet {
   windowHours: number;
   /** Tickets (history included) a new group needs before it is reported. */
   minCount: number;
+  /** Groups less sure than this (group-evidence.ts) are not reported; their tickets stay free for later rule sets. */
+  minConfidence?: number | undefined;
 }
 
 export interface DetectionOptions {
@@ -107,6 +109,9 @@ export interface ProblemGroup {
   /** The last member is within the rule set's window of `now`: the issue still recurs. */
   active: boolean;
   reason: string;
+  /** 0..1: how far the evidence rises above the key's base rate (src/rules/group-evidence.ts). */
+  confidence: number;
+  confidenceReason: string;
 }
 
 export interface DetectionStats {

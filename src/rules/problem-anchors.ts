@@ -47,7 +47,7 @@ export function anchorsByBucket(anchors: readonly Anchor[], ruleSet: DetectionRu
     for (const [bucket, p] of here) {
       const sample = p.problem ?? p.incidents[0]!;
       const key = keyValues(sample.ticket, ruleSet.keyFields)!;
-      const entry = anchorEvidence(anchor, p, ruleSet, tokens, (record) => addToAnchor(anchor, record, ruleSet, key));
+      const entry = anchorEvidence(anchor, p, ruleSet, tokens, (record, score) => addToAnchor(anchor, record, ruleSet, key, score));
       const list = result.get(bucket);
       if (list) list.push(entry);
       else result.set(bucket, [entry]);
@@ -57,7 +57,7 @@ export function anchorsByBucket(anchors: readonly Anchor[], ruleSet: DetectionRu
 }
 
 function anchorEvidence(anchor: Anchor, here: Presence, ruleSet: DetectionRuleSet, cache: TitleTokenCache,
-  accept: (record: TicketRecord) => void): BucketAnchor {
+  accept: (record: TicketRecord, score: number) => void): BucketAnchor {
   const options = { requireSharedHost: ruleSet.requireSharedHost === true };
   const threshold = ruleSet.titleSimilarity;
   const total = anchor.linked.length;

@@ -51,7 +51,7 @@ export interface BucketAnchor {
   /** How well a ticket of this bucket matches the Problem, 0..1; below the rule set's threshold it may not join. */
   score(tokens: TitleTokens, compareTitles: boolean): number;
   /** Called when a ticket of this bucket joins the Problem. */
-  readonly accept: (record: TicketRecord) => void;
+  readonly accept: (record: TicketRecord, score: number) => void;
 }
 
 export interface Chain {
@@ -127,7 +127,7 @@ export function clusterBucket({ records, anchors, tokens: cache, ruleSet, closeC
     }
 
     if (bestAnchor) {
-      bestAnchor.accept(record);
+      bestAnchor.accept(record, bestScore);
     } else if (bestChain) {
       bestChain.members.push(record);
       bestChain.lastTime = time;

@@ -26,7 +26,8 @@ import { groupKeyOf, recurrenceKeyOf } from './group-key.js';
 import {
   addToAnchor, anchorToGroup, chainToGroup, isComplete, type Anchor, type ChainGroup,
 } from './problem-groups.js';
-import { TitleTokenCache, titleSignature } from './title-similarity.js';
+import { chainEvidence } from './group-evidence.js';
+import { TitleTokenCache, titleSignature, titleSimilarity, type TitleTokens } from './title-similarity.js';
 
 export type * from './detection-types.js';
 
@@ -49,7 +50,7 @@ export function detectProblems(input: DetectionInput): DetectionResult {
   const anchorOf = (problemId: number): Anchor => {
     let anchor = anchors.get(problemId);
     if (!anchor) {
-      anchor = { problemId, problem: null, linked: [], added: [], ruleSet: null, key: null, keyRecord: null };
+      anchor = { problemId, problem: null, linked: [], added: [], ruleSet: null, key: null, keyRecord: null, scores: [] };
       anchors.set(problemId, anchor);
     }
     return anchor;
@@ -104,6 +105,7 @@ export function detectProblems(input: DetectionInput): DetectionResult {
     }
     const bucketAnchors = anchorsByBucket(orderedAnchors, ruleSet, buckets, tokens);
     const windowMs = ruleSet.windowHours * 3_600_000;
+    const compareTitles = ruleSet.titleSimilarity > 0 || ruleSet.requireSharedHost === true;
 
     for (const indexes of buckets.buckets()) {
       const anchorsHere = bucketAnchors.get(indexes) ?? [];
@@ -113,6 +115,7 @@ export function detectProblems(input: DetectionInput): DetectionResult {
       const records = anchorsHere.length > 0 ? sorted : withinReach(sorted, windowMs);
       if (records.length < ruleSet.minCount && anchorsHere.length === 0) continue;
       const key = keyValues(records[0]!.ticket, ruleSet.keyFields)!;
+      const bucketTimes = sorted.map((r) => r.time!);
       clusterBucket({
         records,
         anchors: anchorsHere,
@@ -120,14 +123,18 @@ export function detectProblems(input: DetectionInput): DetectionResult {
         ruleSet,
         closeChain: (chain) => {
           if (chain.members.length < ruleSet.minCount) return;
+          const evidence = chainEvidence({ times: chain.members.map((m) => m.time!), bucketTimes,
+            titleAgreement: compareTitles ? titleAgreement(chain.seed, chain.members, tokens) : null });
+          // Not sure enough: not a group, and its tickets stay free for the next rule set.
+          if (evidence.confidence < (ruleSet.minConfidence ?? 0)) return;
           const { groupKey, previousProblemId } = afterClosed(groupKeyOf(ruleSet.name, key, titleSignature(chain.seed)), closedByExternalId);
           for (const member of chain.members) grouped.add(member.ticket.id);
           // A Problem this run's job made earlier carries the group key: join it even if its title was edited.
           const existing = openByExternalId.get(groupKey);
           if (existing !== undefined) {
             const anchor = anchorOf(existing);
-            for (const member of chain.members) addToAnchor(anchor, member, ruleSet, key);
-          } else chainGroups.push({ ruleSet, key, chain, groupKey, previousProblemId });
+            for (const member of chain.members) addToAnchor(anchor, member, ruleSet, key, evidence.confidence);
+          } else chainGroups.push({ ruleSet, key, chain, groupKey, previousProblemId, evidence });
         },
       });
     }
@@ -187,4 +194,20 @@ function afterClosed(base: string, closedByExternalId: ReadonlyMap<string, numbe
     groupKey = recurrenceKeyOf(groupKey, closed);
   }
   return { groupKey, previousProblemId };
+}
+
+/** Titles compared for a group's confidence: enough to judge agreement, bounded for very long chains. */
+const AGREEMENT_SAMPLE = 16;
+
+/** Mean similarity of the members' titles to the first member's (an evenly spread sample of them). */
+function titleAgreement(seed: TitleTokens, members: readonly TicketRecord[], tokens: TitleTokenCache): number {
+  const step = Math.max(1, Math.floor(members.length / AGREEMENT_SAMPLE));
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < members.length; i += step) {
+    const t = tokens.of(members[i]!.ticket.title);
+    sum += t === seed ? 1 : titleSimilarity(seed, t);
+    count += 1;
+  }
+  return count === 0 ? 0 : sum / count;
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectionSection } from '../../../../config/sections/detection.js';
 import { detectProblems, type DetectionTicket, type ProblemGroup } from '../../../../src/rules/problem-detection.js';
-import { defaultRuleSets, latest, SOURCE_MONITORING, TicketFactory } from './fixtures.js';
+import { defaultRuleSets, latest, seeded, SOURCE_MONITORING, TicketFactory } from './fixtures.js';
 import { narcolepticServer } from './stories.js';
 
 function run(tickets: DetectionTicket[], extra: { unlinkedByPerson?: ReadonlySet<number> } = {}): ProblemGroup[] {
@@ -97,5 +97,37 @@ describe('an alert that names several hosts', () => {
       expect(g.ticketIds).not.toContain(dc.id);
     }
     expect(groups.map((g) => g.ticketIds.filter((id) => id !== multi.id))).toEqual([fs.map((t) => t.id)]);
+  });
+});
+
+describe('a busy configuration item', () => {
+  /** A terminal server everybody uses: an unrelated ticket every hour for four weeks, everyday titles that repeat. */
+  function busyCi(): DetectionTicket[] {
+    const titles = ['Outlook not syncing', 'Printer on floor 2 jammed', 'Password reset for user', 'VPN disconnects often',
+      'Teams call quality poor', 'Excel crashes on save', 'Cannot map drive S', 'New starter needs account', 'Laptop screen flickers',
+      'Wifi drops in meeting room', 'Scanner not sending email', 'License expired for Visio', 'Calendar invite not received',
+      'Access denied to finance share', 'Phone not ringing', 'Slow login on terminal server', 'Mailbox full', 'Monitor not detected',
+      'Keyboard missing keys', 'Browser homepage changed'];
+    const rnd = seeded(15);
+    const tickets: DetectionTicket[] = [];
+    for (let hour = 0; hour < 28 * 24; hour += 1) {
+      tickets.push(f.make((hour + rnd() * 0.9) / 24, { companyID: 30, configurationItemID: 3000,
+        title: titles[Math.floor(rnd() * titles.length)]! }));
+    }
+    return tickets;
+  }
+
+  it('does not chain its everyday traffic into groups', () => {
+    const groups = run(busyCi());
+    expect(groups.map((g) => `${g.ticketIds.length}: ${g.reason}`)).toEqual([]);
+  });
+
+  it('still finds the alert that recurs every afternoon among that traffic', () => {
+    const alerts = Array.from({ length: 10 }, (_, d) => f.make(d + 0.6 + (d % 3) * 0.01, { companyID: 30, configurationItemID: 3000,
+      source: SOURCE_MONITORING, title: 'SRV-TS01 offline - ping failed' }));
+    const groups = run([...busyCi(), ...alerts]);
+    expect(groups.map((g) => g.ticketIds)).toEqual([alerts.map((t) => t.id)]);
+    expect(groups[0]!.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(groups[0]!.confidenceReason).toMatch(/regular/);
   });
 });
