@@ -3,11 +3,13 @@
  * (issue 15, "conservative defaults that generalise"). A key that gets tickets all the time (a busy
  * configuration item, a busy queue) produces look-alike repeats by chance: "Password reset" comes back every day on
  * a terminal server everybody uses. So the evidence has to rise above the key's own base rate:
- *  - share: the chain is most of its key's traffic while it runs (a quiet CI that only ever reports this alert);
- *  - regular: the repeats come at a steady interval and at the same time of day (a job, a schedule, a flapping
- *    service) — arrivals at random, as everyday traffic comes, are neither;
- *  - burst: the chain comes far faster than the key's other traffic (ten "VPN down" in an hour on a CI that gets one
- *    ticket a day);
+ *  - share: the chain is most of its key's traffic around the time it runs (a quiet CI that only ever reports this
+ *    alert) — judged over at least a day either side, so three tickets in ten minutes are not "all of the traffic";
+ *  - regular: over two days or more, the repeats come at a steady interval and at the same time of day (a job, a
+ *    schedule) — arrivals at random, as everyday traffic comes, are neither;
+ *  - burst: so many tickets in the chain's span that the key's other traffic would make it by chance less than once
+ *    in a million, counting every span of that length in the key's history (ten "VPN down" in an hour on a CI
+ *    that gets one ticket a day; not three tickets in 15 minutes of a category that gets dozens a day);
  * and the titles must agree: the score is scaled by how alike the members' titles are to the first one's (by half
  * when the rule set does not compare titles at all).
  */
@@ -27,6 +29,22 @@ export interface ChainEvidenceInput {
 export interface Evidence {
   readonly confidence: number;
   readonly reason: string;
+}
+
+/** A burst scores 1 when chance would produce it less than once in 10^6 (counting every span of the history). */
+const BURST_DIGITS = 6;
+
+/** log10 of P(X ≥ n) for X ~ Poisson(mu), summed in log space so tiny chances do not round to 0. */
+function log10PoissonTail(n: number, mu: number): number {
+  if (mu <= 0) return -Infinity;
+  if (mu >= n) return 0;
+  let logTerm = -mu;
+  for (let k = 1; k <= n; k += 1) logTerm += Math.log(mu) - Math.log(k);
+  // Terms after the n-th shrink at least geometrically (ratio mu/(k+1) < 1): a bounded sum suffices.
+  let sum = 1;
+  let rel = 1;
+  for (let k = n + 1; k < n + 200 && rel > 1e-12; k += 1) { rel *= mu / k; sum += rel; }
+  return (logTerm + Math.log(sum)) / Math.LN10;
 }
 
 const clamp = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
@@ -78,27 +96,31 @@ export function chainEvidence({ times, bucketTimes, titleAgreement }: ChainEvide
   const n = times.length;
   const first = times[0]!;
   const last = times[n - 1]!;
-  const inSpan = Math.max(n, lowerBound(bucketTimes, last + 1) - lowerBound(bucketTimes, first));
+  const reach = Math.max(last - first, DAY);
+  const inSpan = Math.max(n, lowerBound(bucketTimes, last + reach + 1) - lowerBound(bucketTimes, first - reach));
   const share = n / inSpan;
 
-  // Regularity needs three or more repeats to mean anything, and grows more convincing up to five.
+  // Regularity needs three or more repeats to mean anything; three random times look regular often enough (about
+  // one in five) that three count half, four and more in full.
   let regular = 0;
   let meanGap = 0;
-  if (n >= 3) {
+  if (n >= 3 && last - first >= 2 * DAY) {
     const gaps = gapRegularity(times);
     meanGap = gaps.meanGap;
-    regular = Math.min(gaps.score, timeOfDayRegularity(times)) * Math.min(1, (n - 1) / 3);
+    regular = Math.min(gaps.score, timeOfDayRegularity(times)) * Math.min(1, (n - 2) / 2);
   }
 
-  // Burst: the chain's rate over the rate of the key's other tickets across the key's whole history.
+  // Burst: how unlikely n tickets in the chain's span are at the rate of the key's other tickets (Poisson), times
+  // the number of such spans in the key's history (one of them is bound to look unusual).
   const others = bucketTimes.length - n;
   let burst = 0;
-  let ratio = 0;
+  let expected = 0;
   if (others > 0) {
-    const chainRate = n / Math.max(last - first, HOUR);
-    const baseRate = others / Math.max(bucketTimes[bucketTimes.length - 1]! - bucketTimes[0]!, HOUR);
-    ratio = chainRate / baseRate;
-    burst = clamp(Math.log10(ratio) / 2) * Math.min(1, (n - 1) / 3);
+    const chainSpan = Math.max(last - first, HOUR);
+    const history = Math.max(bucketTimes[bucketTimes.length - 1]! - bucketTimes[0]!, chainSpan);
+    expected = (others / history) * chainSpan;
+    const log10Chance = log10PoissonTail(n, expected) + Math.log10(history / chainSpan);
+    burst = clamp(-log10Chance / BURST_DIGITS);
   }
 
   const titleFactor = titleAgreement === null ? 0.5 : 0.5 + 0.5 * clamp(titleAgreement);
@@ -107,7 +129,7 @@ export function chainEvidence({ times, bucketTimes, titleAgreement }: ChainEvide
   const parts = [
     `${n} of ${inSpan} tickets of this key in its span (${round2(share)})`,
     n >= 3 ? `${regular >= 0.5 ? 'regular' : 'irregular'} (${round2(regular)}, every ~${describeGap(meanGap)})` : 'too few for regularity',
-    others > 0 ? `${round2(ratio)}x the key's other traffic (${round2(burst)})` : 'no other traffic on this key',
+    others > 0 ? `${n} in its span where the key's other traffic gives ${round2(expected)} (burst ${round2(burst)})` : 'no other traffic on this key',
     titleAgreement === null ? 'titles not compared (x0.5)' : `titles agree ${round2(titleAgreement)}`,
   ];
   return { confidence, reason: `confidence ${confidence}: ${parts.join('; ')}` };

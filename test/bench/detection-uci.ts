@@ -19,7 +19,7 @@ import { detectProblems } from '../../src/rules/problem-detection.js';
 import { defaultRuleSets, latest } from '../unit/rules/detection/fixtures.js';
 import { scoreGrouping, type Scores } from '../unit/rules/detection/scoring.js';
 import { allStories } from '../unit/rules/detection/stories.js';
-import { describeRule, sweepFixedRules } from './support/fixed-rule-sweep.js';
+import { describeRule, sweepFixedRules, type FixedRule } from './support/fixed-rule-sweep.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // ../shared next to the checkout, or next to the folder of worktrees; DETECTION_DATA overrides both.
@@ -64,20 +64,28 @@ async function scoreDataSet(name: string, dir: string): Promise<void> {
   const defaults = await runDetect(['--input', ticketsPath]);
   const defaultScores = scoreGrouping(defaults.groups.map((g) => g.ticketIds), gold, tickets.length);
 
-  let best: { label: string; scores: Scores } | null = null;
+  let best: { rule: FixedRule; label: string; scores: Scores } | null = null;
   let rules = 0;
   const sweepStarted = performance.now();
   for (const { rule, groups } of sweepFixedRules(tickets)) {
     rules += 1;
     const scores = scoreGrouping(groups, gold, tickets.length);
-    if (best === null || scores.f1 > best.scores.f1) best = { label: describeRule(rule), scores };
+    if (best === null || scores.f1 > best.scores.f1) best = { rule, label: describeRule(rule), scores };
   }
   const sweepMs = performance.now() - sweepStarted;
 
   console.log(`data set ${name}: ${tickets.length} tickets, ${gold.size} labelled, ${defaultScores.goldPairs} gold pairs, `
     + `${defaultScores.trulyGrouped} tickets truly share a problem (${pct(defaultScores.trueShare)})`);
   console.log(row(`${name} defaults (detect)`, defaultScores) + `  ${Math.round(defaults.ms)} ms`);
-  if (best) console.log(row(`${name} best fixed rule`, best.scores) + `  — ${best.label}; best pairwise F1 of ${rules} rules (${Math.round(sweepMs)} ms)`);
+  if (best) {
+    console.log(row(`${name} best fixed rule`, best.scores) + `  — ${best.label}; best pairwise F1 of ${rules} rules (${Math.round(sweepMs)} ms)`);
+    // The same rule through detection with the default confidence gate (src/rules/group-evidence.ts): what the
+    // base-rate evidence keeps of a rule that chains on keys alone.
+    const minConfidence = defaultRuleSets()[0]!.minConfidence;
+    const gated = detectProblems({ tickets, ruleSets: [{ name: 'sweep-best', ...best.rule, titleSimilarity: 0, minConfidence }],
+      options: { linkCompleted: true, now: latest(tickets) } });
+    console.log(row(`${name} best rule, gated ${minConfidence}`, scoreGrouping(gated.groups.map((g) => g.ticketIds), gold, tickets.length)));
+  }
   if (values.rules) {
     const custom = await runDetect(['--input', ticketsPath, '--rules', values.rules]);
     console.log(row(`${name} --rules`, scoreGrouping(custom.groups.map((g) => g.ticketIds), gold, tickets.length)));

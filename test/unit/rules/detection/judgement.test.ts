@@ -131,3 +131,31 @@ describe('a busy configuration item', () => {
     expect(groups[0]!.confidenceReason).toMatch(/regular/);
   });
 });
+
+describe('a burst above the base rate', () => {
+  const everyday = ['Outlook not syncing', 'Printer jammed', 'Password expired', 'Teams audio missing', 'Excel macro error',
+    'New starter setup', 'Screen flickers', 'Scanner offline'];
+  const quietDays = (company: number, ci: number): DetectionTicket[] => {
+    const rnd = seeded(company);
+    return Array.from({ length: 28 }, (_, d) => f.make(d + rnd() * 0.9, { companyID: company, configurationItemID: ci,
+      title: everyday[Math.floor(rnd() * everyday.length)]! }));
+  };
+
+  it('ten "VPN down" in an hour on a CI that gets a ticket a day make a group', () => {
+    const burst = Array.from({ length: 10 }, (_, i) => f.make(20.5 + i / 240, { companyID: 31, configurationItemID: 3100, title: 'VPN-GW2 tunnel down' }));
+    const groups = run([...quietDays(31, 3100), ...burst]);
+    expect(groups.map((g) => g.ticketIds)).toEqual([burst.map((t) => t.id)]);
+    expect(groups[0]!.confidenceReason).toMatch(/burst 1/);
+  });
+
+  it('three look-alikes within minutes of a key that gets dozens a day are not a group', () => {
+    const busy: DetectionTicket[] = [];
+    for (let h = 0; h < 14 * 24; h += 0.5) busy.push(f.make(h / 24, { companyID: 32, configurationItemID: 3200, title: 'Password reset' }));
+    const ruleSets = [{ name: 'key-only', keyFields: ['companyID', 'configurationItemID'] as const, titleSimilarity: 0,
+      windowHours: 0.25, minCount: 3, minConfidence: 0.5 }];
+    const tickets = [...busy, ...[0.2, 0.25, 0.3].map((m) => f.make(7 + m / 24, { companyID: 32, configurationItemID: 3200, title: 'Password reset' }))];
+    const groups = detectProblems({ tickets, ruleSets: ruleSets.map((r) => ({ ...r, keyFields: [...r.keyFields] })),
+      options: { linkCompleted: true, now: latest(tickets) } }).groups;
+    expect(groups).toEqual([]);
+  });
+});
