@@ -6,8 +6,6 @@
 import { z } from 'zod';
 import { detectProblems } from '../src/rules/problem-detection.js';
 import { checkProblemSettings, writeProblemGroup, type GroupOutcome, type ProblemWrite } from '../src/push/problems.js';
-import { EntityStore } from '../src/store/entity-store.js';
-import { ProblemLinkLedger } from '../src/store/problem-link-ledger.js';
 import { projectTicket } from '../src/store/projections.js';
 import { defineJob } from './define-job.js';
 
@@ -15,17 +13,18 @@ export const detectProblemsJob = defineJob({
   name: 'detect-problems',
   description: 'Find recurring tickets, make or reuse one Problem per group and link the others as Incidents',
   schema: z.strictObject({ ticketId: z.number().int().positive().optional() }),
+  writesToTenant: true,
+  syncAllStage: 'chain',
   async handler(ctx) {
-    const store = new EntityStore(ctx.redis, ctx.keyPrefix, ctx.tenant.id);
+    const { client, entities: store, problemLinks: ledger } = ctx.scope;
     const settings = ctx.config.detection;
-    await checkProblemSettings(ctx.client, settings.problem);
+    await checkProblemSettings(client, settings.problem);
     if (ctx.data.ticketId !== undefined) {
-      const fresh = await ctx.client.get('Tickets', ctx.data.ticketId, ctx.signal);
+      const fresh = await client.get('Tickets', ctx.data.ticketId, ctx.signal);
       if (fresh && !ctx.dryRun) await store.upsert('Tickets', [projectTicket(fresh)]);
     }
     const tickets = await store.all('Tickets');
     // Tickets we linked that are unlinked now: a person's decision, never undone (src/store/problem-link-ledger.ts).
-    const ledger = new ProblemLinkLedger(ctx.redis, ctx.keyPrefix, ctx.tenant.id);
     const ours = await ledger.linked();
     const unlinkedByPerson = new Set(tickets.filter((t) => t.problemTicketId === null && ours.has(t.id)).map((t) => t.id));
     const detection = detectProblems({ tickets, ruleSets: settings.ruleSets, unlinkedByPerson,
@@ -37,7 +36,7 @@ export const detectProblemsJob = defineJob({
     const outcomes: GroupOutcome[] = [];
     for (const [index, group] of groups.entries()) {
       ctx.signal.throwIfAborted();
-      outcomes.push(await writeProblemGroup({ client: ctx.client, store, ledger, settings, logger: ctx.logger.child({ group: group.groupKey }),
+      outcomes.push(await writeProblemGroup({ client, store, ledger, settings, logger: ctx.logger.child({ group: group.groupKey }),
         dryRun: ctx.dryRun, signal: ctx.signal }, group, writes));
       await ctx.progress({ groups: index + 1, of: groups.length });
     }
