@@ -61,6 +61,12 @@ export const detectionSection = z.strictObject({
    * notify or reopen on any edit of a completed ticket (docs/problem-detection.md).
    */
   linkCompleted: z.boolean().default(true).describe('also link completed tickets (only problemTicketId/ticketType change; off when workflow rules act on any edit)'),
+  /**
+   * Review before write (issue 15): `link` writes the groups whose confidence clears autoLinkConfidence and
+   * proposes the rest as suggestions; `suggest` writes nothing until a person approves.
+   */
+  mode: z.enum(['link', 'suggest']).default('link').describe('link: write confident groups, suggest the rest; suggest: write only approved suggestions'),
+  autoLinkConfidence: z.number().min(0).max(1).default(0.5).describe('in link mode, groups at least this confident are linked without review'),
   /** Set ticketType 2 (Incident) on each linked ticket. */
   setIncidentType: z.boolean().default(true).describe('set ticketType 2 (Incident) on each linked ticket'),
   problem: z.strictObject({

@@ -26,3 +26,8 @@ export function groupKeyOf(ruleSet: string, keyValues: readonly (string | number
 export function recurrenceKeyOf(groupKey: string, closedProblemId: number): string {
   return HASH_PREFIX + createHash('sha256').update(`${groupKey}|after|${closedProblemId}`).digest('hex').slice(0, 40);
 }
+
+/** The id of a suggestion: its group key and members, so the same group proposed twice is one suggestion. */
+export function suggestionIdOf(groupKey: string, ticketIds: readonly number[]): string {
+  return createHash('sha256').update(`${groupKey}|${[...ticketIds].sort((a, b) => a - b).join(',')}`).digest('hex').slice(0, 24);
+}

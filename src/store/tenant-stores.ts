@@ -10,6 +10,7 @@ import { EntityStore } from './entity-store.js';
 import { InvoiceStore } from './invoice-store.js';
 import { tryAcquireJobMutex, type JobMutexLease } from './job-mutex.js';
 import { ProblemLinkLedger } from './problem-link-ledger.js';
+import { ProblemSuggestionStore } from './problem-suggestions.js';
 import { createStopwatchStore, type StopwatchStore } from './stopwatch-store.js';
 import { createTimeEntryLedger, type TimeEntryLedger } from './time-entry-ledger.js';
 import { createWebhookDeliveries, type WebhookDeliveries } from './webhook-deliveries.js';
@@ -29,6 +30,8 @@ export interface TenantStores {
   ledger: TimeEntryLedger;
   /** The incidents detect-problems linked (so a person's unlink is never undone). */
   problemLinks: ProblemLinkLedger;
+  /** Problem groups waiting for a person's approval or rejection. */
+  problemSuggestions: ProblemSuggestionStore;
   webhooks: WebhookDeliveries;
   lease: TenantLease;
 }
@@ -41,6 +44,7 @@ export function createTenantStores(redis: Redis, keyPrefix: string, tenantId: st
     stopwatches: createStopwatchStore(keys),
     ledger: createTimeEntryLedger(keys),
     problemLinks: new ProblemLinkLedger(redis, keyPrefix, tenantId),
+    problemSuggestions: new ProblemSuggestionStore(redis, keyPrefix, tenantId),
     webhooks: createWebhookDeliveries(redis, keyPrefix, tenantId),
     lease: { tryAcquire: (name, leaseMs) => tryAcquireJobMutex({ ...keys, name, leaseMs }) },
   };

@@ -9,6 +9,7 @@ import { listInvoices, type InvoiceListing } from './invoices.js';
 import { createJobCommands, type JobCommands } from './jobs.js';
 import { createReadiness, type ReadinessOptions, type ReadinessReport } from './readiness.js';
 import { runJob, type RunJobRequest } from './run-job.js';
+import { createProblemSuggestionCommands, type ProblemSuggestionCommands } from './problem-suggestions.js';
 import { createStopwatchCommands, type StopwatchCommands } from './stopwatches.js';
 import { acceptTicketWebhook, type WebhookEvent, type WebhookOutcome } from './webhooks.js';
 import type { JobResult } from '../../../jobs/define-job.js';
@@ -20,8 +21,9 @@ export type { StopwatchAnswer, StopwatchRefused, StopwatchView } from './stopwat
 export type { WebhookEvent, WebhookOutcome } from './webhooks.js';
 export type { InvoiceListing } from './invoices.js';
 export type { RunJobRequest } from './run-job.js';
+export type { SuggestionAnswer, SuggestionView } from './problem-suggestions.js';
 
-export interface RuntimeCommands extends JobCommands, StopwatchCommands {
+export interface RuntimeCommands extends JobCommands, StopwatchCommands, ProblemSuggestionCommands {
   listInvoices(request: { tenant?: string | undefined; status?: 'draft' | 'delivered' | undefined }): Promise<InvoiceListing>;
   acceptTicketWebhook(tenant: string | undefined, event: WebhookEvent): Promise<WebhookOutcome>;
   readiness(): Promise<ReadinessReport>;
@@ -32,6 +34,7 @@ export function createCommands(ctx: CommandContext, options: { readiness?: Readi
   return {
     ...createJobCommands(ctx),
     ...createStopwatchCommands(ctx),
+    ...createProblemSuggestionCommands(ctx),
     listInvoices: (request) => listInvoices(ctx, request),
     acceptTicketWebhook: (tenant, event) => acceptTicketWebhook(ctx, tenant, event),
     readiness: () => readiness.check(),
