@@ -15,6 +15,7 @@
 import type { Redis } from 'ioredis';
 import type { ProblemGroup } from '../rules/detection-types.js';
 import { AppError } from '../lib/errors.js';
+import { luaScript, runScript } from '../lib/redis-script.js';
 import { tenantKeys } from './keys.js';
 
 export const MAX_OPEN = 500;
@@ -43,12 +44,12 @@ export class SuggestionConflictError extends AppError {
   }
 }
 
-const CAS_LUA = `
+const CAS = luaScript('problem-suggestion-cas', `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if (current or '') ~= ARGV[2] then return 0 end
 if ARGV[3] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
 return 1
-`;
+`);
 
 export class ProblemSuggestionStore {
   private readonly key: string;
@@ -137,8 +138,8 @@ export class ProblemSuggestionStore {
 
   private async cas(id: string, expected: ProblemSuggestion | null, next: ProblemSuggestion | null): Promise<boolean> {
     // The stored JSON is compared as written; JSON.stringify of what we read back gives the same text.
-    const done = await this.redis.eval(CAS_LUA, 1, this.key, id, expected === null ? '' : JSON.stringify(expected),
-      next === null ? '' : JSON.stringify(next));
+    const done = await runScript(this.redis, CAS, [this.key], [id, expected === null ? '' : JSON.stringify(expected),
+      next === null ? '' : JSON.stringify(next)]);
     return done === 1;
   }
 }
