@@ -92,4 +92,35 @@ describe('problem suggestions', () => {
     expect(await h.scope.problemSuggestions.list()).toEqual([]);
     expect(h.sandbox.stats().writes).toEqual({});
   });
+
+  it('an approval whose run fails half-way is finished by the next run, each ticket linked once', async () => {
+    h = await startHarness({ file: { detection: { mode: 'suggest' } } });
+    await h.run(syncTicketsJob);
+    const first = await h.run(detectProblemsJob);
+    const series = (first.suggestions as Array<{ id: string; ticketIds: number[] }>)
+      .find((s) => s.ticketIds.includes(DEMO_FACTS.narcolepticServer.ticketIds[0]!))!;
+    await h.scope.problemSuggestions.approve(series.id);
+
+    // Count every link that lands; after the third, Autotask fails every write until the "crash" is over.
+    const landed = new Map<number, number>();
+    let broken = false;
+    const update = h.sandbox.data.update.bind(h.sandbox.data);
+    h.sandbox.data.update = (entity, id, patch) => {
+      if (entity === 'Tickets' && 'problemTicketId' in patch) {
+        if (broken) throw new Error('simulated outage');
+        landed.set(id, (landed.get(id) ?? 0) + 1);
+        if (landed.size === 3) broken = true;
+      }
+      return update(entity, id, patch);
+    };
+    await expect(h.run(detectProblemsJob, { suggestionId: series.id })).rejects.toThrow();
+    expect(landed.size).toBe(3);
+    broken = false;
+    const second = await h.run(detectProblemsJob, { suggestionId: series.id });
+    await h.run(detectProblemsJob);
+    expect([...landed.keys()].sort((a, b) => a - b)).toEqual([...DEMO_FACTS.narcolepticServer.ticketIds].sort((a, b) => a - b));
+    expect([...landed.values()].every((n) => n === 1)).toBe(true);
+    expect(second.counts.problemsCreated).toBe(0);
+    expect((await h.scope.problemSuggestions.get(series.id))?.status).toBe('linked');
+  });
 });
