@@ -115,7 +115,8 @@ export function detectProblems(input: DetectionInput): DetectionResult {
       const records = anchorsHere.length > 0 ? sorted : withinReach(sorted, windowMs);
       if (records.length < ruleSet.minCount && anchorsHere.length === 0) continue;
       const key = keyValues(records[0]!.ticket, ruleSet.keyFields)!;
-      const bucketTimes = sorted.map((r) => r.time!);
+      // The key's base rate, built only when a chain long enough to judge closes (most buckets never have one).
+      let bucketTimes: number[] | null = null;
       clusterBucket({
         records,
         anchors: anchorsHere,
@@ -123,6 +124,7 @@ export function detectProblems(input: DetectionInput): DetectionResult {
         ruleSet,
         closeChain: (chain) => {
           if (chain.members.length < ruleSet.minCount) return;
+          bucketTimes ??= sorted.map((r) => r.time!);
           const evidence = chainEvidence({ times: chain.members.map((m) => m.time!), bucketTimes,
             titleAgreement: compareTitles ? titleAgreement(chain.seed, chain.members, tokens) : null });
           // Not sure enough: not a group, and its tickets stay free for the next rule set.
