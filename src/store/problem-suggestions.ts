@@ -8,8 +8,9 @@
  * same group proposed by two runs is one suggestion. States: open → approved → linked, or open → rejected.
  * Approve and reject are idempotent; approving a rejected suggestion or rejecting an approved one is refused.
  *
- * Layout: ledger('problem-suggestions') HASH id → JSON. Bounded: at most MAX_OPEN open suggestions (a run's
- * proposals replace the open ones it no longer finds) and MAX_DECIDED decided ones (the oldest decided dropped).
+ * Layout: ledger('problem-suggestions') HASH id → JSON. Bounded: at most MAX_OPEN open suggestions (a full run's
+ * proposals replace the open ones it no longer finds; beyond the bound the oldest go) and MAX_DECIDED linked or
+ * rejected ones (the oldest decided go). Approved ones waiting for their run are kept.
  * Every change is a compare-and-set of the entry's JSON, so a person's decision and a run never overwrite each other.
  */
 import type { Redis } from 'ioredis';
@@ -95,7 +96,7 @@ export class ProblemSuggestionStore {
     if (replaceOpen) {
       for (const s of existing) if (s.status === 'open' && !proposed.has(s.id)) await this.cas(s.id, s, null);
     }
-    await this.trimDecided(existing);
+    await this.trim();
     return result;
   }
 
@@ -131,8 +132,14 @@ export class ProblemSuggestionStore {
     throw new SuggestionConflictError(id, 'open', `${wanted} (it kept changing)`);
   }
 
-  private async trimDecided(all: readonly ProblemSuggestion[]): Promise<void> {
-    const decided = all.filter((s) => s.status !== 'open').sort((a, b) => (a.decidedAt ?? '').localeCompare(b.decidedAt ?? ''));
+  /** Keeps the bounds: the oldest open suggestions beyond MAX_OPEN and the oldest decided beyond MAX_DECIDED go. */
+  private async trim(): Promise<void> {
+    const all = await this.list();
+    const open = all.filter((s) => s.status === 'open');
+    for (const s of open.slice(0, Math.max(0, open.length - MAX_OPEN))) await this.cas(s.id, s, null);
+    // Approved ones waiting for their run are never dropped: that would lose a person's decision.
+    const decided = all.filter((s) => s.status === 'linked' || s.status === 'rejected')
+      .sort((a, b) => (a.decidedAt ?? '').localeCompare(b.decidedAt ?? ''));
     for (const s of decided.slice(0, Math.max(0, decided.length - MAX_DECIDED))) await this.cas(s.id, s, null);
   }
 
