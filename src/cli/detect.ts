@@ -4,7 +4,7 @@
  * Input: JSON Lines, one Autotask Ticket per line with the REST field names; it is streamed and each line is
  * validated (the first bad line stops the run, naming the line and the field). Rules: a JSON file holding the
  * `detection` section, or a whole SYNC_CONFIG; without one, the section's defaults. Output: one JSON object per
- * group, `{"problemTicketId","ticketIds","reason"}`; a one-line summary goes to stderr.
+ * group, `{"problemTicketId","ticketIds","reason","confidence","confidenceReason"}`; a one-line summary goes to stderr.
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -130,9 +130,10 @@ export async function loadDetectionRules(path: string | undefined): Promise<Dete
   return parsed.data;
 }
 
-/** Exactly the line of docs/contract.md#detection-output. */
+/** The detection output line (docs/problem-detection.md): the group, why, and how sure (0..1) with why. */
 export function formatGroup(group: ProblemGroup): string {
-  return JSON.stringify({ problemTicketId: group.problemTicketId, ticketIds: group.ticketIds, reason: group.reason });
+  return JSON.stringify({ problemTicketId: group.problemTicketId, ticketIds: group.ticketIds, reason: group.reason,
+    confidence: group.confidence, confidenceReason: group.confidenceReason });
 }
 
 function parseCli(argv: string[]): { input: string; rules?: string; now?: number } | string {

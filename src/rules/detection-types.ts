@@ -58,6 +58,8 @@ export interface DetectionRuleSet {
   windowHours: number;
   /** Tickets (history included) a new group needs before it is reported. */
   minCount: number;
+  /** Groups less sure than this (group-evidence.ts) are not reported; their tickets stay free for later rule sets. */
+  minConfidence?: number | undefined;
 }
 
 export interface DetectionOptions {
@@ -71,6 +73,11 @@ export interface DetectionInput {
   tickets: Iterable<DetectionTicket>;
   ruleSets: readonly DetectionRuleSet[];
   options: DetectionOptions;
+  /**
+   * Tickets that a person unlinked from a Problem we had linked them to (the link ledger in src/store knows them).
+   * They are never offered for linking again and do not count as evidence: the person said they do not belong.
+   */
+  unlinkedByPerson?: ReadonlySet<number> | undefined;
 }
 
 export interface ProblemGroup {
@@ -82,6 +89,11 @@ export interface ProblemGroup {
   key: Record<string, string | number>;
   /** The existing Problem, or null when a new Problem ticket must be created. */
   problemTicketId: number | null;
+  /**
+   * A completed Problem this series was linked to before: a recurrence after closure gets a new Problem (with its
+   * own group key) whose description refers to this one. Null when there is none.
+   */
+  previousProblemId: number | null;
   /** Every member, ascending: the problem, its already-linked incidents, and the new ones. */
   ticketIds: number[];
   /** Tickets to PATCH with `problemTicketId` (never a Problem, a Change Request or an already-linked ticket). */
@@ -97,12 +109,17 @@ export interface ProblemGroup {
   /** The last member is within the rule set's window of `now`: the issue still recurs. */
   active: boolean;
   reason: string;
+  /** 0..1: how far the evidence rises above the key's base rate (src/rules/group-evidence.ts). */
+  confidence: number;
+  confidenceReason: string;
 }
 
 export interface DetectionStats {
   tickets: number;
   /** Left out: Change Requests, closed Problems and their incidents, tickets without a date or after `now`. */
   ignored: number;
+  /** Left out because a person unlinked them from a Problem we had linked them to. */
+  unlinkedByPerson: number;
   groups: number;
   newLinks: number;
 }

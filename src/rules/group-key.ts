@@ -17,3 +17,17 @@ export function groupKeyOf(ruleSet: string, keyValues: readonly (string | number
   if (plain.length <= GROUP_KEY_MAX && !plain.startsWith(HASH_PREFIX)) return plain;
   return HASH_PREFIX + createHash('sha256').update(plain).digest('hex').slice(0, 40);
 }
+
+/**
+ * The key of the next Problem of a series whose Problem (carrying `groupKey`) was completed: a recurrence after
+ * closure gets a new Problem, and the closed one is never joined again. Derived from the closed Problem's id, so
+ * a rerun computes the same key and finds the new Problem it made.
+ */
+export function recurrenceKeyOf(groupKey: string, closedProblemId: number): string {
+  return HASH_PREFIX + createHash('sha256').update(`${groupKey}|after|${closedProblemId}`).digest('hex').slice(0, 40);
+}
+
+/** The id of a suggestion: its group key and members, so the same group proposed twice is one suggestion. */
+export function suggestionIdOf(groupKey: string, ticketIds: readonly number[]): string {
+  return createHash('sha256').update(`${groupKey}|${[...ticketIds].sort((a, b) => a - b).join(',')}`).digest('hex').slice(0, 24);
+}

@@ -32,7 +32,9 @@ describe('autotask-sync detect', () => {
     expect(code).toBe(0);
     expect(lines).toHaveLength(1);
     const line = lines[0] as Record<string, unknown>;
-    expect(Object.keys(line)).toEqual(['problemTicketId', 'ticketIds', 'reason']);
+    expect(Object.keys(line)).toEqual(['problemTicketId', 'ticketIds', 'reason', 'confidence', 'confidenceReason']);
+    expect(line.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(line.confidence).toBeLessThanOrEqual(1);
     expect(line.problemTicketId).toBeNull();
     expect(line.ticketIds).toEqual(story.tickets.map((t) => t.id));
     expect(line.reason).toMatch(/^14 tickets .*configurationItemID 100/);
