@@ -1,5 +1,5 @@
 /**
- * Everything the worker reads, in one place: the environment variables of INTERFACE.md and the SYNC_CONFIG
+ * Everything the worker reads, in one place: the environment variables of docs/contract.md#environment and the SYNC_CONFIG
  * file. Each file section lives in config/sections/ next to this file; `load.ts` is the only reader of
  * process.env and of the file, and it returns the resolved `AppConfig` that is passed down from the edge.
  */

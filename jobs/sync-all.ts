@@ -8,7 +8,7 @@
  * BullMQ runs a parent only after all its children completed, and a job has exactly one parent, so "the three
  * rule/push jobs after the three pulls" is a tree only if one rule job hosts the pulls; the other two follow it.
  * The chain also keeps the rule/push jobs from competing for the tenant's 3 slots per endpoint and its hourly
- * budget (API-NOTES "Errors and limits") at the same moment. A stage that fails fails every job above it
+ * budget (docs/autotask-api.md#request-threshold) at the same moment. A stage that fails fails every job above it
  * (failParentOnFailure), so nothing builds invoices from a pull that broke; the failing stage is the one that
  * lands in the dead-letter queue.
  *

@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 const SLOT_RELEASE_DELAY_MS = 25;
 
-/** Client and rate-governor settings. Defaults follow API-NOTES "Errors and limits". */
+/** Client and rate-governor settings. Defaults follow docs/autotask-api.md#thread-limit and #request-threshold. */
 export const autotaskSection = z.strictObject({
   budgetFraction: z.number().gt(0).max(1).default(0.5)
     .describe('share of the tenant\'s hourly externalRequestThreshold (all integrations) this worker lets the tenant reach; Autotask adds latency from 50%'),

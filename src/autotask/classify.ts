@@ -2,7 +2,7 @@
  * The pure classifier: an Autotask answer (status + body + Retry-After) or a transport failure → one typed
  * error and the client's verdict (retry in-process or not, and why). No I/O, no clock unless passed in.
  *
- * API-NOTES "Errors and limits": most validation and permission failures are HTTP 500 with `{"errors":[…]}`,
+ * docs/autotask-api.md#errors: most validation and permission failures are HTTP 500 with `{"errors":[…]}`,
  * so the text decides, not the status. A bare "Internal server error", a timeout or a reset may be retried;
  * the thread limit is a 429 "sometimes another status" with "thread threshold … exceeded" / Itgenatr005.
  * "Failures are not always 401": an unknown user or a bad integration code are HTTP 500 texts.

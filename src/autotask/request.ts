@@ -3,7 +3,7 @@
  * plus the once-per-request zone re-lookup after a 401 and the occasional ThresholdInformation refresh.
  *
  * The slot is held only for the HTTP exchange, never across a backoff, so a retrying request does not
- * starve the other two slots of its endpoint (API-NOTES "Thread limit": 3 per integration per endpoint).
+ * starve the other two slots of its endpoint (docs/autotask-api.md#thread-limit: 3 per integration per endpoint).
  */
 import type { Logger } from 'pino';
 import type { TenantConfig } from '../../config/schema.js';
@@ -85,7 +85,7 @@ export class Requester {
           },
         });
       } catch (error) {
-        // API-NOTES: "look it up again once on a 401" — the tenant may have moved to another zone.
+        // docs/autotask-api.md#zones: look the zone up again once on a 401 — the tenant may have moved to another zone.
         const canRelookup = !relooked && spec.path !== undefined && !this.zone.fixed;
         if (canRelookup && error instanceof AutotaskAuthError && error.status === 401) {
           relooked = true;
@@ -160,7 +160,7 @@ export class Requester {
     return markRetry(c.error, c.retry);
   }
 
-  /** The zone call carries no credentials (API-NOTES) and takes no slot: it is not an entity endpoint. */
+  /** The zone call carries no credentials (docs/autotask-api.md#zones) and takes no slot: it is not an entity endpoint. */
   private async fetchZone(url: string, signal?: AbortSignal): Promise<string> {
     const facts = { operation: 'zone' as const, method: 'GET', entity: 'zoneInformation' };
     let answer: HttpAnswer;

@@ -22,6 +22,14 @@ function human(name: string, tenant: string, dryRun: boolean, result: JobResult)
     lines.push(dryRun ? 'writes it would make:' : 'writes:');
     for (const w of result.writes) lines.push(`  ${w.method} ${w.entity} ${JSON.stringify(w.body)}${w.reason ? `  # ${w.reason}` : ''}`);
   }
+  // detect-problems: the groups left for a person to review (issue 15), next to the writes it makes itself.
+  const suggestions = Array.isArray(result.suggestions) ? (result.suggestions as Array<Record<string, unknown>>) : [];
+  if (suggestions.length > 0) {
+    lines.push(dryRun ? 'suggestions it would leave for review:' : 'suggestions for review:');
+    for (const s of suggestions) {
+      lines.push(`  ${String(s.id)} confidence ${String(s.confidence)}: ${JSON.stringify(s.ticketIds)}  # ${String(s.reason)}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

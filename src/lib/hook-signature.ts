@@ -1,5 +1,5 @@
 /**
- * Autotask webhook signatures (docs/autotask-samples.md, "Webhook signatures"): header `X-Hook-Signature:
+ * Autotask webhook signatures (docs/autotask-api.md#webhooks; the escaping rule: docs/autotask-samples.md, "Webhooks"): header `X-Hook-Signature:
  * sha1=<base64 HMAC-SHA1(secret, body)>`. Autotask signs either the raw body or a form of it in which the
  * characters `& < > ' " + \`` and every non-ASCII character INSIDE string literals are written as upper-case
  * `\uXXXX` escapes (the .NET JavaScript encoder). That form is derived from the RAW text, never from parsed and

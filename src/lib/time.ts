@@ -1,4 +1,4 @@
-/** Date helpers shared by rules and jobs. Autotask date-times are UTC (API-NOTES "All date-times are UTC"). */
+/** Date helpers shared by rules and jobs. Autotask date-times are UTC (docs/autotask-api.md#dates). */
 
 /** Parses an Autotask date-time; a string without a zone is UTC (Autotask omits the Z at times). */
 export function parseUtc(value: string): Date {

@@ -3,7 +3,7 @@
  * are neither invoiced (`invoiceID` null, or 0 as real tenants answer — docs/autotask-samples.md) nor exported
  * (`webServiceDate` null).
  *
- * BillingItems have no last-modified field (API-NOTES), so an item's leaving the open set (invoiced in the UI,
+ * BillingItems have no last-modified field (docs/autotask-api.md#billing-items), so an item's leaving the open set (invoiced in the UI,
  * exported by another integration, un-posted) is only seen by reading it again. Rather than one query for new
  * items (`id gt <highest seen>`) plus batched `id in (…)` re-checks of every open item, one query re-reads the
  * open set from its lowest stored id upwards: it returns every item still open (refreshed) and every new one,

@@ -1,6 +1,6 @@
 /**
  * The body of `build-invoices` (issue 6): PO policy → grouping → delivery → marking, from the tenant's store.
- * Autotask's API cannot create invoices (API-NOTES "Invoices"): this builds the documents Autotask's own UI
+ * Autotask's API cannot create invoices (docs/autotask-api.md#invoices): this builds the documents Autotask's own UI
  * invoicing will produce (one per company and purchase order) and delivers them outside Autotask.
  */
 import type { AppConfig } from '../../config/schema.js';

@@ -1,5 +1,5 @@
 /**
- * Marks delivered billing items as exported by PATCHing `webServiceDate` (API-NOTES "BillingItems": the field
+ * Marks delivered billing items as exported by PATCHing `webServiceDate` (docs/autotask-api.md#billing-items: the field
  * integrations set to mark an item as exported; BillingItems accept no other update), exactly once:
  * the marks ledger says which items are done, and before writing, each item's current state is read from
  * Autotask (batched `id in (…)`), so an item marked by an earlier attempt whose record was lost — or by Redis

@@ -89,7 +89,7 @@ Promise<EntryOutcome> {
   if (deps.dryRun) return { key: entry.key, status: 'would-create', body: plan.body, reasons: plan.reasons };
 
   await deps.ledger.markPending(entry.key, entryFingerprint(entry), entry);
-  // Look before create: an earlier attempt whose answer was lost may have made it (API-NOTES "Writing").
+  // Look before create: an earlier attempt whose answer was lost may have made it (docs/autotask-api.md#writing).
   const existing = await findExisting(deps.client, plan.body, deps.signal);
   if (existing !== null) {
     await deps.ledger.markCreated(entry.key, existing);

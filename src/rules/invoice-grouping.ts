@@ -1,7 +1,7 @@
 /**
  * Groups eligible billing items into invoice documents, one per (company, purchase order number) — the split
- * Autotask's own invoicing makes (API-NOTES "Invoices": one invoice per PO number). The PO is the item's own
- * `purchaseOrderNumber`, copied at posting (API-NOTES "BillingItems"), not the contract's current one.
+ * Autotask's own invoicing makes (docs/autotask-api.md#invoices: one invoice per PO number). The PO is the item's own
+ * `purchaseOrderNumber`, copied at posting (docs/autotask-api.md#billing-items), not the contract's current one.
  *
  * Eligible = not invoiced (`invoiceID` null or 0, see isInvoiced), not exported (`webServiceDate` null — the mark integrations set) and
  * posted (`postedDate` set). Being a BillingItem already means approved and posted; a null `postedDate` contradicts

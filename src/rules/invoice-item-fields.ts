@@ -20,7 +20,7 @@ export function isCanonicalDateTime(value: string): boolean {
   return value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */;
 }
 
-/** The canonical UTC form of an ISO date or date-time (no zone = UTC, API-NOTES "All date-times are UTC"), or null. */
+/** The canonical UTC form of an ISO date or date-time (no zone = UTC, docs/autotask-api.md#dates), or null. */
 export function canonicalDateTime(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (isCanonicalDateTime(value)) return value;
@@ -71,7 +71,7 @@ export function amountValue(value: number): number {
 }
 
 /**
- * Ids that occur more than once. Autotask returns records in ascending id order (API-NOTES "Reading"), so the
+ * Ids that occur more than once. Autotask returns records in ascending id order (docs/autotask-api.md#paging), so the
  * usual input is proven duplicate-free by one comparison per item; otherwise one typed-array sort finds them.
  */
 export function findDuplicateIds(items: readonly BillingItemLike[]): Set<number> {

@@ -4,7 +4,7 @@
  */
 
 export type InvoiceWarningCode =
-  /** Items carry a PO other than their contract's current one (the PO is copied at posting — API-NOTES). */
+  /** Items carry a PO other than their contract's current one (the PO is copied at posting — docs/autotask-api.md#billing-items). */
   | 'PO_DIFFERS_FROM_CONTRACT'
   /** PO numbers of one company that differ only in case or inner whitespace: probably one PO typed twice. */
   | 'PO_VARIANTS'

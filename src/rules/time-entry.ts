@@ -3,7 +3,7 @@
  * span, which notes — or a refusal with a reason an operator can act on. Pure: the job fetches the ticket and the
  * resource, calls planTimeEntry, and only then talks to Autotask.
  *
- * Facts relied on (API-NOTES "TimeEntries", "Tickets"):
+ * Facts relied on (docs/autotask-api.md#time-entries, #tickets):
  * - a ticket entry needs ticketID, resourceID, roleID, dateWorked, 0 < hoursWorked ≤ 24 and summaryNotes;
  * - roleID must equal the ticket's assignedResourceRoleID unless the tenant allows otherwise;
  * - the resource must be real and active; status 5 is Complete;
@@ -269,7 +269,7 @@ function crossesMidnight(start: Date, end: Date, timeZone: string): { from: stri
 }
 
 const MINUTE_MS = 60_000;
-/** Hours are stored with 4 decimals (API-NOTES); two amounts closer than half of that are one. */
+/** Hours are stored with 4 decimals (docs/autotask-api.md#time-entries); two amounts closer than half of that are one. */
 const HOURS_EPSILON = 0.00005;
 
 /**

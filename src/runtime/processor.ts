@@ -2,7 +2,7 @@
  * The BullMQ processor: one job through executeJob, and what its outcome means for the queue.
  *  - data that fails its schema, an unknown job, a non-retryable AppError → UnrecoverableError at once;
  *  - BudgetExhaustedError → the job moves to delayed until `retryAt` and throws DelayedError, so BullMQ does
- *    not count an attempt (the budget frees on its own; API-NOTES "Request threshold");
+ *    not count an attempt (the budget frees on its own; docs/autotask-api.md#request-threshold);
  *  - an abort because this worker is shutting down → back to delayed (due now) for another worker, no attempt;
  *  - a job that writes to the tenant while another run of it holds the tenant's lease (store/job-mutex.ts) →
  *    delayed for a moment, no attempt: two runs at once would defeat each other's look-before-write checks;

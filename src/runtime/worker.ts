@@ -1,6 +1,6 @@
 /**
  * One BullMQ worker on the jobs queue. Lock duration comes from config: a long API-bound job (thousands of
- * tickets at 3 slots per endpoint, API-NOTES "Thread limit") renews its lock every lockDuration/2 while it runs,
+ * tickets at 3 slots per endpoint, docs/autotask-api.md#thread-limit) renews its lock every lockDuration/2 while it runs,
  * so it is not declared stalled and run twice. Draining on shutdown: stop taking jobs, give running ones
  * `graceMs`, then abort them (they go back to the queue, see processor.ts) and close.
  */

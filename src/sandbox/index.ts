@@ -1,8 +1,9 @@
 /**
  * The Autotask sandbox: a simulated tenant over HTTP with the REST shapes, rules and limits of
- * shared/autotask/API-NOTES.md, for the demo, the integration tests and the benchmarks. Product code never
- * imports this folder (LAYOUT.md); tests, benches and the `sandbox`/`demo` commands do.
+ * docs/autotask-api.md, for the demo, the integration tests and the benchmarks. Product code never
+ * imports this folder (docs/architecture.md); tests, benches and the `sandbox`/`demo` commands do.
  */
+import { SandboxEvents } from './events.js';
 import { resolveFaults } from './faults.js';
 import { RequestThreshold, ThreadLimiter } from './limits.js';
 import { DEFAULT_CREDENTIALS, type SandboxHandle, type SandboxOptions } from './options.js';
@@ -27,7 +28,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const threshold = new RequestThreshold(options.threshold ?? {}, () => Date.now());
   const stats = new StatsRecorder(options.requestLogLimit ?? 5000);
   const webhooks = new WebhookEmitter(options.webhook ?? null, (kind) => stats.webhook(kind));
-  const running = await startServer({ store, credentials, threads, threshold, stats, webhooks, rng: createRng(seed),
+  const events = new SandboxEvents();
+  const running = await startServer({ store, credentials, threads, threshold, stats, webhooks, events, rng: createRng(seed),
     faults: () => faults }, options.port ?? 0, options.host ?? '127.0.0.1');
 
   return {
@@ -38,6 +40,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     data: store,
     get requestLog() { return stats.log; },
     get webhookDeliveries() { return webhooks.deliveries; },
+    onWrite: (listener) => events.onWrite(listener),
+    onRequest: (listener) => events.onRequest(listener),
     stats: () => ({ ...stats.snapshot(), threshold: { limit: threshold.limit, used: threshold.used() } }),
     resetStats: () => stats.reset(),
     setFaults: (next) => { faults = resolveFaults(next, faults); },
@@ -55,6 +59,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 export { DEFAULT_CREDENTIALS, type SandboxCredentials, type SandboxHandle, type SandboxOptions, type RuntimeLimits } from './options.js';
+export type { SandboxWriteEvent } from './events.js';
 export type { FaultOptions, TransientFault } from './faults.js';
 export type { ThresholdOptions } from './limits.js';
 export type { WebhookOptions, WebhookDelivery } from './webhooks.js';

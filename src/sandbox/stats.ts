@@ -110,11 +110,13 @@ export class StatsRecorder {
     this.stats.webhooks[kind] += 1;
   }
 
-  append(entry: Omit<RequestLogEntry, 'seq'>): void {
+  append(entry: Omit<RequestLogEntry, 'seq'>): RequestLogEntry {
     this.seq += 1;
-    this.log.push({ seq: this.seq, ...entry });
+    const logged = { seq: this.seq, ...entry };
+    this.log.push(logged);
     // Trim in batches so a long run stays O(1) amortised per request.
     if (this.log.length > this.logLimit + Math.max(16, this.logLimit >> 2)) this.log.splice(0, this.log.length - this.logLimit);
+    return logged;
   }
 
   snapshot(): SandboxStats {

@@ -9,6 +9,8 @@ import type { InvoiceWarning } from '../rules/invoice-warnings.js';
 import { EntityStore } from './entity-store.js';
 import { InvoiceStore } from './invoice-store.js';
 import { tryAcquireJobMutex, type JobMutexLease } from './job-mutex.js';
+import { ProblemLinkLedger } from './problem-link-ledger.js';
+import { ProblemSuggestionStore } from './problem-suggestions.js';
 import { createStopwatchStore, type StopwatchStore } from './stopwatch-store.js';
 import { createTimeEntryLedger, type TimeEntryLedger } from './time-entry-ledger.js';
 import { createWebhookDeliveries, type WebhookDeliveries } from './webhook-deliveries.js';
@@ -26,6 +28,10 @@ export interface TenantStores {
   invoices: TenantInvoiceStore;
   stopwatches: StopwatchStore;
   ledger: TimeEntryLedger;
+  /** The incidents detect-problems linked (so a person's unlink is never undone). */
+  problemLinks: ProblemLinkLedger;
+  /** Problem groups waiting for a person's approval or rejection. */
+  problemSuggestions: ProblemSuggestionStore;
   webhooks: WebhookDeliveries;
   lease: TenantLease;
 }
@@ -37,6 +43,8 @@ export function createTenantStores(redis: Redis, keyPrefix: string, tenantId: st
     invoices: new InvoiceStore<InvoiceDocument, InvoiceWarning>(redis, keyPrefix, tenantId),
     stopwatches: createStopwatchStore(keys),
     ledger: createTimeEntryLedger(keys),
+    problemLinks: new ProblemLinkLedger(redis, keyPrefix, tenantId),
+    problemSuggestions: new ProblemSuggestionStore(redis, keyPrefix, tenantId),
     webhooks: createWebhookDeliveries(redis, keyPrefix, tenantId),
     lease: { tryAcquire: (name, leaseMs) => tryAcquireJobMutex({ ...keys, name, leaseMs }) },
   };

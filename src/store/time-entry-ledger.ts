@@ -1,9 +1,9 @@
 /**
  * The time-entry ledger of push-time-entries (issue 8): one record per entry key, so "the same key is never
- * pushed twice" (INTERFACE.md) holds across retries, re-runs and crashed workers.
+ * pushed twice" (docs/contract.md#time-entry-input) holds across retries, re-runs and crashed workers.
  *
  * Exactly-once design. Autotask has no idempotency key and nothing prevents duplicate time entries; a create
- * whose answer was lost may have happened (API-NOTES "Writing", "TimeEntries"). So for each entry the job does:
+ * whose answer was lost may have happened (docs/autotask-api.md#writing, #time-entries). So for each entry the job does:
  *   1. markPending(key, fingerprint): a `created` key is skipped (its entry exists); anything else is now pending;
  *   2. query Autotask for a time entry of that ticket, resource and start second (timeEntryLookup +
  *      timeEntryMatches in src/rules/time-entry.ts); when one is found, it is the one a lost create made;

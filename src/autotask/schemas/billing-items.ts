@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { atDateTimeOrNull, atId, atIdOrNull, atNumberOrNull, atText, atTextOrNull } from './common.js';
 
 /**
- * API-NOTES "BillingItems": query and update only (never create); no last-modified field; purchaseOrderNumber
+ * docs/autotask-api.md#billing-items: query and update only (never create); no last-modified field; purchaseOrderNumber
  * is copied at posting; invoiceID is null until invoiced; webServiceDate marks an item as exported.
  */
 export const billingItemSchema = z.looseObject({

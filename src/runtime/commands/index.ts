@@ -6,6 +6,7 @@ import type { CommandContext } from './context.js';
 import { listInvoices, type InvoiceListing } from './invoices.js';
 import { createJobCommands, type JobCommands } from './jobs.js';
 import { createReadiness, type ReadinessOptions, type ReadinessReport } from './readiness.js';
+import { createProblemSuggestionCommands, type ProblemSuggestionCommands } from './problem-suggestions.js';
 import { createStopwatchCommands, type StopwatchCommands } from './stopwatches.js';
 import { acceptTicketWebhook, type WebhookOutcome, type WebhookRequest } from './webhooks.js';
 
@@ -15,10 +16,11 @@ export type { ReadinessOptions, ReadinessReport } from './readiness.js';
 export type { StopwatchAnswer, StopwatchRefused, StopwatchView } from './stopwatches.js';
 export type { WebhookEvent, WebhookOutcome, WebhookRequest } from './webhooks.js';
 export type { InvoiceListing } from './invoices.js';
+export type { SuggestionAnswer, SuggestionView } from './problem-suggestions.js';
 /** `run <job>` needs no queues: it takes services and the registry only. */
 export { runJob as runJobInProcess, type RunJobRequest } from './run-job.js';
 
-export interface RuntimeCommands extends JobCommands, StopwatchCommands {
+export interface RuntimeCommands extends JobCommands, StopwatchCommands, ProblemSuggestionCommands {
   listInvoices(request: { tenant?: string | undefined; status?: 'draft' | 'delivered' | undefined }): Promise<InvoiceListing>;
   acceptTicketWebhook(request: WebhookRequest): Promise<WebhookOutcome>;
   readiness(): Promise<ReadinessReport>;
@@ -29,6 +31,7 @@ export function createCommands(ctx: CommandContext, options: { readiness?: Readi
   return {
     ...createJobCommands(ctx),
     ...createStopwatchCommands(ctx),
+    ...createProblemSuggestionCommands(ctx),
     listInvoices: (request) => listInvoices(ctx, request),
     acceptTicketWebhook: (request) => acceptTicketWebhook(ctx, request),
     readiness: () => readiness.check(),

@@ -1,6 +1,6 @@
 /**
  * Readiness (GET /readyz): Redis answers PING, and every tenant's Autotask answers ThresholdInformation (a cheap call, but it
- * counts against the tenant's hourly budget — API-NOTES "Request threshold" — so answers are cached:
+ * counts against the tenant's hourly budget — docs/autotask-api.md#request-threshold — so answers are cached:
  * okTtlMs after a success, failTtlMs after a failure; concurrent probes share one call).
  */
 import type { Redis } from 'ioredis';
