@@ -3,7 +3,7 @@
  * Autotask's own invoicing makes (API-NOTES "Invoices": one invoice per PO number). The PO is the item's own
  * `purchaseOrderNumber`, copied at posting (API-NOTES "BillingItems"), not the contract's current one.
  *
- * Eligible = not invoiced (`invoiceID` null), not exported (`webServiceDate` null — the mark integrations set) and
+ * Eligible = not invoiced (`invoiceID` null or 0, see isInvoiced), not exported (`webServiceDate` null — the mark integrations set) and
  * posted (`postedDate` set). Being a BillingItem already means approved and posted; a null `postedDate` contradicts
  * that, so such an item is left out rather than invoiced on a guess (reason `not-posted`).
  *
@@ -18,7 +18,7 @@ import {
   buildGroupWarnings, checkContracts, collectInvoiceWarnings, ContractInfo, type ContractFindings, type GroupAccumulator,
 } from './invoice-checks.js';
 import {
-  amount, amountValue, canonicalDateTime, dateSortKey, findDuplicateIds, isCanonicalDateTime, readAmount,
+  amount, amountValue, canonicalDateTime, dateSortKey, findDuplicateIds, isCanonicalDateTime, isInvoiced, readAmount,
 } from './invoice-item-fields.js';
 import { invoiceKey } from './invoice-key.js';
 import type { BillingItemLike, ContractLike, InvoiceDocument, InvoiceDocumentItem } from './invoice-types.js';
@@ -69,7 +69,7 @@ function line(item: BillingItemLike, itemDate: string): InvoiceDocumentItem {
 }
 
 function skipReason(item: BillingItemLike, duplicates: ReadonlySet<number>): SkipReason | null {
-  if (item.invoiceID !== null && item.invoiceID !== undefined) return 'invoiced';
+  if (isInvoiced(item)) return 'invoiced';
   // Null checks only: they do not touch the strings' memory (a million items are a cache-miss budget, not a CPU one).
   if (item.webServiceDate !== null && item.webServiceDate !== undefined) return 'exported';
   if (item.postedDate === null || item.postedDate === undefined) return 'not-posted';
