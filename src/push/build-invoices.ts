@@ -5,13 +5,15 @@
  */
 import type { AppConfig } from '../../config/schema.js';
 import type { AutotaskClient } from '../autotask/types.js';
+import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { groupInvoices, type GroupInvoicesResult } from '../rules/invoice-grouping.js';
+import { groupInvoices, type GroupInvoicesResult, type SkippedItem } from '../rules/invoice-grouping.js';
 import { describeLeft, type LeftItem } from '../rules/invoice-open-status.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
 import { compareWarnings, makeWarning, type InvoiceWarning } from '../rules/invoice-warnings.js';
 import { planPurchaseOrders, type PoWarning } from '../rules/po-policy.js';
 import type { EntityStore } from '../store/entity-store.js';
+import { readPullStatus } from '../store/pull-status.js';
 import type { InvoiceStore, StoredInvoice } from '../store/invoice-store.js';
 import type { InvoiceSink } from '../sinks/invoice-sink.js';
 import { deliverInvoices, type DeliveryOutcome } from './invoice-delivery.js';
@@ -39,6 +41,8 @@ export interface BuildInvoicesResult {
   documents: InvoiceDocument[];
   warnings: InvoiceWarning[];
   skipped: number;
+  /** Every item left off the documents, with why (issue 14 item 4). */
+  skippedItems: SkippedItem[];
   /** Items of the documents that had left the open set when re-read before delivery: dropped, with why. */
   leftOpenSet: LeftItem[];
   deliveries: DeliveryOutcome[];
@@ -52,7 +56,19 @@ export interface BuildInvoicesResult {
 
 type Stored = StoredInvoice<InvoiceDocument, InvoiceWarning>;
 
+/** The store may hold only part of the open billing items: nothing is built or delivered from it. */
+export class IncompletePullError extends AppError {
+  constructor(startedAt: string | null) {
+    super('INVOICE_PULL_INCOMPLETE', startedAt === null
+      ? 'refusing to build invoices: no billing-item pull has completed yet; run sync-billing-items first'
+      : `refusing to build invoices: the last billing-item pull (started ${startedAt}) did not complete, so the store may hold ` +
+        'only part of the open items; run sync-billing-items until it completes', { details: { startedAt } });
+  }
+}
+
 export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver: boolean }): Promise<BuildInvoicesResult> {
+  const pull = await readPullStatus(deps.store, 'BillingItems');
+  if (pull?.state !== 'complete') throw new IncompletePullError(pull?.startedAt ?? null);
   const now = deps.now();
   const contracts = await deps.store.all('Contracts');
   const plan = planPurchaseOrders({ contracts, rules: deps.settings.poPolicy.rules, agreementKey: deps.settings.poPolicy.agreementKey, now });
@@ -89,11 +105,15 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
     deps.logger.warn({ billingItemIDs: [...gone] }, `billing items left the open set since the last pull, dropped before delivery: ${describeLeft(left)}`);
     if (!deps.dryRun) await deps.store.remove('BillingItems', [...gone]);
   }
+  if (grouping.skipped.length > 0) {
+    deps.logger.warn({ skipped: grouping.skipped.slice(0, 100) }, `${grouping.skipped.length} billing item(s) left off the invoices: ` +
+      grouping.skipped.slice(0, 20).map((i) => `${i.billingItemID} ${i.reason}${i.detail ? ` (${i.detail})` : ''}`).join('; '));
+  }
   const warningsFor = (doc: InvoiceDocument): InvoiceWarning[] => grouping.warnings.filter((w) =>
     w.invoiceKeys.includes(doc.invoiceKey) || (w.invoiceKeys.length === 0 && w.companyID === doc.companyID));
 
   const result: BuildInvoicesResult = { poUpdates, poWarnings: plan.warnings, documents: grouping.invoices,
-    warnings: grouping.warnings, skipped: grouping.counts.skipped, leftOpenSet: left, deliveries: [],
+    warnings: grouping.warnings, skipped: grouping.counts.skipped, skippedItems: grouping.skipped, leftOpenSet: left, deliveries: [],
     marks: { marked: [], alreadyMarked: [], missing: [], invoiced: [] }, wouldDeliver: [], wouldMark: [],
     reconciliation: await reconcileDelivered({ client: deps.client, store: deps.store, invoices: deps.invoices, signal: deps.signal, now, dryRun: deps.dryRun }) };
   if (deps.dryRun) {

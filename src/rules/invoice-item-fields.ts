@@ -50,7 +50,8 @@ export const amount = { units: 0, rounded: false };
 /** Reads `value` into `amount`; false when it is not a finite amount in the exact range. */
 export function readAmount(value: number): boolean {
   const units = Math.round(value * UNITS_PER_CURRENCY_UNIT);
-  if (units / UNITS_PER_CURRENCY_UNIT === value) {
+  // Past ±2^53 units the product is no longer exact; the careful path refuses such an amount.
+  if (units / UNITS_PER_CURRENCY_UNIT === value && units <= Number.MAX_SAFE_INTEGER && units >= -Number.MAX_SAFE_INTEGER) {
     amount.units = units + 0;
     amount.rounded = false;
     return true;

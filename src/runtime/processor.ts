@@ -75,7 +75,7 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
           services.logger.info({ job: job.name, jobId, tenant: envelope.tenant }, 'flow expanded into its stages');
         }
         if (await job.moveToWaitingChildren(token ?? '')) throw new WaitingChildrenError();
-        rawData = { tenant: envelope.tenant, data: { ...envelope.data, stages: await collectStageOutcomes(queues, plan, job) } };
+        rawData = { tenant: envelope.tenant, data: { ...envelope.data, ...(await collectStageOutcomes(queues, plan, job)) } };
       }
       let mutex: JobMutexLease | null = null;
       if (EXCLUSIVE_JOBS.has(job.name)) {

@@ -10,7 +10,7 @@ export type StoredContract = Pick<Contract, 'id' | 'companyID' | 'contractName' 
 
 export type StoredBillingItem = Pick<BillingItem, 'id' | 'companyID' | 'contractID' | 'invoiceID' | 'itemDate'
   | 'postedDate' | 'purchaseOrderNumber' | 'itemName' | 'description' | 'quantity' | 'rate' | 'extendedPrice'
-  | 'taxDollars' | 'totalAmount' | 'ticketID' | 'timeEntryID' | 'webServiceDate'>;
+  | 'taxDollars' | 'totalAmount' | 'ticketID' | 'timeEntryID' | 'webServiceDate' | 'unreadable'>;
 
 export type StoredTicket = Pick<Ticket, 'id' | 'ticketNumber' | 'title' | 'companyID' | 'companyLocationID'
   | 'configurationItemID' | 'contactID' | 'createDate' | 'lastActivityDate' | 'completedDate' | 'status' | 'priority'
@@ -27,7 +27,7 @@ const CONTRACT_KEYS = ['id', 'companyID', 'contractName', 'contractNumber', 'con
   'startDate', 'endDate', 'purchaseOrderNumber', 'lastModifiedDateTime'] as const;
 const BILLING_ITEM_KEYS = ['id', 'companyID', 'contractID', 'invoiceID', 'itemDate', 'postedDate', 'purchaseOrderNumber',
   'itemName', 'description', 'quantity', 'rate', 'extendedPrice', 'taxDollars', 'totalAmount', 'ticketID', 'timeEntryID',
-  'webServiceDate'] as const;
+  'webServiceDate', 'unreadable'] as const;
 const TICKET_KEYS = ['id', 'ticketNumber', 'title', 'companyID', 'companyLocationID', 'configurationItemID', 'contactID',
   'createDate', 'lastActivityDate', 'completedDate', 'status', 'priority', 'queueID', 'source', 'issueType',
   'subIssueType', 'ticketType', 'problemTicketId', 'externalID', 'assignedResourceID', 'assignedResourceRoleID'] as const;
