@@ -20,7 +20,7 @@ export const pushTimeEntriesJob = defineJob({
   schema: z.strictObject({ entries: z.array(timeEntryInputSchema).max(500).default([]) }),
   async handler(ctx) {
     const keys = { redis: ctx.redis, keyPrefix: ctx.keyPrefix, tenantId: ctx.tenant.id };
-    const ledger = createTimeEntryLedger(keys);
+    const ledger = createTimeEntryLedger({ ...keys, clock: () => ctx.now() });
     const stopwatches = createStopwatchStore(keys);
     let entries: TimeEntryInput[] = ctx.data.entries;
     const swept = entries.length === 0;
@@ -36,14 +36,17 @@ export const pushTimeEntriesJob = defineJob({
       entries = [...byKey.values()].slice(0, SWEEP_LIMIT);
     }
     const outcomes = await pushTimeEntries({ client: ctx.client, ledger, stopwatches, policy: ctx.config.timeEntries,
-      logger: ctx.logger, dryRun: ctx.dryRun, signal: ctx.signal }, entries);
+      logger: ctx.logger, dryRun: ctx.dryRun, signal: ctx.signal, now: () => ctx.now(),
+      unknownOutcome: { windowMs: ctx.config.autotask.unknownOutcomeWindowMs, lookEveryMs: ctx.config.autotask.unknownOutcomeLookMs },
+      // A sweep (sync-all) reports what waits and leaves it pending for the next sweep; a run for given entries waits.
+      delayWhenWaiting: !swept }, entries);
     const count = (status: string): number => outcomes.filter((o) => o.status === status).length;
     const counts = { created: count('created'), found: count('found'), alreadyPushed: count('already-pushed'),
-      wouldCreate: count('would-create'), refused: count('refused') };
+      wouldCreate: count('would-create'), refused: count('refused'), waiting: count('waiting') };
     const refusals = outcomes.filter((o) => o.status === 'refused');
     return {
       summary: `Time entries${swept ? ' (pending sweep)' : ''}: ${counts.created} created, ${counts.found} found already made, ` +
-        `${counts.alreadyPushed} already pushed, ${counts.refused} refused${ctx.dryRun ? `, ${counts.wouldCreate} would be created` : ''}`,
+        `${counts.alreadyPushed} already pushed, ${counts.refused} refused${counts.waiting ? `, ${counts.waiting} waiting on a create that may still land` : ''}${ctx.dryRun ? `, ${counts.wouldCreate} would be created` : ''}`,
       counts,
       outcomes,
       refusals,

@@ -14,7 +14,7 @@ import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type 
 import type { JobResult } from '../../jobs/define-job.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { BudgetExhaustedError } from '../autotask/errors.js';
-import { AppError, errorMessage } from '../lib/errors.js';
+import { AppError, errorMessage, RetryLaterError } from '../lib/errors.js';
 import { tryAcquireJobMutex, type JobMutexLease } from '../store/job-mutex.js';
 import { EXCLUSIVE_JOBS } from './exclusive.js';
 import { recordDeadLetter } from './dead-letter.js';
@@ -102,6 +102,11 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
       const log = services.logger.child({ job: job.name, jobId, tenant: job.data?.tenant });
       if (error instanceof BudgetExhaustedError) {
         log.warn({ retryAt: error.retryAt.toISOString() }, 'budget used up; job waits without spending an attempt');
+        await job.moveToDelayed(error.retryAt.getTime(), token);
+        throw new DelayedError();
+      }
+      if (error instanceof RetryLaterError) {
+        log.warn({ retryAt: error.retryAt.toISOString(), code: error.code }, `${error.message}; job waits without spending an attempt`);
         await job.moveToDelayed(error.retryAt.getTime(), token);
         throw new DelayedError();
       }
