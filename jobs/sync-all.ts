@@ -21,12 +21,6 @@ import { z } from 'zod';
 import { AppError } from '../src/lib/errors.js';
 import { defineJob } from './define-job.js';
 import { JOB_NAMES } from '../src/lib/job-names.js';
-import type { FlowPlan } from './registry.js';
-
-export const syncAllPlan: FlowPlan = {
-  parallel: ['sync-contracts', 'sync-billing-items', 'sync-tickets'],
-  chain: ['build-invoices', 'detect-problems', 'push-time-entries'],
-};
 
 const stageOutcome = z.object({
   job: z.enum(JOB_NAMES),
@@ -35,13 +29,11 @@ const stageOutcome = z.object({
   counts: z.record(z.string(), z.number()).default({}),
 });
 
-export type StageOutcome = z.infer<typeof stageOutcome>;
-
 const stageFailure = z.object({ job: z.string(), jobId: z.string(), reason: z.string() });
 
 /** One or more stages failed for good; the others ran. Retrying the flow would not re-run them: not retryable. */
 export class StagesFailedError extends AppError {
-  constructor(failures: ReadonlyArray<z.infer<typeof stageFailure>>, completed: readonly StageOutcome[]) {
+  constructor(failures: ReadonlyArray<z.infer<typeof stageFailure>>, completed: ReadonlyArray<z.infer<typeof stageOutcome>>) {
     super('JOB_STAGE_FAILED', `${failures.map((f) => `stage ${f.job} failed: ${f.reason}`).join('; ')}` +
       ` (${completed.length} other stage(s) completed${completed.length ? `: ${completed.map((s) => s.job).join(', ')}` : ''})`,
     { details: { failed: failures.map((f) => ({ job: f.job, jobId: f.jobId, reason: f.reason })), completed: completed.map((s) => s.job) } });
@@ -61,6 +53,8 @@ export const syncAllJob = defineJob({
   name: 'sync-all',
   description: 'pull contracts, billing items and tickets, then build invoices, detect problems and push time entries',
   schema: syncAllSchema,
+  // Its stages write; the flow job itself only summarises them.
+  writesToTenant: false,
   async handler(ctx) {
     if (ctx.data.failures.length > 0) throw new StagesFailedError(ctx.data.failures, ctx.data.stages);
     const counts: Record<string, number> = { stages: ctx.data.stages.length };
@@ -68,6 +62,6 @@ export const syncAllJob = defineJob({
       for (const [key, value] of Object.entries(stage.counts)) counts[`${stage.job}.${key}`] = value;
     }
     const lines = ctx.data.stages.map((s) => `${s.job}: ${s.summary}`);
-    return { summary: `sync-all for ${ctx.tenant.id}: ${ctx.data.stages.length} stages\n${lines.join('\n')}`, counts, stages: ctx.data.stages };
+    return { summary: `sync-all for ${ctx.scope.tenant.id}: ${ctx.data.stages.length} stages\n${lines.join('\n')}`, counts, stages: ctx.data.stages };
   },
 });
