@@ -4,6 +4,7 @@
  * only the groups it belongs to are written, within seconds of Autotask's callout.
  */
 import { z } from 'zod';
+import { RetryLaterError } from '../src/lib/errors.js';
 import { detectProblems } from '../src/rules/problem-detection.js';
 import { checkProblemSettings, writeProblemGroup, type GroupOutcome, type ProblemWrite } from '../src/push/problems.js';
 import { projectTicket } from '../src/store/projections.js';
@@ -34,17 +35,26 @@ export const detectProblemsJob = defineJob({
     for (const [index, group] of groups.entries()) {
       ctx.signal.throwIfAborted();
       outcomes.push(await writeProblemGroup({ client: client, store, settings, logger: ctx.logger.child({ group: group.groupKey }),
-        dryRun: ctx.dryRun, signal: ctx.signal }, group, writes));
+        dryRun: ctx.dryRun, signal: ctx.signal, now: () => ctx.now(),
+        unknownOutcome: { windowMs: ctx.config.autotask.unknownOutcomeWindowMs, lookEveryMs: ctx.config.autotask.unknownOutcomeLookMs } }, group, writes));
       await ctx.progress({ groups: index + 1, of: groups.length });
+    }
+    const waiting = outcomes.filter((o) => o.waiting);
+    // A run for one ticket (a webhook) comes back to look again; the full run leaves it to the next run.
+    if (waiting.length > 0 && focus !== undefined) {
+      const at = new Date(Math.min(...waiting.map((o) => Date.parse(o.waiting!.lookAgainAt))));
+      throw new RetryLaterError('PROBLEM_OUTCOME_UNKNOWN', `the Problem of ${waiting.map((o) => o.groupKey).join(', ')} may still be created ` +
+        `by an earlier request; looking again at ${at.toISOString()}`, at);
     }
     const created = outcomes.filter((o) => o.created).length;
     const linked = outcomes.reduce((n, o) => n + o.linked.length, 0);
     const verb = ctx.dryRun ? 'would write' : 'wrote';
     return {
       summary: `Problems: ${detection.groups.length} groups, ${groups.length} with new incidents; ${verb} ${created} new problems` +
-        `${ctx.dryRun ? '' : `, linked ${linked} incidents`}`,
+        `${ctx.dryRun ? '' : `, linked ${linked} incidents`}` +
+        (waiting.length ? `; ${waiting.length} groups wait: an earlier Problem create may still land` : ''),
       counts: { tickets: tickets.length, groups: detection.groups.length, groupsWithNewLinks: groups.length, problemsCreated: created,
-        incidentsLinked: linked, writes: writes.length },
+        incidentsLinked: linked, writes: writes.length, waiting: waiting.length },
       groups: detection.groups.map((g) => ({ groupKey: g.groupKey, problemTicketId: outcomes.find((o) => o.groupKey === g.groupKey)?.problemTicketId ?? g.problemTicketId,
         ticketIds: g.ticketIds, newLinks: g.newLinks, reason: g.reason })),
       outcomes,

@@ -12,6 +12,8 @@ import { CreateOutcomeUnknownError } from '../autotask/errors.js';
 import { TICKET_TYPE, type Ticket } from '../autotask/schemas/index.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { AppError, errorMessage } from '../lib/errors.js';
+import { decideCreate } from '../rules/unknown-outcome.js';
+import { clearCreateSent, createSentAt, recordCreateSent } from '../store/create-marks.js';
 import type { Logger } from '../lib/logger.js';
 import type { ProblemGroup } from '../rules/detection-types.js';
 import type { EntityStore } from '../store/entity-store.js';
@@ -26,12 +28,17 @@ export interface ProblemWriterDeps {
   logger: Logger;
   dryRun: boolean;
   signal: AbortSignal;
+  now: () => Date;
+  /** config.autotask.unknownOutcomeWindowMs / unknownOutcomeLookMs (docs/unknown-outcomes.md). */
+  unknownOutcome: { windowMs: number; lookEveryMs: number };
 }
 
 export interface GroupOutcome {
   groupKey: string;
   problemTicketId: number | null;
   created: boolean;
+  /** An earlier create of this group's Problem got no answer and may still land: nothing created or linked yet. */
+  waiting?: { lookAgainAt: string; reason: string };
   linked: number[];
   skipped: Array<{ ticketId: number; reason: string }>;
 }
@@ -89,22 +96,48 @@ function problemBody(group: ProblemGroup, members: Map<number, Ticket>, settings
   };
 }
 
-/** Makes or finds the group's Problem; null only in a dry run that would create one. */
+type Ensured = { id: number | null; created: boolean; waiting?: { lookAgainAt: string; reason: string } };
+
+/**
+ * Makes or finds the group's Problem; id null in a dry run that would create one, or while an earlier create's
+ * outcome is unknown: then it only looks, until Autotask's request lifetime has passed (docs/unknown-outcomes.md).
+ */
 async function ensureProblem(deps: ProblemWriterDeps, group: ProblemGroup, members: Map<number, Ticket>, writes: ProblemWrite[]):
-Promise<{ id: number | null; created: boolean }> {
+Promise<Ensured> {
   if (group.problemTicketId !== null) return { id: group.problemTicketId, created: false };
   const found = await findByExternalId(deps.client, group.groupKey, deps.signal);
-  if (found) return { id: found.id, created: false };
+  if (found) {
+    if (!deps.dryRun) await clearCreateSent(deps.store, 'problem', group.groupKey);
+    return { id: found.id, created: false };
+  }
+  const wait = async (): Promise<Ensured | null> => {
+    const decision = decideCreate({ createSentAt: await createSentAt(deps.store, 'problem', group.groupKey), now: deps.now(),
+      windowMs: deps.unknownOutcome.windowMs, lookEveryMs: deps.unknownOutcome.lookEveryMs });
+    return decision.action === 'wait' ? { id: null, created: false, waiting: { lookAgainAt: decision.lookAgainAt.toISOString(), reason: decision.reason } } : null;
+  };
+  const waiting = await wait();
+  if (waiting) return waiting;
   const body = problemBody(group, members, deps.settings.problem);
   writes.push({ method: 'POST', entity: 'Tickets', body, reason: `new Problem for ${group.ticketIds.length} recurring tickets` });
   if (deps.dryRun) return { id: null, created: true };
+  await recordCreateSent(deps.store, 'problem', group.groupKey, deps.now());
   try {
     const id = await deps.client.create('Tickets', body, deps.signal);
+    await clearCreateSent(deps.store, 'problem', group.groupKey);
     return { id, created: true };
   } catch (error) {
-    if (!(error instanceof CreateOutcomeUnknownError)) throw error;
+    if (!(error instanceof CreateOutcomeUnknownError)) {
+      // A definite refusal: nothing of this request can land later.
+      if (error instanceof AppError && !error.retryable) await clearCreateSent(deps.store, 'problem', group.groupKey);
+      throw error;
+    }
     const made = await findByExternalId(deps.client, group.groupKey, deps.signal);
-    if (made) return { id: made.id, created: true };
+    if (made) {
+      await clearCreateSent(deps.store, 'problem', group.groupKey);
+      return { id: made.id, created: true };
+    }
+    const later = await wait();
+    if (later) return later;
     throw error;
   }
 }
@@ -115,6 +148,10 @@ export async function writeProblemGroup(deps: ProblemWriterDeps, group: ProblemG
   for await (const t of deps.client.queryIn('Tickets', 'id', group.ticketIds, [], { signal: deps.signal })) members.set(t.id, t);
   const problem = await ensureProblem(deps, group, members, writes);
   const outcome: GroupOutcome = { groupKey: group.groupKey, problemTicketId: problem.id, created: problem.created, linked: [], skipped: [] };
+  if (problem.waiting) {
+    deps.logger.warn({ groupKey: group.groupKey }, problem.waiting.reason);
+    return { ...outcome, waiting: problem.waiting };
+  }
   const changed: Ticket[] = [];
   for (const ticketId of group.newLinks) {
     const current = members.get(ticketId);

@@ -43,3 +43,38 @@ describe('a create applied late (issue 14 item 7)', () => {
     expect(product.sandbox.stats().writes.TimeEntries?.POST).toBe(1);
   });
 });
+
+describe('a Problem create applied late (issue 14 item 7)', () => {
+  it('detect-problems looks again and waits instead of creating a second Problem', async () => {
+    p = await startProduct({ file: { autotask: { unknownOutcomeLookMs: 20 } } });
+    const product = p;
+    const settle = async (name: string, data: Record<string, unknown> = {}): Promise<{ state: string; result?: { counts: Record<string, number> }; failedReason?: string }> => {
+      const { body } = await product.api('POST', `/api/jobs/${name}`, { data });
+      return eventually(async () => {
+        const job = (await product.api('GET', `/api/jobs/${body.jobId}`)).body;
+        return ['completed', 'failed'].includes(job.state) ? job : undefined;
+      }, 30_000, `${name} to settle`);
+    };
+    expect((await settle('sync-tickets')).state).toBe('completed');
+    const problemPosts = (): number => product.sandbox.stats().writes.Tickets?.POST ?? 0;
+    product.sandbox.holdCreates('Tickets', 1);
+
+    const first = await settle('detect-problems');
+    expect(first.failedReason).toBeUndefined();
+    expect(product.sandbox.heldCreates()).toBe(1);
+    expect(first.result!.counts.waiting).toBe(1);
+    const madeFirst = problemPosts();
+    // Run again while Autotask is still working on the first request: it looks, it does not create.
+    const second = await settle('detect-problems');
+    expect(second.result!.counts.waiting).toBe(1);
+    expect(problemPosts()).toBe(madeFirst);
+
+    const [lateId] = product.sandbox.applyHeldCreates();
+    const key = product.sandbox.data.get('Tickets', lateId!)!.externalID;
+    const third = await settle('detect-problems');
+    expect(third.result!.counts.waiting).toBe(0);
+    expect(product.sandbox.data.all('Tickets').filter((t) => t.externalID === key).map((t) => t.id)).toEqual([lateId]);
+    // Its incidents are linked to the one Problem.
+    expect(product.sandbox.data.all('Tickets').some((t) => t.problemTicketId === lateId)).toBe(true);
+  });
+});
