@@ -10,7 +10,7 @@ import type { AutotaskClient } from '../autotask/types.js';
 import { AppError, errorMessage, RetryLaterError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { entryFingerprint, type TimeEntryInput } from '../rules/time-entry-input.js';
-import { planTimeEntry, timeEntryLookup, timeEntryMatches, type TimeEntryCreateBody } from '../rules/time-entry.js';
+import { planTimeEntry, sameWork, timeEntryLookup, timeEntryMatches, type TimeEntryCreateBody } from '../rules/time-entry.js';
 import { decideCreate } from '../rules/unknown-outcome.js';
 import type { StopwatchStore } from '../store/stopwatch-store.js';
 import type { TimeEntryLedger } from '../store/time-entry-ledger.js';
@@ -51,6 +51,20 @@ Promise<{ tickets: Map<number, Ticket>; resources: Map<number, Resource> }> {
   return { tickets, resources };
 }
 
+/** An entry with this ticket, resource and start second but other content: a different piece of work, or an edit. */
+export class TimeEntryConflictError extends AppError {
+  constructor(ids: number[], differences: string[]) {
+    super('TIME_ENTRY_CONFLICT', `time entr${ids.length === 1 ? 'y' : 'ies'} ${ids.join(', ')} of this ticket, resource and start ` +
+      `second differ from this one (${differences.join('; ')}); not guessing which is meant: nothing created, resolve by hand`,
+    { details: { timeEntryIds: ids, differences } });
+  }
+}
+
+/**
+ * The entry this body would create, if Autotask has it (same ticket, resource, start second and same work —
+ * rules/time-entry.ts sameWork). An entry that matches on start but differs in content throws
+ * TimeEntryConflictError: refusing to guess beats absorbing a different piece of work or adding a twin.
+ */
 async function findExisting(client: AutotaskClient, body: TimeEntryCreateBody, signal: AbortSignal): Promise<number | null> {
   const look = timeEntryLookup(body);
   const filter = [
@@ -59,9 +73,14 @@ async function findExisting(client: AutotaskClient, body: TimeEntryCreateBody, s
     { op: 'gte' as const, field: 'startDateTime', value: look.startFrom },
     { op: 'lt' as const, field: 'startDateTime', value: look.startBefore },
   ];
+  const conflicts: Array<{ id: number; differences: string[] }> = [];
   for await (const existing of client.query('TimeEntries', filter, { signal })) {
-    if (timeEntryMatches(existing, body)) return existing.id;
+    if (!timeEntryMatches(existing, body)) continue;
+    const work = sameWork(existing, body);
+    if (work.same) return existing.id;
+    conflicts.push({ id: existing.id, differences: work.differences });
   }
+  if (conflicts.length > 0) throw new TimeEntryConflictError(conflicts.map((c) => c.id), [...new Set(conflicts.flatMap((c) => c.differences))]);
   return null;
 }
 

@@ -249,6 +249,27 @@ export function timeEntryMatches(existing: { ticketID: number | null; resourceID
   return Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
 }
 
+/** Notes as compared: Autotask drops NUL characters and may turn line endings into \n; outer spaces carry no work. */
+function comparableNotes(notes: string | null | undefined): string {
+  return (notes ?? '').replaceAll('\u0000', '').replace(/\r\n?/g, '\n').trim();
+}
+
+/**
+ * Whether an entry that starts in the same second (timeEntryMatches) is the same piece of work (issue 14 item 8):
+ * same hours (to the 0.01 h Autotask shows), same role and same summary notes. Two pieces of work can start in
+ * the same second (a second import, an entry a person typed); only the fingerprint tells them apart.
+ */
+export function sameWork(existing: { hoursWorked?: number | null; roleID?: number | null; summaryNotes?: string | null },
+  body: Pick<TimeEntryCreateBody, 'hoursWorked' | 'roleID' | 'summaryNotes'>): { same: boolean; differences: string[] } {
+  const differences: string[] = [];
+  if (existing.hoursWorked === null || existing.hoursWorked === undefined || Math.abs(existing.hoursWorked - body.hoursWorked) >= 0.005) {
+    differences.push(`hoursWorked ${existing.hoursWorked ?? 'none'} ≠ ${body.hoursWorked}`);
+  }
+  if ((existing.roleID ?? null) !== body.roleID) differences.push(`roleID ${existing.roleID ?? 'none'} ≠ ${body.roleID}`);
+  if (comparableNotes(existing.summaryNotes) !== comparableNotes(body.summaryNotes)) differences.push('summaryNotes differ');
+  return { same: differences.length === 0, differences };
+}
+
 /**
  * What the look-before-create query asks Autotask for: ticketID eq, resourceID eq and
  * `startFrom ≤ startDateTime < startBefore` (the second of the start). Filter the answer with timeEntryMatches.
