@@ -25,11 +25,17 @@ export const pushTimeEntriesJob = defineJob({
     if (swept) {
       const byKey = new Map<string, TimeEntryInput>();
       for (const state of await ledger.pending(SWEEP_LIMIT)) if (state.entry) byKey.set(state.key, state.entry);
-      for (const id of await stopwatches.unpushed(SWEEP_LIMIT)) {
-        const sw = await stopwatches.get(id);
-        // A stopwatch whose push was refused waits for a person to fix the ticket or resource, not for a loop.
-        const entry = sw && !sw.pushError ? stopwatchEntry(sw) : null;
-        if (entry && !byKey.has(entry.key)) byKey.set(entry.key, entry);
+      // Page through every unpushed stopwatch: refused ones (waiting for a person) are skipped, not counted, so
+      // however many there are they never starve one whose enqueue was lost (issue 14 item 10).
+      for (let offset = 0; byKey.size < SWEEP_LIMIT; offset += SWEEP_LIMIT) {
+        const ids = await stopwatches.unpushed(SWEEP_LIMIT, offset);
+        for (const id of ids) {
+          const sw = await stopwatches.get(id);
+          // A stopwatch whose push was refused waits for a person to fix the ticket or resource, not for a loop.
+          const entry = sw && !sw.pushError ? stopwatchEntry(sw) : null;
+          if (entry && !byKey.has(entry.key)) byKey.set(entry.key, entry);
+        }
+        if (ids.length < SWEEP_LIMIT) break;
       }
       entries = [...byKey.values()].slice(0, SWEEP_LIMIT);
     }

@@ -70,7 +70,7 @@ export interface StopwatchStore {
   /** Records why a push failed; the stopwatch stays unpushed. */
   markPushError(id: string, reason: string): Promise<StopwatchStoreResult>;
   /** Ids of stopped stopwatches without a time entry, oldest stop first. */
-  unpushed(limit?: number): Promise<string[]>;
+  unpushed(limit?: number, offset?: number): Promise<string[]>;
 }
 
 /** Contention is transient: the caller (an HTTP request, a job) may retry. */
@@ -217,8 +217,8 @@ export function createStopwatchStore(options: StopwatchStoreOptions): StopwatchS
       return { next: { ...sw, pushError: reason.slice(0, 2000) } };
     }),
 
-    async unpushed(limit = 1000) {
-      return await redis.zrange(keys.stopwatchUnpushed, 0, Math.max(1, limit) - 1);
+    async unpushed(limit = 1000, offset = 0) {
+      return await redis.zrange(keys.stopwatchUnpushed, offset, offset + Math.max(1, limit) - 1);
     },
   };
 }
