@@ -18,7 +18,7 @@
 import { isoDate, parseUtc } from '../lib/time.js';
 import { billedSeconds, describeSeconds, floorHours, MAX_HOURS, MAX_SECONDS, roundHours } from './time-entry-hours.js';
 import type { RoundingPolicy } from './time-entry-hours.js';
-import type { TimeEntryInput } from './time-entry-input.js';
+import { NOTES_MAX, type TimeEntryInput } from './time-entry-input.js';
 
 export type { TimeEntryInput } from './time-entry-input.js';
 
@@ -65,7 +65,7 @@ export interface TimeEntryCreateBody {
 
 export type TimeEntryRefusalCode =
   | 'TICKET_NOT_FOUND' | 'TICKET_MISMATCH' | 'TICKET_COMPLETE' | 'RESOURCE_NOT_FOUND' | 'RESOURCE_INACTIVE'
-  | 'INVALID_DATE' | 'END_BEFORE_START' | 'ZERO_DURATION' | 'TOO_LONG' | 'SPAN_TOO_SHORT' | 'ROLE_MISSING';
+  | 'INVALID_DATE' | 'END_BEFORE_START' | 'ZERO_DURATION' | 'TOO_LONG' | 'SPAN_TOO_SHORT' | 'ROLE_MISSING' | 'NOTES_TOO_LONG';
 
 export interface TimeEntryRefusal {
   ok: false;
@@ -102,16 +102,40 @@ function checkTicketAndResource(ticketId: number, resourceId: number, ticket: Ti
 
 export type StopwatchStartCheck =
   | { ok: true }
-  | (TimeEntryRefusal & { field: 'ticketId' | 'resourceId' });
+  | (TimeEntryRefusal & { field: 'ticketId' | 'resourceId' | 'roleId' | 'summaryNotes' | 'internalNotes' });
 
-/** Used by `POST /api/stopwatches` before a stopwatch starts, so a bad ticket fails now rather than at push. */
+/**
+ * Notes longer than Autotask's field length are refused at create. Autotask (.NET, SQL Server nvarchar) counts
+ * UTF-16 code units, as JavaScript's `length` does — not characters: an emoji counts 2 (docs/time-entries.md).
+ */
+export function checkNotesLength(notes: { summaryNotes?: string | null; internalNotes?: string | null }):
+  (TimeEntryRefusal & { field: 'summaryNotes' | 'internalNotes' }) | null {
+  for (const field of ['summaryNotes', 'internalNotes'] as const) {
+    const length = notes[field]?.length ?? 0;
+    if (length > NOTES_MAX) {
+      return { ...refuse('NOTES_TOO_LONG', `${length} UTF-16 code units; Autotask accepts at most ${NOTES_MAX} (an emoji counts 2)`), field };
+    }
+  }
+  return null;
+}
+
+/**
+ * Used by `POST /api/stopwatches` before a stopwatch starts, so a bad ticket, a role the push cannot resolve or
+ * notes Autotask would refuse fail now (naming the field) rather than at push, after the work was done.
+ */
 export function checkStopwatchStart(input: { ticketId: number; resourceId: number; ticket: TicketFacts | null;
-  resource: ResourceFacts | null; allowCompletedTickets: boolean }): StopwatchStartCheck {
+  resource: ResourceFacts | null; allowCompletedTickets: boolean; roleId?: number | null; defaultRoles?: Record<string, number>;
+  summaryNotes?: string | null; internalNotes?: string | null }): StopwatchStartCheck {
   const refusal = checkTicketAndResource(input.ticketId, input.resourceId, input.ticket, input.resource,
     input.allowCompletedTickets);
-  if (refusal === null) return { ok: true };
-  const field = refusal.code.startsWith('RESOURCE') ? 'resourceId' : 'ticketId';
-  return { ...refusal, field };
+  if (refusal !== null) return { ...refusal, field: refusal.code.startsWith('RESOURCE') ? 'resourceId' : 'ticketId' };
+  const notes = checkNotesLength(input);
+  if (notes !== null) return notes;
+  if (input.defaultRoles !== undefined && input.ticket !== null) {
+    const role = resolveRole({ roleId: input.roleId ?? null, resourceId: input.resourceId, ticketId: input.ticketId }, input.ticket, input.defaultRoles);
+    if (!role.ok) return { ...role, field: 'roleId' };
+  }
+  return { ok: true };
 }
 
 export type RoleResolution = { ok: true; roleId: number; reason: string } | TimeEntryRefusal;

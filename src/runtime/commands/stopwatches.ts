@@ -5,7 +5,7 @@
  */
 import type { Resource, Ticket } from '../../autotask/schemas/index.js';
 import { stopwatchEntry, workedSeconds } from '../../rules/stopwatch.js';
-import { checkStopwatchStart } from '../../rules/time-entry.js';
+import { checkNotesLength, checkStopwatchStart } from '../../rules/time-entry.js';
 import type { StopwatchStoreResult, StoredStopwatch } from '../../store/stopwatch-store.js';
 import { enqueueJob } from '../enqueue.js';
 import { enqueueDepsOf, type CommandContext } from './context.js';
@@ -86,7 +86,9 @@ export function createStopwatchCommands(ctx: CommandContext): StopwatchCommands 
       const { client, stopwatches } = scopeOf(request.tenant);
       const [ticket, resource] = await Promise.all([client.get('Tickets', request.ticketId), client.get('Resources', request.resourceId)]);
       const check = checkStopwatchStart({ ticketId: request.ticketId, resourceId: request.resourceId, ticket: ticketFacts(ticket),
-        resource: resourceFacts(resource), allowCompletedTickets: services.config.timeEntries.allowCompletedTickets });
+        resource: resourceFacts(resource), allowCompletedTickets: services.config.timeEntries.allowCompletedTickets,
+        roleId: request.roleId ?? null, defaultRoles: services.config.timeEntries.defaultRoles,
+        summaryNotes: request.summaryNotes ?? null, internalNotes: request.internalNotes ?? null });
       if (!check.ok) {
         return { ok: false, kind: check.code.endsWith('NOT_FOUND') ? 'not-found' : 'unprocessable', error: check.code,
           message: `${check.field}: ${check.reason}` };
@@ -101,6 +103,8 @@ export function createStopwatchCommands(ctx: CommandContext): StopwatchCommands 
     pauseStopwatch: async (tenant, id) => answer(await scopeOf(tenant).stopwatches.pause(id, services.now())),
     resumeStopwatch: async (tenant, id) => answer(await scopeOf(tenant).stopwatches.resume(id, services.now())),
     async stopStopwatch(tenant, id, notes) {
+      const tooLong = checkNotesLength(notes);
+      if (tooLong) return { ok: false, kind: 'unprocessable', error: tooLong.code, message: `${tooLong.field}: ${tooLong.reason}` };
       const scope = scopeOf(tenant);
       const result = await scope.stopwatches.stop(id, notes, services.now());
       if (!result.ok) return refusedByStore(result);
