@@ -13,7 +13,7 @@ afterEach(async () => { await p?.close(); p = undefined; });
 const assigned = DEMO_FACTS.assignedOpenTickets[0]!;
 const wrongRole = DEMO_FACTS.technicians.flatMap((t) => t.roleIds).find((r) => r !== assigned.roleId)!;
 
-describe('a refused stopwatch (issue 14 item 10)', () => {
+describe('a refused stopwatch (issue 14 item 10)', { timeout: 240_000 }, () => {
   it('is listed, corrected (role), retried and becomes one time entry', async () => {
     // The product's clock, moved by the test: the stopwatch runs 30 minutes without the test waiting.
     let clock = Date.parse('2026-11-23T09:00:00.000Z');
@@ -30,7 +30,7 @@ describe('a refused stopwatch (issue 14 item 10)', () => {
     const refused = await eventually(async () => {
       const res = await product.api('GET', `/api/stopwatches?state=refused&resourceId=${assigned.resourceId}&ticketId=${assigned.ticketId}`);
       return res.body.stopwatches.find((s: { id: string }) => s.id === id);
-    }, 20_000, 'the stopwatch to be refused');
+    }, 90_000, 'the stopwatch to be refused');
     expect(refused.pushError).toMatch(/assignedResourceRoleID/);
     expect((await product.api('GET', '/api/stopwatches?state=bogus')).status).toBe(400);
 
@@ -43,7 +43,7 @@ describe('a refused stopwatch (issue 14 item 10)', () => {
     const pushed = await eventually(async () => {
       const sw = (await product.api('GET', `/api/stopwatches/${id}`)).body;
       return sw.timeEntryId ? sw : undefined;
-    }, 20_000, 'the stopwatch to be pushed');
+    }, 90_000, 'the stopwatch to be pushed');
     const entries = product.sandbox.data.all('TimeEntries').filter((t) => t.summaryNotes === 'refused then fixed');
     expect(entries.map((t) => t.id)).toEqual([pushed.timeEntryId]);
     expect(entries[0]!.roleID).toBe(assigned.roleId);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InvoiceDocument } from '../../../src/rules/invoice-types.js';
 import { DEMO_FACTS } from '../../../src/sandbox/index.js';
-import { eventually, runJob, startProduct, type Product } from '../../helpers/product.js';
+import { eventually, startProduct, type Product } from '../../helpers/product.js';
 
 let p: Product | undefined;
 let receiver: Server | undefined;
@@ -47,8 +47,15 @@ async function start(onInvoice: (doc: InvoiceDocument) => void = () => {}): Prom
   const url = await startReceiver(onInvoice);
   p = await startProduct({ env: { INVOICE_OUTPUT_DIR: dir, INVOICE_WEBHOOK_URL: url, INVOICE_WEBHOOK_SECRET: 'stale-store-secret' },
     file: { invoices: { fileSink: false } } });
-  await runJob(p, 'sync-contracts');
-  await runJob(p, 'sync-billing-items');
+  for (const name of ['sync-contracts', 'sync-billing-items']) {
+    const { body } = await p.api('POST', `/api/jobs/${name}`, { data: {} });
+    const product = p;
+    await eventually(async () => {
+      const job = (await product.api('GET', `/api/jobs/${body.jobId}`)).body;
+      if (job.state === 'failed') throw new Error(`${name} failed: ${job.failedReason}`);
+      return job.state === 'completed';
+    }, 90_000, `${name} to complete`);
+  }
   return p;
 }
 
@@ -58,12 +65,12 @@ async function buildInvoices(product: Product): Promise<{ counts: Record<string,
     const job = (await product.api('GET', `/api/jobs/${body.jobId}`)).body;
     if (job.state === 'failed') throw new Error(`build-invoices failed: ${job.failedReason}`);
     return job.state === 'completed' ? job.result : undefined;
-  }, 20_000, 'build-invoices to complete');
+  }, 90_000, 'build-invoices to complete');
 }
 
 const patchesOf = (product: Product): number => product.sandbox.stats().writes.BillingItems?.PATCH ?? 0;
 
-describe('invoicing from a stale store (issue 14 item 1)', () => {
+describe('invoicing from a stale store (issue 14 item 1)', { timeout: 240_000 }, () => {
   it('drops items invoiced or exported in Autotask since the pull, names them, and delivers and marks only the rest', async () => {
     const product = await start();
     const group = DEMO_FACTS.invoiceGroups.find((g) => g.billingItemIDs.length >= 3)!;
