@@ -20,6 +20,16 @@ export function canonicalDateTime(value: string | null | undefined): string | nu
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
+/**
+ * Whether a billing item is on an Autotask invoice. Real answers carry `invoiceID: 0` for "no invoice" where the
+ * documentation says null (docs/billing-items.md "When an item counts as invoiced"): null, absent and 0 all mean
+ * not invoiced. The one place this is decided; grouping, the pre-delivery re-check and the mark step all ask here.
+ */
+export function isInvoiced(item: { invoiceID?: number | null }): boolean {
+  const id = item.invoiceID;
+  return id !== null && id !== undefined && id !== 0;
+}
+
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
 /** An order-preserving number for a canonical date-time (not epoch ms: only its order matters; < 2^53). */
@@ -40,7 +50,8 @@ export const amount = { units: 0, rounded: false };
 /** Reads `value` into `amount`; false when it is not a finite amount in the exact range. */
 export function readAmount(value: number): boolean {
   const units = Math.round(value * UNITS_PER_CURRENCY_UNIT);
-  if (units / UNITS_PER_CURRENCY_UNIT === value) {
+  // Past ±2^53 units the product is no longer exact; the careful path refuses such an amount.
+  if (units / UNITS_PER_CURRENCY_UNIT === value && units <= Number.MAX_SAFE_INTEGER && units >= -Number.MAX_SAFE_INTEGER) {
     amount.units = units + 0;
     amount.rounded = false;
     return true;

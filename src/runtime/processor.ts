@@ -14,7 +14,7 @@ import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type 
 import type { JobResult } from '../../jobs/define-job.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { BudgetExhaustedError } from '../autotask/errors.js';
-import { AppError, errorMessage } from '../lib/errors.js';
+import { AppError, errorMessage, RetryLaterError } from '../lib/errors.js';
 import { holdingLease, tryTenantLease } from './exclusive.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { UnknownJobError } from './enqueue.js';
@@ -72,7 +72,7 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
           services.logger.info({ job: job.name, jobId, tenant: envelope.tenant }, 'flow expanded into its stages');
         }
         if (await job.moveToWaitingChildren(token ?? '')) throw new WaitingChildrenError();
-        rawData = { tenant: envelope.tenant, data: { ...envelope.data, stages: await collectStageOutcomes(queues, plan, job) } };
+        rawData = { tenant: envelope.tenant, data: { ...envelope.data, ...(await collectStageOutcomes(queues, plan, job)) } };
       }
       const execute = (signal: AbortSignal): Promise<JobResult> => executeJob(definition, rawData, services, {
         dryRun: false, signal, jobId, progress: (value) => job.updateProgress(value) });
@@ -89,6 +89,11 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
       const log = services.logger.child({ job: job.name, jobId, tenant: job.data?.tenant });
       if (error instanceof BudgetExhaustedError) {
         log.warn({ retryAt: error.retryAt.toISOString() }, 'budget used up; job waits without spending an attempt');
+        await job.moveToDelayed(error.retryAt.getTime(), token);
+        throw new DelayedError();
+      }
+      if (error instanceof RetryLaterError) {
+        log.warn({ retryAt: error.retryAt.toISOString(), code: error.code }, `${error.message}; job waits without spending an attempt`);
         await job.moveToDelayed(error.retryAt.getTime(), token);
         throw new DelayedError();
       }
