@@ -3,7 +3,7 @@
  * A handler is thin: parse (done for it, by `schema`) → read through the client or store → call rules → write.
  * The same handler runs under the BullMQ worker and under `autotask-sync run` (one code path).
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../src/lib/redis-connection.js';
 import type { z } from 'zod';
 import type { AppConfig, TenantConfig } from '../config/schema.js';
 import type { AutotaskClient } from '../src/autotask/types.js';
@@ -16,7 +16,7 @@ export interface JobContext<Data> {
   tenant: TenantConfig;
   client: AutotaskClient;
   /** The shared Redis connection (store modules in src/store take it with `keyPrefix`). */
-  redis: Redis;
+  redis: RedisConnection;
   /** Root of this deployment's keys; src/store derives every tenant key from it. */
   keyPrefix: string;
   config: AppConfig;

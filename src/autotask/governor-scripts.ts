@@ -4,7 +4,7 @@
  * tag: the scripts keep working on Redis Cluster. Bucket and ceiling arithmetic mirrors governor-budget.ts.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { DEFAULT_THRESHOLD, WINDOW_BUCKETS, WINDOW_MS } from './governor-budget.js';
 
 export interface GovernorScript {
@@ -128,7 +128,7 @@ return reply
 `);
 
 /** EVALSHA, falling back to EVAL once when the server does not know the script yet (restart, new node). */
-export async function runScript(redis: Redis, s: GovernorScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+export async function runScript(redis: RedisConnection, s: GovernorScript, keys: string[], args: Array<string | number>): Promise<unknown> {
   try {
     return await redis.evalsha(s.sha, keys.length, ...keys, ...args);
   } catch (error) {

@@ -12,7 +12,7 @@
  * request atomically with the check against floor(budgetFraction × externalRequestThreshold).
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { AppConfig } from '../../config/schema.js';
 import { AppError } from '../lib/errors.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
@@ -35,7 +35,7 @@ export const THRESHOLD_ENDPOINT = 'ThresholdInformation';
 const STALE_CLAIM_MS = 30_000;
 
 export interface RedisGovernorOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   tenantId: string;
   settings: AppConfig['autotask'];

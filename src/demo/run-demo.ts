@@ -16,6 +16,7 @@ import { enqueueJob } from '../runtime/enqueue.js';
 import { startRuntime, type Runtime } from '../runtime/process.js';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import { InvoiceStore } from '../store/invoice-store.js';
+import { deleteDeploymentKeys } from '../store/key-scan.js';
 import { createStopwatchStore } from '../store/stopwatch-store.js';
 import { assertRedisAnswers } from './redis-check.js';
 import { seedStopwatches } from './seed-stopwatches.js';
@@ -40,13 +41,7 @@ export interface Demo {
 }
 
 async function clearDemoKeys(runtime: Runtime): Promise<void> {
-  const { redis } = runtime.services;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `{${DEMO_PREFIX}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteDeploymentKeys(runtime.services.redis, DEMO_PREFIX);
 }
 
 async function waitForFlow(runtime: Runtime, jobId: string, onProgress: (line: string) => void): Promise<void> {
@@ -82,7 +77,7 @@ async function readProblems(client: AutotaskClient, before: ReadonlySet<number>)
 
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const base = loadConfig();
-  await assertRedisAnswers(base.redisUrl);
+  await assertRedisAnswers(base.redis);
   const now = options.now ?? new Date();
   const sandbox = await startSandbox({ port: 0, scenario: 'demo', now });
   const adminToken = base.adminToken ?? randomBytes(12).toString('hex');

@@ -3,7 +3,7 @@
  * counts against the tenant's hourly budget — API-NOTES "Request threshold" — so answers are cached:
  * okTtlMs after a success, failTtlMs after a failure; concurrent probes share one call).
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { errorMessage } from '../lib/errors.js';
 import type { TenantServices } from '../runtime/tenant-services.js';
 
@@ -34,7 +34,7 @@ async function withTimeout<T>(timeoutMs: number, what: string, run: (signal: Abo
   }
 }
 
-export function createReadiness(redis: Redis, tenants: TenantServices, options: ReadinessOptions = {}) {
+export function createReadiness(redis: RedisConnection, tenants: TenantServices, options: ReadinessOptions = {}) {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const okTtlMs = options.okTtlMs ?? 30_000;
   const failTtlMs = options.failTtlMs ?? 5_000;

@@ -84,7 +84,7 @@ export async function withQueueCommand(deps: CliDeps, label: string, body: (queu
   let queues: ReturnType<typeof createQueues> | undefined;
   try {
     env = cliEnvironment(deps, 'stderr');
-    redis = createRedis(env.config.redisUrl, `autotask-sync-${label.split(' ')[0]}`, env.logger);
+    redis = createRedis(env.config.redis, `autotask-sync-${label.split(' ')[0]}`, env.logger);
     queues = createQueues(redis, env.config);
     return await body({ config: env.config, queues, registry: deps.registry, tenants: createTenantServices(env.config, redis, env.clientFactory) });
   } catch (error) {

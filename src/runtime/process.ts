@@ -51,7 +51,7 @@ export interface Runtime {
 
 export async function startRuntime(options: StartRuntimeOptions): Promise<Runtime> {
   const { config, logger, registry } = options;
-  const redis = createRedis(config.redisUrl, 'autotask-sync', logger);
+  const redis = createRedis(config.redis, 'autotask-sync', logger);
   const services: RuntimeServices = {
     config, logger, redis,
     keyPrefix: config.queue.prefix,

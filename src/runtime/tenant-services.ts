@@ -3,12 +3,12 @@
  * (client-factory.ts); tests pass one that builds a client without HTTP. Clients are built lazily and once
  * per tenant, so a command that never touches a tenant never constructs its client.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { AppConfig, TenantConfig } from '../../config/schema.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { InputError } from '../lib/errors.js';
 
-export type AutotaskClientFactory = (tenant: TenantConfig, redis: Redis) => AutotaskClient;
+export type AutotaskClientFactory = (tenant: TenantConfig, redis: RedisConnection) => AutotaskClient;
 
 export interface TenantHandle {
   tenant: TenantConfig;
@@ -26,7 +26,7 @@ export interface TenantServices {
   all(): TenantHandle[];
 }
 
-export function createTenantServices(config: AppConfig, redis: Redis, factory: AutotaskClientFactory): TenantServices {
+export function createTenantServices(config: AppConfig, redis: RedisConnection, factory: AutotaskClientFactory): TenantServices {
   const byId = new Map(config.tenants.map((t) => [t.id, t] as const));
   const built = new Map<string, TenantHandle>();
   const ids = config.tenants.map((t) => t.id);

@@ -6,7 +6,7 @@
  */
 import { DelayedError, WaitingChildrenError, Worker } from 'bullmq';
 import { performance } from 'node:perf_hooks';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { JobResult } from '../../jobs/define-job.js';
 import { sleep } from '../lib/time.js';
 import { clearDeadLetter, recordDeadLetter } from './dead-letter.js';
@@ -27,7 +27,7 @@ export interface RuntimeWorker {
 }
 
 export interface WorkerDeps extends Omit<ProcessorDeps, 'isShuttingDown'> {
-  connection: Redis;
+  connection: RedisConnection;
   observer?: JobObserver;
 }
 

@@ -12,7 +12,7 @@
  * check runs every leaseMs/3 and at once whenever the connection to Redis is ready again.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { AppError } from '../lib/errors.js';
 import { tenantKeys } from './keys.js';
 
@@ -20,9 +20,9 @@ const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 /** One 'ready' listener per connection, however many leases it serves (no listener-count warnings). */
-const onReady = new WeakMap<Redis, Set<() => void>>();
+const onReady = new WeakMap<RedisConnection, Set<() => void>>();
 
-function watchReady(redis: Redis, check: () => void): () => void {
+function watchReady(redis: RedisConnection, check: () => void): () => void {
   let checks = onReady.get(redis);
   if (!checks) {
     const set = new Set<() => void>();
@@ -48,7 +48,7 @@ export interface JobMutexLease {
 }
 
 export interface JobMutexOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   tenantId: string;
   /** The job name: one lease per tenant and job. */

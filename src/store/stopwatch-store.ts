@@ -18,7 +18,7 @@
  * ledger keeps that re-push from creating a second entry).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { AppError } from '../lib/errors.js';
 import {
   pauseStopwatch, resumeStopwatch, startStopwatch, stopStopwatch,
@@ -48,7 +48,7 @@ export type StartResult =
   | { ok: false; code: 'INVALID_INPUT'; reason: string };
 
 export interface StopwatchStoreOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   tenantId: string;
   /** Injected for tests; defaults to the system clock. */
@@ -108,7 +108,7 @@ return 1
 const sha = (lua: string): string => createHash('sha1').update(lua).digest('hex');
 const SCRIPTS = { start: { lua: START_LUA, sha: sha(START_LUA) }, update: { lua: UPDATE_LUA, sha: sha(UPDATE_LUA) } };
 
-async function runScript(redis: Redis, script: { lua: string; sha: string }, keys: string[], args: Array<string | number>): Promise<unknown> {
+async function runScript(redis: RedisConnection, script: { lua: string; sha: string }, keys: string[], args: Array<string | number>): Promise<unknown> {
   try {
     return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
   } catch (error) {

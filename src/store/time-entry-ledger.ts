@@ -21,7 +21,7 @@
  * so the HASH and the ZSET never disagree.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { AppError } from '../lib/errors.js';
 import type { TimeEntryInput } from '../rules/time-entry-input.js';
 import { tenantKeys } from './keys.js';
@@ -52,7 +52,7 @@ export interface MarkPendingResult {
 }
 
 export interface TimeEntryLedgerOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   tenantId: string;
   clock?: () => Date;
