@@ -11,13 +11,13 @@ import { createMetrics, type RuntimeMetrics } from '../http/metrics.js';
 import type { ReadinessOptions } from '../http/readiness.js';
 import { buildServer, type ExtraRoute } from '../http/server.js';
 import type { Logger } from '../lib/logger.js';
-import { createQueues, type RuntimeQueues } from './queues.js';
-import { closeRedis, createRedis } from './redis.js';
-import { syncSchedules } from './schedules.js';
-import type { RuntimeServices } from './services.js';
+import { createQueues, type RuntimeQueues } from '../runtime/queues.js';
+import { closeRedis, createRedis } from '../runtime/redis.js';
+import { syncSchedules } from '../runtime/schedules.js';
+import type { RuntimeServices } from '../runtime/services.js';
 import { runShutdown } from './shutdown.js';
-import { createTenantServices, type AutotaskClientFactory } from './tenant-services.js';
-import { startWorker, type RuntimeWorker } from './worker.js';
+import { createTenantServices, type AutotaskClientFactory } from '../runtime/tenant-services.js';
+import { startWorker, type RuntimeWorker } from '../runtime/worker.js';
 
 export interface StartRuntimeOptions {
   config: AppConfig;
