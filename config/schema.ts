@@ -17,6 +17,9 @@ import { timeEntriesSection } from './sections/time-entries.js';
 /** Autotask and the invoice sink are reached over HTTP(S) only; a file:, ftp: or javascript: URL is a config error. */
 const httpUrl = () => z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
 
+/** An empty variable means unset (compose files often pass `VAR=`), without hiding the message of a bad value. */
+const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
+
 const optionalString = z.string().trim().min(1).optional().or(z.literal('').transform(() => undefined));
 
 export const envSchema = z.object({
@@ -28,8 +31,8 @@ export const envSchema = z.object({
   AUTOTASK_IMPERSONATION_RESOURCE_ID: z.string().regex(/^\d+$/, 'a resource id (digits)').optional()
     .or(z.literal('').transform(() => undefined)).describe('sent as ImpersonationResourceId on writes, so they appear as that resource'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379').describe('Redis for queues, state and the shared rate limiter'),
-  REDIS_CLUSTER_NODES: nodeList.optional().or(z.literal('').transform(() => undefined)).describe('Redis Cluster seed nodes, comma-separated host:port (instead of REDIS_URL)'),
-  REDIS_SENTINELS: nodeList.optional().or(z.literal('').transform(() => undefined)).describe('Sentinels, comma-separated host:port (instead of REDIS_URL; with REDIS_SENTINEL_NAME)'),
+  REDIS_CLUSTER_NODES: z.preprocess(emptyAsUnset, nodeList.optional()).describe('Redis Cluster seed nodes, comma-separated host:port (instead of REDIS_URL)'),
+  REDIS_SENTINELS: z.preprocess(emptyAsUnset, nodeList.optional()).describe('Sentinels, comma-separated host:port (instead of REDIS_URL; with REDIS_SENTINEL_NAME)'),
   REDIS_SENTINEL_NAME: optionalString.describe('the master name the sentinels monitor (required with REDIS_SENTINELS)'),
   REDIS_SENTINEL_PASSWORD: optionalString.describe('AUTH password of the sentinels themselves, when they require one'),
   REDIS_PASSWORD: optionalString.describe('AUTH password of the Redis nodes (cluster, sentinel-watched or single)'),
