@@ -137,6 +137,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
       ? { invoiceWebhook: { url: envValues.INVOICE_WEBHOOK_URL, secret: envValues.INVOICE_WEBHOOK_SECRET } } : {}),
     tenants,
     queue: file.data.queue,
+    http: file.data.http,
     autotask: file.data.autotask,
     pull: file.data.pull,
     schedules: file.data.schedules,

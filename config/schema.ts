@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { nodeList, type RedisSettings } from './redis.js';
 import { autotaskSection } from './sections/autotask.js';
 import { detectionSection } from './sections/detection.js';
+import { httpSection } from './sections/http.js';
 import { invoicesSection } from './sections/invoices.js';
 import { pullSection } from './sections/pull.js';
 import { queueSection } from './sections/queue.js';
@@ -51,6 +52,7 @@ export const fileSchema = z.strictObject({
   $schema: z.string().optional(),
   tenants: tenantsSection,
   queue: queueSection,
+  http: httpSection,
   autotask: autotaskSection,
   pull: pullSection,
   schedules: schedulesSection,
@@ -87,6 +89,7 @@ export interface AppConfig {
   /** Tenants whose credentials are complete. Empty when none is configured (e.g. `detect`, `sandbox`). */
   tenants: TenantConfig[];
   queue: FileConfig['queue'];
+  http: FileConfig['http'];
   autotask: FileConfig['autotask'];
   pull: FileConfig['pull'];
   schedules: FileConfig['schedules'];

@@ -13,17 +13,18 @@ export class RedisUnavailableError extends AppError {
 
 /** A PING through the same connection factory every command uses (so a cluster or sentinel setting is honoured). */
 export async function assertRedisAnswers(settings: RedisSettings | string, timeoutMs = 1_500): Promise<void> {
-  const redis = createRedis(settings, 'autotask-sync-check');
+  const redis = createRedis(settings, 'autotask-sync-check', undefined, { failFast: true });
   const where = typeof settings === 'string' ? settings : describeRedis(settings);
   let timer: NodeJS.Timeout | undefined;
+  // The connection's own error (ECONNREFUSED…) says more than the command's "Connection is closed".
+  const last: { error?: Error } = {};
+  redis.on('error', (error: Error) => { last.error = error; });
   try {
-    const last: { error?: Error } = {};
-    redis.on('error', (error: Error) => { last.error = error; });
     await Promise.race([redis.ping(), new Promise((_, reject) => {
       timer = setTimeout(() => reject(last.error ?? new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     })]);
   } catch (error) {
-    throw new RedisUnavailableError(where, (error as Error).message.split('\n')[0] ?? 'no answer');
+    throw new RedisUnavailableError(where, (last.error ?? error as Error).message.split('\n')[0] ?? 'no answer');
   } finally {
     clearTimeout(timer);
     redis.disconnect();

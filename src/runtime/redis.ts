@@ -14,21 +14,30 @@ import type { RedisConnection } from '../lib/redis-connection.js';
 
 /** While Redis is down, ioredis reports every reconnect attempt; one log line per this interval is enough. */
 const ERROR_LOG_INTERVAL_MS = 5_000;
+const FAIL_FAST_CONNECT_MS = 1_500;
+
+export interface CreateRedisOptions {
+  /** Give up at the first failed connection instead of reconnecting (a start-up probe). */
+  failFast?: boolean;
+}
 
 /** The ioredis options one node connection gets (shared by the single, cluster-node and sentinel cases). */
-function nodeOptions(settings: RedisSettings, connectionName: string): RedisOptions {
+function nodeOptions(settings: RedisSettings, connectionName: string, failFast: boolean): RedisOptions {
   return {
     maxRetriesPerRequest: null,
     connectionName,
+    // A probe (the demo's start check) reports the first refusal instead of reconnecting forever.
+    ...(failFast ? { retryStrategy: () => null, connectTimeout: FAIL_FAST_CONNECT_MS } : {}),
     ...(settings.password ? { password: settings.password } : {}),
     ...(settings.tls ? { tls: {} } : {}),
   };
 }
 
-export function createRedis(settings: RedisSettings | string, connectionName = 'autotask-sync', logger?: Logger): RedisConnection {
+export function createRedis(settings: RedisSettings | string, connectionName = 'autotask-sync', logger?: Logger,
+  options: CreateRedisOptions = {}): RedisConnection {
   const resolved: RedisSettings = typeof settings === 'string'
     ? { mode: 'single', url: settings, tls: settings.startsWith('rediss://') } : settings;
-  const redis = open(resolved, connectionName);
+  const redis = open(resolved, connectionName, options.failFast === true);
   // Without a listener ioredis prints "Unhandled error event" to the console; it reconnects by itself either way.
   let last = 0;
   redis.on('error', (error: Error) => {
@@ -41,8 +50,8 @@ export function createRedis(settings: RedisSettings | string, connectionName = '
   return redis;
 }
 
-function open(settings: RedisSettings, connectionName: string): RedisConnection {
-  const options = nodeOptions(settings, connectionName);
+function open(settings: RedisSettings, connectionName: string, failFast: boolean): RedisConnection {
+  const options = nodeOptions(settings, connectionName, failFast);
   switch (settings.mode) {
     case 'single':
       // The URL may carry its own password and rediss://; REDIS_PASSWORD / REDIS_TLS add to it.
@@ -55,6 +64,7 @@ function open(settings: RedisSettings, connectionName: string): RedisConnection 
         enableReadyCheck: true,
         // Commands are queued while the slot map is (re)loaded rather than failed.
         enableOfflineQueue: true,
+        ...(failFast ? { clusterRetryStrategy: () => null } : {}),
       };
       return new Cluster(settings.nodes, clusterOptions);
     }
@@ -70,6 +80,7 @@ function open(settings: RedisSettings, connectionName: string): RedisConnection 
         reconnectOnError: (error) => error.message.startsWith('READONLY'),
         // Re-ask the sentinels about the master when a connection to it fails, instead of retrying the dead one.
         failoverDetector: true,
+        ...(failFast ? { sentinelRetryStrategy: () => null } : {}),
       });
   }
 }
