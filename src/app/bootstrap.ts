@@ -9,10 +9,11 @@ import { jobRegistry, type JobRegistry } from '../../jobs/registry.js';
 import { AppError, errorMessage, InputError } from '../lib/errors.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { createAutotaskServices } from './client-factory.js';
-import type { EnqueueDeps } from '../runtime/enqueue.js';
+import { createCommands, type RuntimeCommands } from '../runtime/commands/index.js';
 import { createQueues } from '../runtime/queues.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
-import { createTenantServices, type AutotaskClientFactory } from '../runtime/tenant-services.js';
+import { createRuntimeServices } from '../runtime/services.js';
+import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
 
 export interface Output {
   write(text: string): unknown;
@@ -78,7 +79,7 @@ export function oneLineError(error: unknown): string {
  * The body of a queue command (trigger, dlq): config, Redis, the queues and the tenants opened for it, a failure
  * reported as one line on stderr (exit 1), and everything closed afterwards.
  */
-export async function withQueueCommand(deps: CliDeps, label: string, body: (queue: EnqueueDeps) => Promise<number>): Promise<number> {
+export async function withQueueCommand(deps: CliDeps, label: string, body: (commands: RuntimeCommands) => Promise<number>): Promise<number> {
   let env: CliEnvironment | undefined;
   let redis: ReturnType<typeof createRedis> | undefined;
   let queues: ReturnType<typeof createQueues> | undefined;
@@ -86,7 +87,8 @@ export async function withQueueCommand(deps: CliDeps, label: string, body: (queu
     env = cliEnvironment(deps, 'stderr');
     redis = createRedis(env.config.redis, `autotask-sync-${label.split(' ')[0]}`, env.logger);
     queues = createQueues(redis, env.config);
-    return await body({ config: env.config, queues, registry: deps.registry, tenants: createTenantServices(env.config, redis, env.clientFactory) });
+    const services = createRuntimeServices(env.config, env.logger, redis, env.clientFactory);
+    return await body(createCommands({ services, queues, registry: deps.registry }));
   } catch (error) {
     deps.stderr.write(`autotask-sync ${label}: ${oneLineError(error)}\n`);
     return 1;

@@ -8,15 +8,15 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../../config/schema.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { createMetrics, type RuntimeMetrics } from '../http/metrics.js';
-import type { ReadinessOptions } from '../http/readiness.js';
+import { createCommands, type ReadinessOptions, type RuntimeCommands } from '../runtime/commands/index.js';
 import { buildServer, type ExtraRoute } from '../http/server.js';
 import type { Logger } from '../lib/logger.js';
 import { createQueues, type RuntimeQueues } from '../runtime/queues.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
 import { syncSchedules } from '../runtime/schedules.js';
-import type { RuntimeServices } from '../runtime/services.js';
+import { createRuntimeServices, type RuntimeServices } from '../runtime/services.js';
 import { runShutdown } from './shutdown.js';
-import { createTenantServices, type AutotaskClientFactory } from '../runtime/tenant-services.js';
+import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
 import { startWorker, type RuntimeWorker } from '../runtime/worker.js';
 
 export interface StartRuntimeOptions {
@@ -40,6 +40,8 @@ export interface StartRuntimeOptions {
 export interface Runtime {
   services: RuntimeServices;
   queues: RuntimeQueues;
+  /** What HTTP routes call (src/runtime/commands); also for tests and the demo. */
+  commands: RuntimeCommands;
   metrics: RuntimeMetrics;
   worker?: RuntimeWorker;
   server?: FastifyInstance;
@@ -52,14 +54,10 @@ export interface Runtime {
 export async function startRuntime(options: StartRuntimeOptions): Promise<Runtime> {
   const { config, logger, registry } = options;
   const redis = createRedis(config.redis, 'autotask-sync', logger);
-  const services: RuntimeServices = {
-    config, logger, redis,
-    keyPrefix: config.queue.prefix,
-    tenants: createTenantServices(config, redis, options.clientFactory),
-    now: options.now ?? (() => new Date()),
-  };
+  const services = createRuntimeServices(config, logger, redis, options.clientFactory, options.now);
   const queues = createQueues(redis, config);
   const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics });
+  const commands = createCommands({ services, queues, registry }, options.http ? { readiness: options.http.readiness } : {});
   let worker: RuntimeWorker | undefined;
   let server: FastifyInstance | undefined;
   let url: string | undefined;
@@ -87,7 +85,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     if (options.worker !== false) worker = startWorker({ connection: redis, registry, services, queues, observer: metrics });
     if (options.http !== false) {
       const http = options.http ?? {};
-      server = await buildServer({ runtime: services, queues, registry, metrics, extraRoutes: http.extraRoutes, readiness: http.readiness });
+      server = await buildServer({ commands, config, logger, queues, metrics, extraRoutes: http.extraRoutes });
       await server.listen({ port: http.port ?? config.port, host: http.host ?? '0.0.0.0' });
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : http.port ?? config.port;
@@ -98,5 +96,5 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     await close();
     throw error;
   }
-  return { services, queues, metrics, worker, server, url, close };
+  return { services, queues, commands, metrics, worker, server, url, close };
 }

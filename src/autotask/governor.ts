@@ -16,11 +16,12 @@ import type { RedisConnection } from '../lib/redis-connection.js';
 import type { AppConfig } from '../../config/schema.js';
 import { AppError } from '../lib/errors.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
-import { sleep } from '../lib/time.js';
-import { tenantKeys } from '../store/keys.js';
+import { sleep } from '../lib/sleep.js';
 import { BudgetExhaustedError } from './errors.js';
 import { budgetCeiling, estimateRetryAt, slotWaitDelay } from './governor-budget.js';
-import { ACQUIRE, OBSERVE, RENEW, SNAPSHOT, runScript } from './governor-scripts.js';
+import { keepRenewed, type Renewal } from '../lib/lease-renewal.js';
+import { runScript } from '../lib/redis-script.js';
+import { ACQUIRE, OBSERVE, RENEW, SNAPSHOT } from './governor-scripts.js';
 import type { ThresholdInformation } from './schemas/index.js';
 import type { RateGovernor, SlotLease } from './types.js';
 
@@ -34,10 +35,22 @@ export const THRESHOLD_ENDPOINT = 'ThresholdInformation';
 /** After thresholdStale() said true, how long this process waits for the read before saying true again. */
 const STALE_CLAIM_MS = 30_000;
 
+/**
+ * The Redis keys the governor works on. Key names belong to src/store (keys.ts `tenantKeys` satisfies this);
+ * the caller passes them in, so the client never depends on the store.
+ */
+export interface GovernorKeys {
+  slots(endpoint: string): string;
+  slotEndpoints: string;
+  budget: string;
+  threshold: string;
+}
+
 export interface RedisGovernorOptions {
   redis: RedisConnection;
-  keyPrefix: string;
-  tenantId: string;
+  keys: GovernorKeys;
+  /** For the log lines only. */
+  tenantId?: string;
   settings: AppConfig['autotask'];
   /** Local clock, used only to age the cached threshold read between Redis replies. */
   now?: () => number;
@@ -48,14 +61,14 @@ export type RedisGovernor = RateGovernor & { close(): Promise<void> };
 
 interface Held {
   slotsKey: string;
-  timer: ReturnType<typeof setInterval>;
+  renewal: Renewal;
 }
 
 export function createRedisGovernor(options: RedisGovernorOptions): RedisGovernor {
   const { redis, settings } = options;
   const now = options.now ?? Date.now;
   const logger = (options.logger ?? silentLogger()).child({ component: 'governor', tenant: options.tenantId });
-  const keys = tenantKeys(options.keyPrefix, options.tenantId);
+  const { keys } = options;
   const held = new Map<string, Held>();
   let closed = false;
   // What the last Redis reply told us: server clock minus local clock, and when the threshold was last read.
@@ -73,19 +86,14 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
   }
 
   function startRenewal(token: string, slotsKey: string, endpoint: string): Held {
-    const timer = setInterval(() => {
-      runScript(redis, RENEW, [slotsKey], [token, settings.slotLeaseMs])
-        .then((renewed) => {
-          if (Number(renewed) === 1 || !held.has(token)) return;
-          // Only possible when this process stalled past its lease (event loop blocked, Redis unreachable).
-          logger.warn({ endpoint }, 'slot lease expired while held; another caller may have taken the slot');
-          const entry = held.get(token);
-          if (entry) clearInterval(entry.timer);
-        })
-        .catch((error: unknown) => logger.warn({ err: error, endpoint }, 'slot lease renewal failed'));
-    }, Math.max(250, Math.floor(settings.slotLeaseMs / 3)));
-    timer.unref();
-    return { slotsKey, timer };
+    const renewal = keepRenewed({
+      leaseMs: settings.slotLeaseMs,
+      renew: async () => Number(await runScript(redis, RENEW, [slotsKey], [token, settings.slotLeaseMs])) === 1 || !held.has(token),
+      // Only possible when this process stalled past its lease (event loop blocked, Redis unreachable).
+      onLost: () => logger.warn({ endpoint }, 'slot lease expired while held; another caller may have taken the slot'),
+      onError: (error) => logger.warn({ err: error, endpoint }, 'slot lease renewal failed'),
+    });
+    return { slotsKey, renewal };
   }
 
   /**
@@ -93,8 +101,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
    * outcome. With renewal stopped, a slot we failed to remove frees when its lease runs out.
    */
   async function release(token: string, slotsKey: string): Promise<void> {
-    const entry = held.get(token);
-    if (entry) clearInterval(entry.timer);
+    held.get(token)?.renewal.stop();
     held.delete(token);
     try {
       await redis.zrem(slotsKey, token);

@@ -15,8 +15,7 @@ import type { JobResult } from '../../jobs/define-job.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { BudgetExhaustedError } from '../autotask/errors.js';
 import { AppError, errorMessage } from '../lib/errors.js';
-import { tryAcquireJobMutex, type JobMutexLease } from '../store/job-mutex.js';
-import { EXCLUSIVE_JOBS } from './exclusive.js';
+import type { JobMutexLease } from '../store/job-mutex.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { UnknownJobError } from './enqueue.js';
 import { executeJob } from './execute-job.js';
@@ -78,9 +77,8 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
         rawData = { tenant: envelope.tenant, data: { ...envelope.data, stages: await collectStageOutcomes(queues, plan, job) } };
       }
       let mutex: JobMutexLease | null = null;
-      if (EXCLUSIVE_JOBS.has(job.name)) {
-        mutex = await tryAcquireJobMutex({ redis: services.redis, keyPrefix: services.keyPrefix, tenantId: parseEnvelope(rawData).tenant,
-          name: job.name, leaseMs: services.config.queue.lockDurationMs });
+      if (definition.writesToTenant) {
+        mutex = await services.tenants.get(parseEnvelope(rawData).tenant).lease.tryAcquire(job.name, services.config.queue.lockDurationMs);
         if (!mutex) {
           services.logger.debug({ job: job.name, jobId }, 'another run of this job is writing to the tenant; waiting');
           await job.moveToDelayed(Date.now() + MUTEX_RETRY_MS + Math.floor(Math.random() * MUTEX_RETRY_MS), token);

@@ -40,6 +40,7 @@ function cliDeps(registry: ReturnType<typeof registryOf>, queue: Record<string, 
 const writer = defineJob({
   name: 'push-time-entries',
   description: 'test: reports the write it would make',
+  writesToTenant: true,
   schema: z.strictObject({ ticketId: z.number().int() }),
   async handler(ctx) {
     return { summary: `one entry for ticket ${ctx.data.ticketId}`, counts: { entries: 1 },

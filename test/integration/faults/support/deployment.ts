@@ -15,7 +15,7 @@ import { JOBS_QUEUE } from '../../../../src/runtime/queues.js';
 import type { RedisConnection } from '../../../../src/lib/redis-connection.js';
 import { createRedis } from '../../../../src/runtime/redis.js';
 import type { SandboxHandle } from '../../../../src/sandbox/index.js';
-import { deleteDeploymentKeys } from '../../../../src/store/key-scan.js';
+import { deleteDeploymentKeys } from '../../../../src/store/deployment-keys.js';
 import { REDIS_URL, uniquePrefix } from '../../../helpers/redis.js';
 import { WorkerProcess } from './worker-process.js';
 

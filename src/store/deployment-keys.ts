@@ -1,5 +1,6 @@
 /**
- * Deleting every key of one deployment prefix (the demo starts from a clean slate). On a Redis Cluster a SCAN
+ * Every key of one deployment (its queues under `{prefix}` and its tenants under `{prefix:tenant}`), deleted, for a
+ * deployment that owns its prefix outright and starts from nothing each time (the demo, tests). On a Redis Cluster a SCAN
  * sees only the node it runs on, so each master is scanned; keys are deleted in groups of one hash slot,
  * because a multi-key DEL across slots is refused (CROSSSLOT).
  */
