@@ -123,7 +123,11 @@ export class Requester {
     const started = this.now();
     let answer: HttpAnswer;
     try {
-      answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: spec.signal,
+      // A write once sent is let finish (requestTimeoutMs bounds it): aborting it would leave unknown whether it
+      // landed. A stop request (shutdown, a lost lease) takes effect before the write, or at the caller's next
+      // safe point, after the write is recorded.
+      if (write) spec.signal?.throwIfAborted();
+      answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: write ? undefined : spec.signal,
         headers: authHeaders(this.deps.tenant, write) });
     } catch (error) {
       if (!(error instanceof TransportFailure) || isAbort(error, spec.signal)) throw error;

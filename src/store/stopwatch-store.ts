@@ -19,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { luaScript, runScript } from '../lib/redis-script.js';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { AppError } from '../lib/errors.js';
 import {
   pauseStopwatch, resumeStopwatch, startStopwatch, stopStopwatch,
@@ -49,7 +49,7 @@ export type StartResult =
   | { ok: false; code: 'INVALID_INPUT'; reason: string };
 
 export interface StopwatchStoreOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   tenantId: string;
   /** Injected for tests; defaults to the system clock. */

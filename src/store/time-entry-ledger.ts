@@ -20,7 +20,7 @@
  * (what `pending()` lists for re-pushing). Every change is a compare-and-set of the whole JSON in one Lua script,
  * so the HASH and the ZSET never disagree.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { AppError } from '../lib/errors.js';
 import { luaScript, runScript } from '../lib/redis-script.js';
 import type { TimeEntryInput } from '../rules/time-entry-input.js';
@@ -57,7 +57,7 @@ export interface MarkPendingResult {
 }
 
 export interface TimeEntryLedgerOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   tenantId: string;
   clock?: () => Date;
