@@ -46,16 +46,22 @@ export const buildInvoicesJob = defineJob({
     return {
       summary: `Invoices: ${result.documents.length} by purchase order (${result.warnings.length} warnings); ` +
         `${po} PO numbers ${verb ? 'would be ' : ''}set, ${delivered} ${verb ? 'would be ' : ''}delivered, ${marked} items ${verb ? 'would be ' : ''}marked` +
-        (result.reconciliation.length ? `; ${result.reconciliation.length} reconciliation findings` : ''),
+        (result.reconciliation.length ? `; ${result.reconciliation.length} reconciliation findings` : '') +
+        (result.skippedItems.length ? `; ${result.skippedItems.length} items left off (see skipped)` : '') +
+        (result.leftOpenSet.length ? `; ${result.leftOpenSet.length} items dropped: no longer open in Autotask` : '') +
+        (result.marks.invoiced.length ? `; ${result.marks.invoiced.length} delivered items found invoiced in Autotask, not marked` : ''),
       counts: { invoices: result.documents.length, items: result.documents.reduce((n, d) => n + d.items.length, 0),
-        warnings: result.warnings.length, poUpdates: po, delivered, marked, alreadyMarked: result.marks.alreadyMarked.length,
-        reconciliationFindings: result.reconciliation.length },
+        warnings: result.warnings.length, skipped: result.skippedItems.length, poUpdates: po, delivered, marked, alreadyMarked: result.marks.alreadyMarked.length,
+        reconciliationFindings: result.reconciliation.length, leftOpenSet: result.leftOpenSet.length, invoicedNotMarked: result.marks.invoiced.length },
       invoices: result.documents.map((d) => ({ invoiceKey: d.invoiceKey, companyID: d.companyID, purchaseOrderNumber: d.purchaseOrderNumber,
         items: d.items.length, subtotal: d.subtotal, tax: d.tax, total: d.total })),
       warnings: result.warnings,
       poUpdates: result.poUpdates,
       poWarnings: result.poWarnings,
       reconciliation: result.reconciliation,
+      skipped: result.skippedItems,
+      leftOpenSet: result.leftOpenSet,
+      invoicedNotMarked: result.marks.invoiced,
       writes: [
         ...result.poUpdates.filter((u) => u.status === 'updated' || u.status === 'would-update')
           .map((u) => ({ method: 'PATCH' as const, entity: 'Contracts', body: { id: u.contractID, purchaseOrderNumber: u.to }, reason: u.reason })),

@@ -4,6 +4,7 @@
  * only the groups it belongs to are written, within seconds of Autotask's callout.
  */
 import { z } from 'zod';
+import { RetryLaterError } from '../src/lib/errors.js';
 import { suggestionIdOf } from '../src/rules/group-key.js';
 import { detectProblems, type ProblemGroup } from '../src/rules/problem-detection.js';
 import { checkProblemSettings, writeProblemGroup, type GroupOutcome, type ProblemWrite } from '../src/push/problems.js';
@@ -51,13 +52,23 @@ export const detectProblemsJob = defineJob({
     for (const [index, group] of groups.entries()) {
       ctx.signal.throwIfAborted();
       const outcome = await writeProblemGroup({ client, store, ledger, settings, logger: ctx.logger.child({ group: group.groupKey }),
-        dryRun: ctx.dryRun, signal: ctx.signal }, group, writes);
+        dryRun: ctx.dryRun, signal: ctx.signal, now: () => ctx.now(),
+        unknownOutcome: { windowMs: ctx.config.autotask.unknownOutcomeWindowMs, lookEveryMs: ctx.config.autotask.unknownOutcomeLookMs } },
+      group, writes);
       outcomes.push(outcome);
       const suggestionId = approvedIds.get(index);
-      if (suggestionId !== undefined && !ctx.dryRun) {
+      // A group still waiting on an unknown create keeps its approval open; the next run finishes it.
+      if (suggestionId !== undefined && !ctx.dryRun && !outcome.waiting) {
         await ctx.scope.problemSuggestions.markLinked(suggestionId, { problemTicketId: outcome.problemTicketId, linked: outcome.linked });
       }
       await ctx.progress({ groups: index + 1, of: groups.length });
+    }
+    const waiting = outcomes.filter((o) => o.waiting);
+    // A run for one ticket (a webhook) comes back to look again; the full run leaves it to the next run.
+    if (waiting.length > 0 && focus !== undefined) {
+      const at = new Date(Math.min(...waiting.map((o) => Date.parse(o.waiting!.lookAgainAt))));
+      throw new RetryLaterError('PROBLEM_OUTCOME_UNKNOWN', `the Problem of ${waiting.map((o) => o.groupKey).join(', ')} may still be created ` +
+        `by an earlier request; looking again at ${at.toISOString()}`, at);
     }
     const created = outcomes.filter((o) => o.created).length;
     const linked = outcomes.reduce((n, o) => n + o.linked.length, 0);
@@ -65,9 +76,10 @@ export const detectProblemsJob = defineJob({
     const open = suggestions.filter((x) => x.status === 'open');
     return {
       summary: `Problems: ${detection.groups.length} groups, ${groups.length} to link, ${open.length} suggested for review; ${verb} `
-        + `${created} new problems${ctx.dryRun ? '' : `, linked ${linked} incidents`}`,
+        + `${created} new problems${ctx.dryRun ? '' : `, linked ${linked} incidents`}`
+        + (waiting.length ? `; ${waiting.length} groups wait: an earlier Problem create may still land` : ''),
       counts: { tickets: tickets.length, unlinkedByPerson: unlinkedByPerson.size, groups: detection.groups.length, groupsWithNewLinks: withNewLinks.length,
-        groupsToLink: groups.length, suggestions: open.length, problemsCreated: created, incidentsLinked: linked, writes: writes.length },
+        groupsToLink: groups.length, suggestions: open.length, problemsCreated: created, incidentsLinked: linked, writes: writes.length, waiting: waiting.length },
       groups: groups.map((g, i) => {
         const outcome = outcomes[i];
         return { groupKey: outcome?.groupKey ?? g.groupKey, problemTicketId: outcome?.problemTicketId ?? g.problemTicketId,

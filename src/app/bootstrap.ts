@@ -85,7 +85,7 @@ export async function withQueueCommand(deps: CliDeps, label: string, body: (comm
   let queues: ReturnType<typeof createQueues> | undefined;
   try {
     env = cliEnvironment(deps, 'stderr');
-    redis = createRedis(env.config.redisUrl, `autotask-sync-${label.split(' ')[0]}`, env.logger);
+    redis = createRedis(env.config.redis, `autotask-sync-${label.split(' ')[0]}`, env.logger);
     queues = createQueues(redis, env.config);
     const services = createRuntimeServices(env.config, env.logger, redis, env.clientFactory);
     return await body(createCommands({ services, queues, registry: deps.registry }));

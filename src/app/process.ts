@@ -53,7 +53,7 @@ export interface Runtime {
 
 export async function startRuntime(options: StartRuntimeOptions): Promise<Runtime> {
   const { config, logger, registry } = options;
-  const redis = createRedis(config.redisUrl, 'autotask-sync', logger);
+  const redis = createRedis(config.redis, 'autotask-sync', logger);
   const services = createRuntimeServices(config, logger, redis, options.clientFactory, options.now);
   const queues = createQueues(redis, config);
   const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics });

@@ -12,7 +12,7 @@
  * request atomically with the check against floor(budgetFraction × externalRequestThreshold).
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { AppConfig } from '../../config/schema.js';
 import { AppError } from '../lib/errors.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
@@ -47,7 +47,7 @@ export interface GovernorKeys {
 }
 
 export interface RedisGovernorOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keys: GovernorKeys;
   /** For the log lines only. */
   tenantId?: string;

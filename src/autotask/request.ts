@@ -19,6 +19,12 @@ import { ZoneResolver } from './zone.js';
 /** Thrown by a RequestSpec's `parse` when a 2xx body lacks what the route returns. */
 export class MalformedAnswer extends Error {}
 
+function hasErrors(body: unknown): boolean {
+  if (!body || typeof body !== 'object') return false;
+  const errors = (body as { errors?: unknown }).errors;
+  return Array.isArray(errors) && errors.some((e) => (typeof e === 'string' && e.trim() !== '') || (typeof e === 'object' && e !== null));
+}
+
 export interface RequestSpec<T> {
   method: HttpMethod;
   /** Governor slot key and metrics label: the entity (or `Parent/Child`, `ThresholdInformation`). */
@@ -121,7 +127,11 @@ export class Requester {
     const started = this.now();
     let answer: HttpAnswer;
     try {
-      answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: spec.signal,
+      // A write once sent is let finish (requestTimeoutMs bounds it): aborting it would leave unknown whether it
+      // landed. A stop request (shutdown, a lost lease) takes effect before the write, or at the caller's next
+      // safe point, after the write is recorded.
+      if (write) spec.signal?.throwIfAborted();
+      answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: write ? undefined : spec.signal,
         headers: authHeaders(this.deps.tenant, write, spec.impersonateResourceId) });
     } catch (error) {
       if (!(error instanceof TransportFailure) || isAbort(error, spec.signal)) throw error;
@@ -142,7 +152,9 @@ export class Requester {
 
   private interpret<T>(spec: RequestSpec<T>, answer: HttpAnswer): T {
     const facts = { operation: spec.operation, method: spec.method, entity: spec.endpoint, status: answer.status };
-    if (answer.status < 200 || answer.status >= 300) {
+    // Autotask also answers HTTP 200 with `{"errors":[…]}` (issue 14 item 12): the errors array decides, whatever
+    // the status, so the failure is classified (validation, permission, threshold…) and carries Autotask's text.
+    if (answer.status < 200 || answer.status >= 300 || hasErrors(answer.body)) {
       const c = classifyResponse({ ...facts, body: answer.body, retryAfter: answer.retryAfter, now: this.now() });
       if (c.error instanceof AutotaskThreadLimitError) this.deps.metrics.throttle();
       throw this.raise(c);

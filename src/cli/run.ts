@@ -64,7 +64,7 @@ export async function runCommand(argv: string[], partial: Partial<CliDeps> = {})
   } catch (error) {
     return fail(error);
   }
-  const redis = createRedis(env.config.redisUrl, 'autotask-sync-run', env.logger);
+  const redis = createRedis(env.config.redis, 'autotask-sync-run', env.logger);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(new AppError('INTERRUPTED', `interrupted by ${signal}`));
   process.once('SIGINT', onSignal);

@@ -18,6 +18,8 @@ import { AppError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { ProblemGroup } from '../rules/detection-types.js';
 import { recurrenceKeyOf } from '../rules/group-key.js';
+import { decideCreate } from '../rules/unknown-outcome.js';
+import { clearCreateSent, createSentAt, recordCreateSent } from '../store/create-marks.js';
 import type { EntityStore } from '../store/entity-store.js';
 import type { ProblemLinkLedger } from '../store/problem-link-ledger.js';
 import { projectTicket } from '../store/projections.js';
@@ -33,6 +35,9 @@ export interface ProblemWriterDeps {
   logger: Logger;
   dryRun: boolean;
   signal: AbortSignal;
+  now: () => Date;
+  /** config.autotask.unknownOutcomeWindowMs / unknownOutcomeLookMs (docs/unknown-outcomes.md). */
+  unknownOutcome: { windowMs: number; lookEveryMs: number };
 }
 
 export interface GroupOutcome {
@@ -41,6 +46,8 @@ export interface GroupOutcome {
   created: boolean;
   linked: number[];
   skipped: Array<{ ticketId: number; reason: string }>;
+  /** An earlier create of this group's Problem got no answer and may still land: nothing created or linked yet. */
+  waiting?: { lookAgainAt: string; reason: string };
 }
 
 const TITLE_MAX = 255;
@@ -158,11 +165,18 @@ function problemBody(group: ProblemGroup, groupKey: string, previous: Ticket | n
   };
 }
 
-interface ProblemChoice { id: number | null; created: boolean; groupKey: string; refused: string | null }
+interface ProblemChoice {
+  id: number | null;
+  created: boolean;
+  groupKey: string;
+  refused: string | null;
+  waiting?: { lookAgainAt: string; reason: string };
+}
 
 /**
- * Makes or finds the group's Problem; id null in a dry run that would create one, or when the group is refused
- * (the existing Problem it was to join is completed or gone since our last read).
+ * Makes or finds the group's Problem; id null in a dry run that would create one, when the group is refused
+ * (the existing Problem it was to join is completed or gone since our last read), or while an earlier create's
+ * outcome is unknown: then it only looks, until Autotask's request lifetime has passed (docs/unknown-outcomes.md).
  */
 async function ensureProblem(deps: ProblemWriterDeps, group: ProblemGroup, members: Map<number, Ticket>, writes: ProblemWrite[]):
 Promise<ProblemChoice> {
@@ -177,18 +191,42 @@ Promise<ProblemChoice> {
   }
   const previous = group.previousProblemId === null ? null : await deps.client.get('Tickets', group.previousProblemId, deps.signal);
   const found = await findOpenProblem(deps.client, group.groupKey, previous, deps.signal);
-  if (found.open) return { id: found.open.id, created: false, groupKey: found.key, refused: null };
-  const body = problemBody(group, found.key, found.previous, members, deps.settings.problem);
+  const key = found.key;
+  if (found.open) {
+    if (!deps.dryRun) await clearCreateSent(deps.store, 'problem', key);
+    return { id: found.open.id, created: false, groupKey: key, refused: null };
+  }
+  const wait = async (): Promise<ProblemChoice | null> => {
+    const decision = decideCreate({ createSentAt: await createSentAt(deps.store, 'problem', key), now: deps.now(),
+      windowMs: deps.unknownOutcome.windowMs, lookEveryMs: deps.unknownOutcome.lookEveryMs });
+    return decision.action === 'wait'
+      ? { id: null, created: false, groupKey: key, refused: null, waiting: { lookAgainAt: decision.lookAgainAt.toISOString(), reason: decision.reason } }
+      : null;
+  };
+  const waiting = await wait();
+  if (waiting) return waiting;
+  const body = problemBody(group, key, found.previous, members, deps.settings.problem);
   const why = found.previous ? `, recurrence of completed problem ${found.previous.id}` : '';
   writes.push({ method: 'POST', entity: 'Tickets', body, reason: `new Problem for ${group.ticketIds.length} recurring tickets${why}` });
-  if (deps.dryRun) return { id: null, created: true, groupKey: found.key, refused: null };
+  if (deps.dryRun) return { id: null, created: true, groupKey: key, refused: null };
+  await recordCreateSent(deps.store, 'problem', key, deps.now());
   try {
     const id = await deps.client.create('Tickets', body, deps.signal);
-    return { id, created: true, groupKey: found.key, refused: null };
+    await clearCreateSent(deps.store, 'problem', key);
+    return { id, created: true, groupKey: key, refused: null };
   } catch (error) {
-    if (!(error instanceof CreateOutcomeUnknownError)) throw error;
-    const made = await findByExternalId(deps.client, found.key, deps.signal);
-    if (made) return { id: made.id, created: true, groupKey: found.key, refused: null };
+    if (!(error instanceof CreateOutcomeUnknownError)) {
+      // A definite refusal: nothing of this request can land later.
+      if (error instanceof AppError && !error.retryable) await clearCreateSent(deps.store, 'problem', key);
+      throw error;
+    }
+    const made = await findByExternalId(deps.client, key, deps.signal);
+    if (made) {
+      await clearCreateSent(deps.store, 'problem', key);
+      return { id: made.id, created: true, groupKey: key, refused: null };
+    }
+    const later = await wait();
+    if (later) return later;
     throw error;
   }
 }
@@ -202,6 +240,10 @@ export async function writeProblemGroup(deps: ProblemWriterDeps, group: ProblemG
   if (problem.refused !== null) {
     outcome.skipped.push(...group.newLinks.map((ticketId) => ({ ticketId, reason: problem.refused! })));
     return outcome;
+  }
+  if (problem.waiting) {
+    deps.logger.warn({ groupKey: problem.groupKey }, problem.waiting.reason);
+    return { ...outcome, waiting: problem.waiting };
   }
   const ledger = await deps.ledger.getMany(group.newLinks);
   const changed: Ticket[] = [];

@@ -30,11 +30,13 @@ import { compareWarnings, makeWarning, type InvoiceWarning } from './invoice-war
 import { compilePoRules, firstMatchingRule, type PoRule } from './po-rules.js';
 import { comparePo } from './purchase-order.js';
 
-export type SkipReason = 'invoiced' | 'exported' | 'not-posted' | 'no-item-date' | 'missing-amount' | 'invalid-amount'
-  | 'duplicate-id';
+export type SkipReason = 'invoiced' | 'exported' | 'unreadable' | 'not-posted' | 'no-item-date' | 'missing-amount' | 'invalid-amount'
+  | 'total-out-of-range' | 'duplicate-id';
 export interface SkippedItem {
   billingItemID: number;
   reason: SkipReason;
+  /** For `unreadable`: which field held what. */
+  detail?: string;
 }
 
 export interface GroupingPolicy {
@@ -76,9 +78,10 @@ function line(item: BillingItemLike, itemDate: string): InvoiceDocumentItem {
 }
 
 function skipReason(item: BillingItemLike, duplicates: ReadonlySet<number>): SkipReason | null {
-  if (isInvoiced(item.invoiceID)) return 'invoiced';
+  if (isInvoiced(item)) return 'invoiced';
   // Null checks only: they do not touch the strings' memory (a million items are a cache-miss budget, not a CPU one).
   if (item.webServiceDate !== null && item.webServiceDate !== undefined) return 'exported';
+  if (item.unreadable !== null && item.unreadable !== undefined) return 'unreadable';
   if (item.postedDate === null || item.postedDate === undefined) return 'not-posted';
   if (duplicates.size > 0 && duplicates.has(item.id)) return 'duplicate-id';
   if (item.extendedPrice === null || item.extendedPrice === undefined || item.totalAmount === null
@@ -147,7 +150,10 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
     const item = items[i] as BillingItemLike;
     const id = item.id;
     const reason = skipReason(item, duplicates);
-    if (reason !== null) { skipped.push({ billingItemID: id, reason }); continue; }
+    if (reason !== null) {
+      skipped.push(reason === 'unreadable' ? { billingItemID: id, reason, detail: item.unreadable as string } : { billingItemID: id, reason });
+      continue;
+    }
     let itemDate = item.itemDate;
     if (itemDate === null || !isCanonicalDateTime(itemDate)) {
       itemDate = canonicalDateTime(itemDate);
@@ -160,17 +166,20 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
     const tot = amount.units; rounded ||= amount.rounded;
     if (!readAmount(item.taxDollars ?? 0)) { skipped.push({ billingItemID: id, reason: 'invalid-amount' }); continue; }
     const tax = amount.units; rounded ||= amount.rounded;
-    if (rounded) roundedAmounts.push(id);
-    if (tot !== ext + tax) totalDiffers.push({ id, companyID: item.companyID, autotask: unitsToNumber(tot), used: unitsToNumber(ext + tax) });
 
     let po = item.purchaseOrderNumber ?? null;
     if (po !== null) { po = po.trim(); if (po === '') po = null; }
     const group = index.get(item.companyID, po, itemDate);
+    // The document's total is price + tax (see the header), not Autotask's totalAmount.
     const subtotal = group.subtotal + ext; const taxSum = group.tax + tax; const total = group.total + ext + tax;
-    // Integers add exactly while every partial sum stays within ±2^53; past that, stop rather than drift.
+    // Integers add exactly while every partial sum stays within ±2^53; past that, this item is set aside rather
+    // than summed inexactly (and rather than stopping every other company's invoice: issue 14 item 3).
     if (subtotal > MAX || subtotal < -MAX || taxSum > MAX || taxSum < -MAX || total > MAX || total < -MAX) {
-      throw new RangeError(`the invoice of company ${item.companyID} exceeds the exact money range`);
+      skipped.push({ billingItemID: id, reason: 'total-out-of-range' });
+      continue;
     }
+    if (rounded) roundedAmounts.push(id);
+    if (tot !== ext + tax) totalDiffers.push({ id, companyID: item.companyID, autotask: unitsToNumber(tot), used: unitsToNumber(ext + tax) });
     group.subtotal = subtotal; group.tax = taxSum; group.total = total;
     const key = dateSortKey(itemDate);
     if (key < group.minKey) { group.minKey = key; group.minDate = itemDate; }

@@ -6,15 +6,6 @@
 import { parseMoneyNumber, UNITS_PER_CURRENCY_UNIT, unitsToNumber } from '../lib/money.js';
 import type { BillingItemLike } from './invoice-types.js';
 
-/**
- * Whether a billing item is on an Autotask invoice. Real tenants answer `invoiceID: 0`, not null, for an item that
- * is on no invoice (docs/autotask-samples.md, "BillingItems"); Autotask ids start at 1, so 0 means "not invoiced".
- * The pull filter, the grouping and reconciliation all decide through this one function.
- */
-export function isInvoiced(invoiceID: number | null | undefined): boolean {
-  return invoiceID !== null && invoiceID !== undefined && invoiceID > 0;
-}
-
 /** True for `YYYY-MM-DDTHH:mm:ss.sssZ`, the form src/autotask/schemas/common.ts normalises every date-time to. */
 export function isCanonicalDateTime(value: string): boolean {
   return value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */;
@@ -27,6 +18,16 @@ export function canonicalDateTime(value: string | null | undefined): string | nu
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
   const date = new Date(hasZone || value.length <= 10 ? value : `${value}Z`);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/**
+ * Whether a billing item is on an Autotask invoice. Real answers carry `invoiceID: 0` for "no invoice" where the
+ * documentation says null (docs/billing-items.md "When an item counts as invoiced"): null, absent and 0 all mean
+ * not invoiced. The one place this is decided; grouping, the pre-delivery re-check and the mark step all ask here.
+ */
+export function isInvoiced(item: { invoiceID?: number | null }): boolean {
+  const id = item.invoiceID;
+  return id !== null && id !== undefined && id !== 0;
 }
 
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
@@ -49,7 +50,8 @@ export const amount = { units: 0, rounded: false };
 /** Reads `value` into `amount`; false when it is not a finite amount in the exact range. */
 export function readAmount(value: number): boolean {
   const units = Math.round(value * UNITS_PER_CURRENCY_UNIT);
-  if (units / UNITS_PER_CURRENCY_UNIT === value) {
+  // Past ±2^53 units the product is no longer exact; the careful path refuses such an amount.
+  if (units / UNITS_PER_CURRENCY_UNIT === value && units <= Number.MAX_SAFE_INTEGER && units >= -Number.MAX_SAFE_INTEGER) {
     amount.units = units + 0;
     amount.rounded = false;
     return true;

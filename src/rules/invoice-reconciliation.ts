@@ -70,7 +70,7 @@ export function reconcileInvoices(input: ReconcileInvoicesInput): Reconciliation
   const findings: ReconciliationFinding[] = [];
   const invoiceOfItem = new Map<number, number>();
   // Invoice id 0 is "on no invoice" (isInvoiced), not an invoice: its items are open, never a split.
-  const invoices = [...input.autotaskInvoices].filter((i) => i.isVoided !== true && isInvoiced(i.id)).sort((a, b) => a.id - b.id);
+  const invoices = [...input.autotaskInvoices].filter((i) => i.isVoided !== true && isInvoiced({ invoiceID: i.id })).sort((a, b) => a.id - b.id);
 
   for (const invoice of invoices) {
     const byPo = new Map<string | null, number[]>();

@@ -24,6 +24,8 @@ export interface BillingItemLike {
   totalAmount: number | null;
   ticketID?: number | null;
   timeEntryID?: number | null;
+  /** Set when a field could not be read exactly (src/autotask/schemas/billing-items.ts): the item is set aside. */
+  unreadable?: string | null;
 }
 
 /** A user-defined field as Autotask returns it on a record: `userDefinedFields: [{ name, value }]`. */

@@ -23,7 +23,11 @@ export type InvoiceWarningCode =
   /** Autotask's totalAmount of an item differs from its extendedPrice + taxDollars; the document uses the latter. */
   | 'TOTAL_AMOUNT_DIFFERS'
   /** Items dated after `now` (posted ahead of the service). */
-  | 'FUTURE_ITEM_DATE';
+  | 'FUTURE_ITEM_DATE'
+  /** Items invoiced, exported or un-posted in Autotask since the last pull: dropped before delivery. */
+  | 'ITEMS_LEFT_OPEN_SET'
+  /** Delivered items found on an Autotask invoice when marking: not marked; billed twice unless one is voided. */
+  | 'DELIVERED_ITEMS_INVOICED';
 
 export interface InvoiceWarning {
   code: InvoiceWarningCode;

@@ -5,6 +5,7 @@
  */
 import { SandboxEvents } from './events.js';
 import { resolveFaults } from './faults.js';
+import { LateWrites } from './late-writes.js';
 import { RequestThreshold, ThreadLimiter } from './limits.js';
 import { DEFAULT_CREDENTIALS, type SandboxHandle, type SandboxOptions } from './options.js';
 import { createRng } from './random.js';
@@ -24,13 +25,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store.update('Resources', store.apiUserResourceId, { userName: credentials.username, email: credentials.username });
   }
   let faults = resolveFaults(options);
+  const late = new LateWrites();
   const threads = new ThreadLimiter(options.threadLimit ?? 3, options.threadReleaseLagMs ?? 0);
   const threshold = new RequestThreshold(options.threshold ?? {}, () => Date.now());
   const stats = new StatsRecorder(options.requestLogLimit ?? 5000);
   const webhooks = new WebhookEmitter(options.webhook ?? null, (kind) => stats.webhook(kind));
   const events = new SandboxEvents();
   const running = await startServer({ store, credentials, threads, threshold, stats, webhooks, events, rng: createRng(seed),
-    faults: () => faults }, options.port ?? 0, options.host ?? '127.0.0.1');
+    faults: () => faults, late }, options.port ?? 0, options.host ?? '127.0.0.1');
 
   return {
     url: running.restRoot,
@@ -45,6 +47,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats: () => ({ ...stats.snapshot(), threshold: { limit: threshold.limit, used: threshold.used() } }),
     resetStats: () => stats.reset(),
     setFaults: (next) => { faults = resolveFaults(next, faults); },
+    holdCreates: (entity, count = 1) => late.hold(entity, count),
+    heldCreates: () => late.pending(),
+    applyHeldCreates: () => late.applyAll(),
     setLimits: (limits) => {
       if (limits.threadLimit !== undefined) threads.limit = limits.threadLimit;
       if (limits.threadReleaseLagMs !== undefined) threads.releaseLagMs = limits.threadReleaseLagMs;

@@ -72,6 +72,12 @@ export interface SandboxHandle {
   stats(): SandboxStats & { threshold: { limit: number; used: number } };
   resetStats(): void;
   setFaults(faults: FaultOptions): void;
+  /** Holds the next `count` creates of `entity`: no answer, applied only by applyHeldCreates (late-writes.ts). */
+  holdCreates(entity: string, count?: number): void;
+  /** How many held creates wait to be applied. */
+  heldCreates(): number;
+  /** Applies the held creates now, as Autotask finishing a request late; returns their ids. */
+  applyHeldCreates(): Array<number | null>;
   setLimits(limits: RuntimeLimits): void;
   setWebhook(webhook: WebhookOptions | null): void;
   /** Resolves when every webhook delivery started so far has finished. */

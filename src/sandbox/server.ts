@@ -9,6 +9,7 @@ import { checkCredentials, impersonationHeader, zoneInformation } from './auth.j
 import { findEntity } from './entities.js';
 import { drawFault, drawLatency, drawLostResponse, type ResolvedFaults } from './faults.js';
 import type { SandboxEvents } from './events.js';
+import type { LateWrites } from './late-writes.js';
 import type { RequestThreshold, ThreadLimiter } from './limits.js';
 import type { SandboxCredentials } from './options.js';
 import type { Rng } from './random.js';
@@ -29,6 +30,7 @@ export interface ServerParts {
   events: SandboxEvents;
   rng: Rng;
   faults: () => ResolvedFaults;
+  late: LateWrites;
 }
 
 export interface RunningServer {
@@ -160,6 +162,20 @@ export async function startServer(parts: ServerParts, port: number, host: string
         }
         const now = new Date();
         const actorResourceId = actorFor(method, impersonationHeader(req.headers));
+        if (method === 'POST' && endpoint !== null && segments.length === 1 && parts.late.take(endpoint)) {
+          // Held: no answer now; the create lands when the test applies it (late-writes.ts).
+          const request = { method, segments, query: url.searchParams, body, rawUrl };
+          parts.late.add({ entity: endpoint, apply: () => {
+            try {
+              const late = routeApi({ store, restRoot, now: new Date(), actorResourceId, threshold: { limit: threshold.limit, used: threshold.used() } }, request);
+              if (late.write) stats.write(late.write.entity, late.write.method);
+              return late.write ? late.write.result.record.id : null;
+            } catch { return null; }
+          } });
+          stats.fault('lateWrite');
+          drop('lost');
+          return;
+        }
         const answer = routeApi({ store, restRoot, now, actorResourceId, threshold: { limit: threshold.limit, used: threshold.used() } },
           { method, segments, query: url.searchParams, body, rawUrl });
         if (answer.write) {

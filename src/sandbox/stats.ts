@@ -23,7 +23,7 @@ export interface SandboxStats {
   endpoints: Record<string, EndpointStats>;
   /** Writes applied to the tenant, by entity then method. */
   writes: Record<string, Partial<Record<WriteMethod, number>>>;
-  faults: { error500: number; reset: number; timeout: number; lostResponse: number };
+  faults: { error500: number; reset: number; timeout: number; lostResponse: number; lateWrite: number };
   status429: number;
   webhooks: { sent: number; delivered: number; failed: number };
 }
@@ -62,7 +62,7 @@ export class StatsRecorder {
   constructor(private readonly logLimit: number) {}
 
   static empty(): SandboxStats {
-    return { totalRequests: 0, endpoints: {}, writes: {}, faults: { error500: 0, reset: 0, timeout: 0, lostResponse: 0 },
+    return { totalRequests: 0, endpoints: {}, writes: {}, faults: { error500: 0, reset: 0, timeout: 0, lostResponse: 0, lateWrite: 0 },
       status429: 0, webhooks: { sent: 0, delivered: 0, failed: 0 } };
   }
 

@@ -12,7 +12,7 @@
  * Layout: ledger('problem-links') HASH ticketId → JSON entry. It grows with the links made (one entry per linked
  * ticket), which is the size of what it records.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { tenantKeys } from './keys.js';
 
 export interface ProblemLinkEntry {
@@ -24,7 +24,7 @@ export interface ProblemLinkEntry {
 export class ProblemLinkLedger {
   private readonly key: string;
 
-  constructor(private readonly redis: Redis, keyPrefix: string, tenantId: string, private readonly clock: () => Date = () => new Date()) {
+  constructor(private readonly redis: RedisConnection, keyPrefix: string, tenantId: string, private readonly clock: () => Date = () => new Date()) {
     this.key = tenantKeys(keyPrefix, tenantId).ledger('problem-links');
   }
 

@@ -13,7 +13,7 @@
  * rejected ones (the oldest decided go). Approved ones waiting for their run are kept.
  * Every change is a compare-and-set of the entry's JSON, so a person's decision and a run never overwrite each other.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { ProblemGroup } from '../rules/detection-types.js';
 import { AppError } from '../lib/errors.js';
 import { luaScript, runScript } from '../lib/redis-script.js';
@@ -55,7 +55,7 @@ return 1
 export class ProblemSuggestionStore {
   private readonly key: string;
 
-  constructor(private readonly redis: Redis, keyPrefix: string, tenantId: string, private readonly clock: () => Date = () => new Date()) {
+  constructor(private readonly redis: RedisConnection, keyPrefix: string, tenantId: string, private readonly clock: () => Date = () => new Date()) {
     this.key = tenantKeys(keyPrefix, tenantId).ledger('problem-suggestions');
   }
 

@@ -3,7 +3,7 @@
  * prefix. The runtime builds this once per tenant (src/runtime/tenant-services.ts); nothing above src/store
  * sees a Redis key or the prefix.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
 import type { InvoiceWarning } from '../rules/invoice-warnings.js';
 import { EntityStore } from './entity-store.js';
@@ -36,7 +36,7 @@ export interface TenantStores {
   lease: TenantLease;
 }
 
-export function createTenantStores(redis: Redis, keyPrefix: string, tenantId: string): TenantStores {
+export function createTenantStores(redis: RedisConnection, keyPrefix: string, tenantId: string): TenantStores {
   const keys = { redis, keyPrefix, tenantId };
   return {
     entities: new EntityStore(redis, keyPrefix, tenantId),

@@ -5,7 +5,7 @@
  * is hashed into the key: it holds the sender's Guid and entity name, which are not key-safe text.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { tenantKeys } from './keys.js';
 
 /** A Deactivated notice: Autotask switched a webhook off (after 25 failed callouts in a row). */
@@ -29,7 +29,7 @@ export interface WebhookDeliveries {
   deactivations(): Promise<DeactivationNotice[]>;
 }
 
-export function createWebhookDeliveries(redis: Redis, keyPrefix: string, tenantId: string): WebhookDeliveries {
+export function createWebhookDeliveries(redis: RedisConnection, keyPrefix: string, tenantId: string): WebhookDeliveries {
   const keys = tenantKeys(keyPrefix, tenantId);
   return {
     async firstSeen(identity, ttlSeconds) {

@@ -3,7 +3,7 @@
  * counts against the tenant's hourly budget — docs/autotask-api.md#request-threshold — so answers are cached:
  * okTtlMs after a success, failTtlMs after a failure; concurrent probes share one call).
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../lib/redis-connection.js';
 import { errorMessage } from '../../lib/errors.js';
 import type { TenantServices } from '../tenant-services.js';
 
@@ -38,7 +38,7 @@ export interface Readiness {
   check(): Promise<ReadinessReport>;
 }
 
-export function createReadiness(redis: Pick<Redis, 'ping'>, tenants: TenantServices, options: ReadinessOptions = {}): Readiness {
+export function createReadiness(redis: Pick<RedisConnection, 'ping'>, tenants: TenantServices, options: ReadinessOptions = {}): Readiness {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const okTtlMs = options.okTtlMs ?? 30_000;
   const failTtlMs = options.failTtlMs ?? 5_000;

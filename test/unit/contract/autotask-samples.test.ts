@@ -113,7 +113,7 @@ describe.skipIf(!present)('Autotask samples replayed through the worker', () => 
       .flatMap((f) => validateRecords('BillingItems', (JSON.parse(readFileSync(f, 'utf8')) as { items: unknown[] }).items));
     expect(items.length).toBeGreaterThan(0);
     const result = groupInvoices({ items, contracts: [] });
-    const open = items.filter((i) => !isInvoiced(i.invoiceID) && i.webServiceDate === null && i.postedDate !== null);
+    const open = items.filter((i) => !isInvoiced(i) && i.webServiceDate === null && i.postedDate !== null);
     expect(result.invoices.flatMap((d) => d.items).length).toBe(open.length);
     for (const doc of result.invoices) {
       const lines = doc.items.reduce((s, l) => s + Math.round(l.totalAmount * 10_000), 0);

@@ -15,7 +15,7 @@ const item = billingItemSchema.parse(fixture.item);
 
 describe('invoiceID 0', () => {
   it('isInvoiced: null, undefined and 0 are not invoiced; a positive id is', () => {
-    expect([null, undefined, 0, 1, 42].map((v) => isInvoiced(v))).toEqual([false, false, false, true, true]);
+    expect([null, undefined, 0, 1, 42].map((v) => isInvoiced({ invoiceID: v }))).toEqual([false, false, false, true, true]);
   });
 
   it('groups the real record as open, under "no PO", with totals that agree with its lines', () => {
