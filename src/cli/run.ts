@@ -12,7 +12,7 @@ import { cliEnvironment, parseDataFlag, resolveCliDeps, type CliDeps } from '../
 import { UnknownJobError, resolveTenant } from '../runtime/enqueue.js';
 import { executeExclusive } from '../runtime/exclusive.js';
 import { runFlowInProcess } from '../runtime/flows.js';
-import { closeRedis, createRedis } from '../runtime/redis.js';
+import { assertRedisAnswers, closeRedis, createRedis } from '../runtime/redis.js';
 import type { RuntimeServices } from '../runtime/services.js';
 import { createTenantServices } from '../runtime/tenant-services.js';
 
@@ -56,11 +56,18 @@ export async function runCommand(argv: string[], partial: Partial<CliDeps> = {})
   let env;
   try {
     env = cliEnvironment(deps, 'stderr');
+    await assertRedisAnswers(env.config.redisUrl);
   } catch (error) {
     return fail(error);
   }
   const redis = createRedis(env.config.redisUrl, 'autotask-sync-run', env.logger);
   const controller = new AbortController();
+  // The first SIGINT/SIGTERM aborts the job (every read and write takes the signal) and the command answers at
+  // once, even when the job is stuck on a dependency that does not answer (a Redis that went away mid-run).
+  const interrupted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
+  });
+  interrupted.catch(() => undefined);
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(new AppError('INTERRUPTED', `interrupted by ${signal}`));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -80,9 +87,9 @@ export async function runCommand(argv: string[], partial: Partial<CliDeps> = {})
       progress: async (value: Record<string, unknown>) => { env.logger.info({ job: name, progress: value }, 'progress'); },
     };
     const plan = deps.registry.flows.get(name);
-    const result = plan
-      ? await runFlowInProcess(name, definition, plan, { tenant, data }, deps.registry, services, options)
-      : await executeExclusive(definition, { tenant, data }, services, options);
+    const result = await Promise.race([interrupted, plan
+      ? runFlowInProcess(name, definition, plan, { tenant, data }, deps.registry, services, options)
+      : executeExclusive(definition, { tenant, data }, services, options)]);
     deps.stdout.write(json ? `${JSON.stringify({ ok: true, job: name, tenant, dryRun, jobId, result })}\n` : human(name, tenant, dryRun, result));
     return 0;
   } catch (error) {
@@ -90,6 +97,7 @@ export async function runCommand(argv: string[], partial: Partial<CliDeps> = {})
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (controller.signal.aborted) redis.disconnect(); // an interrupted run does not wait on Redis to say goodbye
     await env.closeClients();
     await closeRedis(redis);
   }

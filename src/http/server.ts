@@ -15,7 +15,7 @@ import { createAdminGuard } from './auth.js';
 import { registerDashboard } from './dashboard.js';
 import { installErrorHandler } from './errors.js';
 import type { RuntimeMetrics } from './metrics.js';
-import { createReadiness, type ReadinessOptions } from './readiness.js';
+import { createReadiness, type ReadinessOptions, type StartupState } from './readiness.js';
 import { registerDeadLetterRoutes } from './routes/dead-letters.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
@@ -49,6 +49,8 @@ export interface BuildServerOptions extends ServerServices {
   extraRoutes?: ExtraRoute[];
   bodyLimit?: number;
   readiness?: ReadinessOptions;
+  /** What the process still waits for before it takes jobs (shown by /readyz). */
+  startup?: StartupState;
 }
 
 function badRequest(message: string): Error {
@@ -116,7 +118,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   });
   installErrorHandler(app, runtime.logger);
 
-  registerHealthRoutes(app, createReadiness(runtime.redis, runtime.tenants, options.readiness));
+  registerHealthRoutes(app, createReadiness(runtime.redis, runtime.tenants, options.readiness, options.startup));
   app.get('/metrics', async (_request, reply) => {
     const text = await options.metrics.registry.metrics();
     return reply.header('content-type', options.metrics.registry.contentType).send(text);

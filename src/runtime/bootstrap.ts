@@ -11,8 +11,8 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { createAutotaskServices } from './client-factory.js';
 import type { EnqueueDeps } from './enqueue.js';
 import { createQueues } from './queues.js';
-import { closeRedis, createRedis } from './redis.js';
-import { createTenantServices, type AutotaskClientFactory } from './tenant-services.js';
+import { assertRedisAnswers, closeRedis, createRedis } from './redis.js';
+import type { AutotaskClientFactory } from './tenant-services.js';
 
 export interface Output {
   write(text: string): unknown;
@@ -47,8 +47,10 @@ export interface CliEnvironment {
 }
 
 /** `logTo`: the worker logs to stdout like any service; run/trigger/dlq keep stdout for their answer. */
-export function cliEnvironment(deps: CliDeps, logTo: 'stdout' | 'stderr'): CliEnvironment {
-  const config = loadConfig({ requireTenant: true, ...deps.loadOptions });
+export function cliEnvironment(deps: CliDeps, logTo: 'stdout' | 'stderr', needs: 'autotask' | 'queue-only' = 'autotask'): CliEnvironment {
+  const config = loadConfig(needs === 'autotask'
+    ? { requireTenant: true, ...deps.loadOptions }
+    : { ...deps.loadOptions, requireTenant: false, credentials: 'ignore' });
   const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => (logTo === 'stdout' ? deps.stdout : deps.stderr).write(line) } });
   if (deps.clientFactory) return { config, logger, clientFactory: deps.clientFactory, closeClients: async () => undefined };
   const real = createAutotaskServices(config, logger);
@@ -83,10 +85,14 @@ export async function withQueueCommand(deps: CliDeps, label: string, body: (queu
   let redis: ReturnType<typeof createRedis> | undefined;
   let queues: ReturnType<typeof createQueues> | undefined;
   try {
-    env = cliEnvironment(deps, 'stderr');
+    // trigger and dlq only touch the queue: no Autotask credentials needed, tenants known by their declared ids.
+    env = cliEnvironment(deps, 'stderr', 'queue-only');
+    await assertRedisAnswers(env.config.redisUrl);
     redis = createRedis(env.config.redisUrl, `autotask-sync-${label.split(' ')[0]}`, env.logger);
     queues = createQueues(redis, env.config);
-    return await body({ config: env.config, queues, registry: deps.registry, tenants: createTenantServices(env.config, redis, env.clientFactory) });
+    const ids = env.config.declaredTenantIds;
+    const tenants = { ids, defaultTenantId: ids[0], has: (id: string) => ids.includes(id) };
+    return await body({ config: env.config, queues, registry: deps.registry, tenants });
   } catch (error) {
     deps.stderr.write(`autotask-sync ${label}: ${oneLineError(error)}\n`);
     return 1;

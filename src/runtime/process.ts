@@ -12,8 +12,10 @@ import type { ReadinessOptions } from '../http/readiness.js';
 import { buildServer, type ExtraRoute } from '../http/server.js';
 import type { Logger } from '../lib/logger.js';
 import { createQueues, type RuntimeQueues } from './queues.js';
-import { closeRedis, createRedis } from './redis.js';
-import { syncSchedules } from './schedules.js';
+import { errorMessage } from '../lib/errors.js';
+import { sleep } from '../lib/time.js';
+import { assertRedisAnswers, closeRedis, createRedis, describeRedisUrl } from './redis.js';
+import { desiredSchedules, syncSchedules } from './schedules.js';
 import type { RuntimeServices } from './services.js';
 import { runShutdown } from './shutdown.js';
 import { createTenantServices, type AutotaskClientFactory } from './tenant-services.js';
@@ -32,6 +34,12 @@ export interface StartRuntimeOptions {
   http?: false | { port?: number; host?: string; extraRoutes?: ExtraRoute[]; readiness?: ReadinessOptions };
   /** Run after the queues close and before Redis does (e.g. closing the tenants' governors). */
   beforeRedisClose?: Array<() => Promise<void>>;
+  /**
+   * The worker's start: serve HTTP at once and wait for Redis in the background (retrying, one log line per
+   * REDIS_WAIT_LOG_MS, /readyz saying why), then upsert the schedules and take jobs. Without it a missing Redis
+   * makes the start fail with REDIS_UNAVAILABLE in one line.
+   */
+  waitForRedis?: boolean;
   /** prom-client process metrics (default true). */
   defaultMetrics?: boolean;
   now?: () => Date;
@@ -49,8 +57,15 @@ export interface Runtime {
   close(): Promise<boolean>;
 }
 
+/** While the worker waits for Redis at start: a retry every REDIS_RETRY_MS, a log line every REDIS_WAIT_LOG_MS. */
+const REDIS_RETRY_MS = 2_000;
+const REDIS_WAIT_LOG_MS = 30_000;
+
 export async function startRuntime(options: StartRuntimeOptions): Promise<Runtime> {
   const { config, logger, registry } = options;
+  // A bad schedule is a config error: refuse it before anything starts, Redis or not.
+  if (options.schedules !== false) desiredSchedules(config, registry, config.tenants.map((t) => t.id));
+  if (!options.waitForRedis) await assertRedisAnswers(config.redisUrl);
   const redis = createRedis(config.redisUrl, 'autotask-sync', logger);
   const services: RuntimeServices = {
     config, logger, redis,
@@ -64,9 +79,14 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
   let server: FastifyInstance | undefined;
   let url: string | undefined;
   let closing: Promise<boolean> | undefined;
+  let waitingFor: string | undefined;
+  const stopWaiting = new AbortController();
+  let background: Promise<void> | undefined;
 
   const close = (): Promise<boolean> => {
+    stopWaiting.abort();
     closing ??= runShutdown([
+      { name: 'start', run: async () => background },
       { name: 'worker', run: async () => {
         if (!worker) return;
         const { abortedJobs } = await worker.drain(config.queue.shutdownGraceMs);
@@ -80,14 +100,22 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     return closing;
   };
 
-  try {
+  const startJobs = async (): Promise<void> => {
     if (options.schedules !== false) {
       await syncSchedules(queues.jobs, config, registry, services.tenants.ids, logger.child({ component: 'schedules' }));
     }
-    if (options.worker !== false) worker = startWorker({ connection: redis, registry, services, queues, observer: metrics });
+    if (options.worker !== false && !stopWaiting.signal.aborted) {
+      worker = startWorker({ connection: redis, registry, services, queues, observer: metrics });
+    }
+  };
+
+  try {
+    if (options.waitForRedis) waitingFor = `connecting to Redis at ${describeRedisUrl(config.redisUrl)}`;
+    else await startJobs();
     if (options.http !== false) {
       const http = options.http ?? {};
-      server = await buildServer({ runtime: services, queues, registry, metrics, extraRoutes: http.extraRoutes, readiness: http.readiness });
+      server = await buildServer({ runtime: services, queues, registry, metrics, extraRoutes: http.extraRoutes, readiness: http.readiness,
+        startup: () => waitingFor });
       await server.listen({ port: http.port ?? config.port, host: http.host ?? '0.0.0.0' });
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : http.port ?? config.port;
@@ -98,5 +126,32 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     await close();
     throw error;
   }
-  return { services, queues, metrics, worker, server, url, close };
+  const runtime: Runtime = { services, queues, metrics, worker, server, url, close };
+  if (options.waitForRedis) {
+    background = (async () => {
+      let lastLog = Number.NEGATIVE_INFINITY;
+      for (;;) {
+        try {
+          await assertRedisAnswers(config.redisUrl);
+          break;
+        } catch (error) {
+          waitingFor = `waiting for Redis: ${errorMessage(error)}`;
+          if (Date.now() - lastLog >= REDIS_WAIT_LOG_MS) {
+            lastLog = Date.now();
+            logger.warn(`REDIS_UNAVAILABLE: ${errorMessage(error)} Retrying every ${REDIS_RETRY_MS / 1000} s; /healthz answers, /readyz says why.`);
+          }
+          await sleep(REDIS_RETRY_MS, stopWaiting.signal);
+        }
+      }
+      await startJobs();
+      runtime.worker = worker;
+      waitingFor = undefined;
+      logger.info('redis answers: schedules in place, taking jobs');
+    })().catch((error: unknown) => {
+      if (stopWaiting.signal.aborted) return;
+      waitingFor = `start failed: ${errorMessage(error)}`;
+      logger.error({ err: error }, `worker could not start taking jobs: ${errorMessage(error)}`);
+    });
+  }
+  return runtime;
 }
