@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../lib/logger.js';
 import { startDemo } from '../demo/run-demo.js';
 import { formatSummary } from '../demo/summary.js';
-import { waitForShutdownSignal } from '../runtime/shutdown.js';
+import { waitForShutdownSignal } from '../app/shutdown.js';
 
 const USAGE = 'usage: autotask-sync demo [--once] [--port <http port, default PORT or 3000; 0 = any>]\n';
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../lib/errors.js';
-import { resolveCliDeps, withQueueCommand, type CliDeps } from '../runtime/bootstrap.js';
+import { resolveCliDeps, withQueueCommand, type CliDeps } from '../app/bootstrap.js';
 import { listDeadLetters, requeueAllDeadLetters, requeueDeadLetter } from '../runtime/dead-letter.js';
 
 const USAGE = 'usage: autotask-sync dlq list [--json] | dlq requeue <id> | dlq requeue --all\n';

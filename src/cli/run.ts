@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { JobResult } from '../../jobs/define-job.js';
 import { AppError, errorMessage } from '../lib/errors.js';
-import { cliEnvironment, parseDataFlag, resolveCliDeps, type CliDeps } from '../runtime/bootstrap.js';
+import { cliEnvironment, parseDataFlag, resolveCliDeps, type CliDeps } from '../app/bootstrap.js';
 import { UnknownJobError, resolveTenant } from '../runtime/enqueue.js';
 import { executeExclusive } from '../runtime/exclusive.js';
 import { runFlowInProcess } from '../runtime/flows.js';

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../lib/errors.js';
-import { parseDataFlag, resolveCliDeps, withQueueCommand, type CliDeps } from '../runtime/bootstrap.js';
+import { parseDataFlag, resolveCliDeps, withQueueCommand, type CliDeps } from '../app/bootstrap.js';
 import { enqueueJob } from '../runtime/enqueue.js';
 
 const USAGE = 'usage: autotask-sync trigger <job> [--data <json>] [--tenant <id>] [--json]\n';

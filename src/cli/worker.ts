@@ -6,9 +6,9 @@
 import { errorMessage } from '../lib/errors.js';
 import { productRoutes } from '../http/routes/index.js';
 import type { ExtraRoute } from '../http/server.js';
-import { cliEnvironment, resolveCliDeps, type CliDeps } from '../runtime/bootstrap.js';
-import { startRuntime } from '../runtime/process.js';
-import { waitForShutdownSignal } from '../runtime/shutdown.js';
+import { cliEnvironment, resolveCliDeps, type CliDeps } from '../app/bootstrap.js';
+import { startRuntime } from '../app/process.js';
+import { waitForShutdownSignal } from '../app/shutdown.js';
 
 const USAGE = 'usage: autotask-sync worker   (settings come from the environment and SYNC_CONFIG)\n';
 

@@ -13,7 +13,7 @@ import { defineJob, type JobDefinition } from '../../jobs/define-job.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { enqueueJob } from '../../src/runtime/enqueue.js';
-import { startRuntime, type Runtime } from '../../src/runtime/process.js';
+import { startRuntime, type Runtime } from '../../src/app/process.js';
 import { noHttpClientFactory } from '../integration/runtime/support.js';
 import { cleanPrefix, connectRedis, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { machine, printFigure } from './support/report.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../../src/lib/errors.js';
 import { buildServer } from '../../../src/http/server.js';
-import type { Runtime } from '../../../src/runtime/process.js';
+import type { Runtime } from '../../../src/app/process.js';
 import { cleanPrefix, connectRedis } from '../../helpers/redis.js';
 import { ADMIN_TOKEN, noHttpClientFactory, probeJob, registryOf, startTestRuntime, testConfig, waitFor } from '../runtime/support.js';
 

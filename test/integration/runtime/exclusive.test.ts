@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeExclusive } from '../../../src/runtime/exclusive.js';
-import type { Runtime } from '../../../src/runtime/process.js';
+import type { Runtime } from '../../../src/app/process.js';
 import { tryAcquireJobMutex } from '../../../src/store/job-mutex.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
 import { probeJob, registryOf, startTestRuntime, testConfig } from './support.js';

@@ -3,7 +3,7 @@ import { BudgetExhaustedError } from '../../../src/autotask/errors.js';
 import { AppError, InputError } from '../../../src/lib/errors.js';
 import { listDeadLetters, requeueDeadLetter } from '../../../src/runtime/dead-letter.js';
 import { enqueueJob } from '../../../src/runtime/enqueue.js';
-import type { Runtime } from '../../../src/runtime/process.js';
+import type { Runtime } from '../../../src/app/process.js';
 import { closeAfterEach, deferred, probeJob, registryOf, startTestRuntime, testConfig, waitFor } from './support.js';
 
 const { runtimes, prefixes } = closeAfterEach();

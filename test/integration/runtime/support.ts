@@ -13,7 +13,7 @@ import { syncAllJob, syncAllPlan } from '../../../jobs/sync-all.js';
 import type { AutotaskClient, ClientMetricsSnapshot } from '../../../src/autotask/types.js';
 import { AppError } from '../../../src/lib/errors.js';
 import { silentLogger } from '../../../src/lib/logger.js';
-import { startRuntime, type Runtime, type StartRuntimeOptions } from '../../../src/runtime/process.js';
+import { startRuntime, type Runtime, type StartRuntimeOptions } from '../../../src/app/process.js';
 import type { AutotaskClientFactory } from '../../../src/runtime/tenant-services.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
 

@@ -11,15 +11,15 @@ import { createMetrics, type RuntimeMetrics } from '../http/metrics.js';
 import type { ReadinessOptions } from '../http/readiness.js';
 import { buildServer, type ExtraRoute } from '../http/server.js';
 import type { Logger } from '../lib/logger.js';
-import { createQueues, type RuntimeQueues } from './queues.js';
 import { errorMessage } from '../lib/errors.js';
 import { sleep } from '../lib/time.js';
-import { assertRedisAnswers, closeRedis, createRedis, describeRedisUrl } from './redis.js';
-import { desiredSchedules, syncSchedules } from './schedules.js';
-import type { RuntimeServices } from './services.js';
+import { createQueues, type RuntimeQueues } from '../runtime/queues.js';
+import { assertRedisAnswers, closeRedis, createRedis, describeRedisUrl } from '../runtime/redis.js';
+import { desiredSchedules, syncSchedules } from '../runtime/schedules.js';
+import type { RuntimeServices } from '../runtime/services.js';
 import { runShutdown } from './shutdown.js';
-import { createTenantServices, type AutotaskClientFactory } from './tenant-services.js';
-import { startWorker, type RuntimeWorker } from './worker.js';
+import { createTenantServices, type AutotaskClientFactory } from '../runtime/tenant-services.js';
+import { startWorker, type RuntimeWorker } from '../runtime/worker.js';
 
 export interface StartRuntimeOptions {
   config: AppConfig;

@@ -7,7 +7,7 @@ import type { AppConfig } from '../../config/schema.js';
 import { createAutotaskClient } from '../autotask/index.js';
 import { createRedisGovernor, type RedisGovernor } from '../autotask/governor.js';
 import type { Logger } from '../lib/logger.js';
-import type { AutotaskClientFactory } from './tenant-services.js';
+import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
 
 export interface AutotaskServices {
   factory: AutotaskClientFactory;

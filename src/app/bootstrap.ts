@@ -9,10 +9,10 @@ import { jobRegistry, type JobRegistry } from '../../jobs/registry.js';
 import { AppError, errorMessage, InputError } from '../lib/errors.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { createAutotaskServices } from './client-factory.js';
-import type { EnqueueDeps } from './enqueue.js';
-import { createQueues } from './queues.js';
-import { assertRedisAnswers, closeRedis, createRedis } from './redis.js';
-import type { AutotaskClientFactory } from './tenant-services.js';
+import type { EnqueueDeps } from '../runtime/enqueue.js';
+import { createQueues } from '../runtime/queues.js';
+import { assertRedisAnswers, closeRedis, createRedis } from '../runtime/redis.js';
+import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
 
 export interface Output {
   write(text: string): unknown;
