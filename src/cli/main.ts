@@ -11,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   worker: { summary: 'run the workers, schedules and HTTP server until SIGINT/SIGTERM', load: async () => (await import('./worker.js')).workerCommand },
   run: { summary: 'run one job to completion in this process: run <job> [--json] [--dry-run] [--data <json>]', load: async () => (await import('./run.js')).runCommand },
   trigger: { summary: 'enqueue a job and print its id: trigger <job> [--data <json>]', load: async () => (await import('./trigger.js')).triggerCommand },
+  confirm: { summary: 'leave first-run mode: show what the dry runs would write, then let writes go out [--tenant <id>|--all] [--show]', load: async () => (await import('./confirm.js')).confirmCommand },
   dlq: { summary: 'dead-letter queue: dlq list | dlq requeue <id> | dlq requeue --all', load: async () => (await import('./dlq.js')).dlqCommand },
   sandbox: { summary: 'serve a simulated Autotask tenant: sandbox [--port 8090] [--scenario demo|empty] [--latency-ms N] [--fault-rate P]', load: async () => (await import('./sandbox.js')).sandboxCommand },
   demo: { summary: 'start a sandbox and a worker, run the whole pipeline once and print a summary [--once] [--port N]', load: async () => (await import('./demo.js')).demoCommand },

@@ -13,6 +13,7 @@ import { productRoutes } from '../http/routes/index.js';
 import { type Logger } from '../lib/logger.js';
 import { createAutotaskServices } from '../app/client-factory.js';
 import { enqueueJob } from '../runtime/enqueue.js';
+import { confirmTenant } from '../runtime/first-run.js';
 import { startRuntime, type Runtime } from '../app/process.js';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import { InvoiceStore } from '../store/invoice-store.js';
@@ -101,6 +102,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       schedules: false, http: { port: config.port, extraRoutes: productRoutes }, beforeRedisClose: [autotask.close], defaultMetrics: true });
     await clearDemoKeys(runtime);
     const { redis } = runtime.services;
+    // The demo's tenant is the built-in sandbox: nothing real to protect, so it leaves first-run mode at once.
+    await confirmTenant({ redis, keyPrefix: DEMO_PREFIX, tenantIds: ['default'] }, 'default', 'demo (built-in sandbox)', now);
     const tenant = runtime.services.tenants.get('default');
     const stopwatchIds = await seedStopwatches(redis, DEMO_PREFIX, 'default', DEMO_FACTS.assignedOpenTickets.slice(0, 3).map((t, i) => ({
       ticketId: t.ticketId, resourceId: t.resourceId, startedMinutesAgo: 95 - i * 20, pausedMinutesAgo: 60 - i * 10,

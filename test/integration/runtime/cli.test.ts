@@ -8,7 +8,7 @@ import { triggerCommand } from '../../../src/cli/trigger.js';
 import { workerCommand } from '../../../src/cli/worker.js';
 import { AppError } from '../../../src/lib/errors.js';
 import type { JobName } from '../../../src/lib/job-names.js';
-import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
+import { cleanPrefix, connectRedis, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
 import { ADMIN_TOKEN, CREDS, deferred, noHttpClientFactory, probeJob, registryOf, syncAllDefinition, syncAllEntry, waitFor } from './support.js';
 
 const prefixes: string[] = [];
@@ -32,7 +32,7 @@ function cliDeps(registry: ReturnType<typeof registryOf>, queue: Record<string, 
     prefix, stdout, stderr,
     deps: {
       registry, clientFactory: noHttpClientFactory().factory, stdout: stdout.stream, stderr: stderr.stream,
-      loadOptions: { env: { ...CREDS, ADMIN_TOKEN, PORT: '0', LOG_LEVEL: 'warn' as const }, file: { queue: { prefix, attempts: 2, backoffMs: 100, ...queue } } },
+      loadOptions: { env: { ...CREDS, REDIS_URL, ADMIN_TOKEN, PORT: '0', LOG_LEVEL: 'warn' as const }, file: { queue: { prefix, attempts: 2, backoffMs: 100, ...queue } } },
     },
   };
 }

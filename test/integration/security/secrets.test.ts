@@ -19,6 +19,7 @@ import { createAutotaskServices } from '../../../src/app/client-factory.js';
 import { startRuntime, type Runtime } from '../../../src/app/process.js';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { eventually } from '../../helpers/product.js';
+import { confirmTenants } from '../../helpers/first-run.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
 
 const SECRETS = {
@@ -103,6 +104,7 @@ beforeAll(async () => {
   });
   const logger = createLogger({ level: 'trace', destination: { write: (line: string) => { lines.push(line); } } });
   const autotask = createAutotaskServices(config, logger);
+  await confirmTenants(prefix, config.tenants.map((t) => t.id));
   runtime = await startRuntime({ config, logger, registry: jobRegistry, clientFactory: autotask.factory, worker: true, schedules: false,
     http: { port: 0, host: '127.0.0.1', extraRoutes: productRoutes }, beforeRedisClose: [autotask.close], defaultMetrics: false });
 }, 30_000);

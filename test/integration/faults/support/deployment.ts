@@ -13,6 +13,7 @@ import { dlqCommand } from '../../../../src/cli/dlq.js';
 import { triggerCommand } from '../../../../src/cli/trigger.js';
 import { JOBS_QUEUE } from '../../../../src/runtime/queues.js';
 import type { SandboxHandle } from '../../../../src/sandbox/index.js';
+import { createFirstRunStore } from '../../../../src/store/first-run.js';
 import { cleanPrefix, REDIS_URL, uniquePrefix } from '../../../helpers/redis.js';
 import { WorkerProcess } from './worker-process.js';
 
@@ -87,6 +88,8 @@ export class Deployment {
   }
 
   async startWorker(name = `worker-${this.workers.length + 1}`): Promise<WorkerProcess> {
+    // These deployments are past their first day: writes go out (src/store/first-run.ts).
+    if (this.workers.length === 0) await createFirstRunStore(this.connect(), this.prefix, 'default').confirm('fault test', new Date());
     const worker = await WorkerProcess.start(name, this.env);
     this.workers.push(worker);
     return worker;
