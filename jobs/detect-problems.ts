@@ -8,6 +8,7 @@ import { detectProblems } from '../src/rules/problem-detection.js';
 import { checkProblemSettings, writeProblemGroup, type GroupOutcome, type ProblemWrite } from '../src/push/problems.js';
 import { EntityStore } from '../src/store/entity-store.js';
 import { projectTicket } from '../src/store/projections.js';
+import { plural } from '../src/lib/plural.js';
 import { defineJob } from './define-job.js';
 
 export const detectProblemsJob = defineJob({
@@ -40,8 +41,8 @@ export const detectProblemsJob = defineJob({
     const linked = outcomes.reduce((n, o) => n + o.linked.length, 0);
     const verb = ctx.dryRun ? 'would write' : 'wrote';
     return {
-      summary: `Problems: ${detection.groups.length} groups, ${groups.length} with new incidents; ${verb} ${created} new problems` +
-        `${ctx.dryRun ? '' : `, linked ${linked} incidents`}`,
+      summary: `Problems: ${plural(detection.groups.length, 'group')}, ${groups.length} with new incidents; ${verb} ${plural(created, 'new problem')}` +
+        `${ctx.dryRun ? '' : `, linked ${plural(linked, 'incident')}`}`,
       counts: { tickets: tickets.length, groups: detection.groups.length, groupsWithNewLinks: groups.length, problemsCreated: created,
         incidentsLinked: linked, writes: writes.length },
       groups: detection.groups.map((g) => ({ groupKey: g.groupKey, problemTicketId: outcomes.find((o) => o.groupKey === g.groupKey)?.problemTicketId ?? g.problemTicketId,

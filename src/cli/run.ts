@@ -11,7 +11,8 @@ import { AppError, errorMessage } from '../lib/errors.js';
 import { cliEnvironment, parseDataFlag, resolveCliDeps, type CliDeps } from '../app/bootstrap.js';
 import { UnknownJobError, resolveTenant } from '../runtime/enqueue.js';
 import { executeExclusive } from '../runtime/exclusive.js';
-import { runFlowInProcess } from '../runtime/flows.js';
+import { runFlowInProcess, type StageOutcome } from '../runtime/flows.js';
+import { warningTexts } from '../runtime/job-warnings.js';
 import { assertRedisAnswers, closeRedis, createRedis } from '../runtime/redis.js';
 import type { RuntimeServices } from '../runtime/services.js';
 import { createTenantServices } from '../runtime/tenant-services.js';
@@ -21,6 +22,13 @@ const USAGE = 'usage: autotask-sync run <job> [--json] [--dry-run] [--data <json
 function human(name: string, tenant: string, dryRun: boolean, result: JobResult): string {
   const lines = [`${name} (${tenant})${dryRun ? ' — dry run, nothing sent' : ''}: ${result.summary}`];
   for (const [key, value] of Object.entries(result.counts)) lines.push(`  ${key}: ${value}`);
+  const warnings = warningTexts(result);
+  const stages = Array.isArray(result.stages) ? (result.stages as StageOutcome[]) : [];
+  for (const stage of stages) for (const text of stage.warnings ?? []) warnings.push(`${stage.job}: ${text}`);
+  if (warnings.length) {
+    lines.push(`warnings (${warnings.length}):`);
+    for (const text of warnings) lines.push(`  - ${text}`);
+  }
   if (result.writes?.length) {
     lines.push(dryRun ? 'writes it would make:' : 'writes:');
     for (const w of result.writes) lines.push(`  ${w.method} ${w.entity} ${JSON.stringify(w.body)}${w.reason ? `  # ${w.reason}` : ''}`);

@@ -13,6 +13,7 @@ import { executeJob, type ExecuteOptions } from './execute-job.js';
 import { executeExclusive } from './exclusive.js';
 import { formatZodIssues, parseJobData } from './job-data.js';
 import { JOBS_QUEUE, jobOptions, type QueuedJobData, type RuntimeQueues } from './queues.js';
+import { warningTexts } from './job-warnings.js';
 import type { RuntimeServices } from './services.js';
 
 export interface StageOutcome {
@@ -20,6 +21,8 @@ export interface StageOutcome {
   jobId: string;
   summary: string;
   counts: Record<string, number>;
+  /** The stage's warning texts (in-process runs; see job-warnings.ts). */
+  warnings?: string[];
 }
 
 /** A stage of an in-process flow failed; keeps the stage's code and retry verdict. */
@@ -115,7 +118,8 @@ export async function runFlowInProcess(name: string, definition: JobDefinition, 
     try {
       const result = await executeExclusive(stageDefinition, { tenant: rawData.tenant, data: stageDataOf(rawData.data, stage) },
         services, { ...options, jobId, signal, progress: (value) => options.progress({ stage, ...value }) });
-      stages.push({ job: stage, jobId, summary: result.summary, counts: result.counts });
+      const warnings = warningTexts(result);
+      stages.push({ job: stage, jobId, summary: result.summary, counts: result.counts, ...(warnings.length ? { warnings } : {}) });
     } catch (error) {
       throw error instanceof StageFailedError ? error : new StageFailedError(stage, error);
     }

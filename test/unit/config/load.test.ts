@@ -102,3 +102,18 @@ describe('loadConfig reports only what is wrong (issue 18, trap 2)', () => {
     expect(config.declaredTenantIds).toEqual(['default', 'acme']);
   });
 });
+
+describe('PO templates are checked at load (issue 18, trap 5)', () => {
+  const rule = (template: string) => ({ invoices: { poPolicy: { rules: [{ name: 'r', template }] } } });
+  it('names an unknown placeholder and the known ones', () => {
+    const issues = problemsOf(() => loadConfig({ env: creds, file: rule('PO-{contractNam}') }));
+    expect(issues.join('\n')).toMatch(/^SYNC_CONFIG invoices\.poPolicy\.rules\.0\.template: unknown placeholder \{contractNam\} \(known: \{contractName\}/m);
+  });
+  it('refuses an unbalanced brace and {agreement} without an agreementKey', () => {
+    expect(problemsOf(() => loadConfig({ env: creds, file: rule('PO-{contractName') })).join('\n')).toMatch(/without its partner/);
+    expect(problemsOf(() => loadConfig({ env: creds, file: rule('{agreement}') })).join('\n')).toMatch(/\{agreement\} needs invoices\.poPolicy\.agreementKey/);
+  });
+  it('accepts every known placeholder', () => {
+    expect(() => loadConfig({ env: creds, file: rule('{contractName}/{contractNumber}/{contractID}/{companyID}/{startMonth}/{startYear}') })).not.toThrow();
+  });
+});
