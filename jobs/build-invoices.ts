@@ -5,13 +5,9 @@
  */
 import { z } from 'zod';
 import { buildInvoices } from '../src/push/build-invoices.js';
-import type { InvoiceDocument } from '../src/rules/invoice-types.js';
-import type { InvoiceWarning } from '../src/rules/invoice-warnings.js';
 import { createFileSink } from '../src/sinks/file-sink.js';
 import { createHttpSink } from '../src/sinks/http-sink.js';
 import type { InvoiceSink } from '../src/sinks/invoice-sink.js';
-import { EntityStore } from '../src/store/entity-store.js';
-import { InvoiceStore } from '../src/store/invoice-store.js';
 import type { JobContext } from './define-job.js';
 import { plural } from '../src/lib/plural.js';
 import { defineJob } from './define-job.js';
@@ -30,11 +26,13 @@ export const buildInvoicesJob = defineJob({
   name: 'build-invoices',
   description: 'Apply the PO policy, build one invoice document per company and PO, deliver them and mark the items',
   schema: z.strictObject({ deliver: z.boolean().default(true) }),
+  writesToTenant: true,
+  syncAllStage: 'chain',
   async handler(ctx) {
     const result = await buildInvoices({
-      client: ctx.client,
-      store: new EntityStore(ctx.redis, ctx.keyPrefix, ctx.tenant.id),
-      invoices: new InvoiceStore<InvoiceDocument, InvoiceWarning>(ctx.redis, ctx.keyPrefix, ctx.tenant.id),
+      client: ctx.scope.client,
+      store: ctx.scope.entities,
+      invoices: ctx.scope.invoices,
       settings: ctx.config.invoices,
       sinks: sinksOf(ctx),
       logger: ctx.logger,

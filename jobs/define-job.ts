@@ -3,22 +3,17 @@
  * A handler is thin: parse (done for it, by `schema`) → read through the client or store → call rules → write.
  * The same handler runs under the BullMQ worker and under `autotask-sync run` (one code path).
  */
-import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import type { AppConfig, TenantConfig } from '../config/schema.js';
-import type { AutotaskClient } from '../src/autotask/types.js';
+import type { AppConfig } from '../config/schema.js';
 import type { Logger } from '../src/lib/logger.js';
 import type { JobName } from '../src/lib/job-names.js';
+import type { TenantScope } from '../src/scope/tenant-scope.js';
 
 export interface JobContext<Data> {
   jobId: string;
   data: Data;
-  tenant: TenantConfig;
-  client: AutotaskClient;
-  /** The shared Redis connection (store modules in src/store take it with `keyPrefix`). */
-  redis: Redis;
-  /** Root of this deployment's keys; src/store derives every tenant key from it. */
-  keyPrefix: string;
+  /** The tenant's config, client and stores, built once by the runtime; a job never sees Redis or a key. */
+  scope: TenantScope;
   config: AppConfig;
   logger: Logger;
   signal: AbortSignal;
@@ -37,11 +32,43 @@ export interface JobResult {
   [key: string]: unknown;
 }
 
+/**
+ * Where a job sits in the `sync-all` flow (jobs/sync-all.ts): the `parallel` stages run side by side first, then
+ * the `chain` stages one after another, in the order jobs/registry.ts lists them.
+ */
+export type SyncAllStage = 'parallel' | 'chain';
+
 export interface JobDefinition<S extends z.ZodType = z.ZodType, R extends JobResult = JobResult> {
   name: JobName;
   description: string;
   schema: S;
+  /**
+   * The job writes to the tenant (Autotask records, invoice deliveries). Such a job runs one at a time per tenant,
+   * under the tenant's lease (src/store/job-mutex.ts says why); a dry run of it takes no lease.
+   */
+  writesToTenant: boolean;
+  /** Its stage in sync-all; absent when sync-all does not run it. */
+  syncAllStage?: SyncAllStage;
   handler(ctx: JobContext<z.output<S>>): Promise<R>;
+}
+
+/**
+ * A job that is a BullMQ flow: the `parallel` jobs first (siblings), then each `chain` job in order, each one
+ * the parent of the one before. The flow job itself runs last and summarises its stages.
+ */
+export interface FlowPlan {
+  parallel: readonly JobName[];
+  chain: readonly JobName[];
+}
+
+/** What the runtime hands a flow's own handler (`data.stages`): one line per stage that ran. */
+export interface StageOutcome {
+  job: string;
+  jobId: string;
+  summary: string;
+  counts: Record<string, number>;
+  /** The stage's warning texts (in-process runs; see src/runtime/job-warnings.ts). */
+  warnings?: string[];
 }
 
 export function defineJob<S extends z.ZodType, R extends JobResult>(definition: JobDefinition<S, R>): JobDefinition<S, R> {

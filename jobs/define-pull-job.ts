@@ -1,15 +1,31 @@
 /** The three pull jobs differ only in what they pull; this is their shared shape (data `{full}`, summary, counts). */
 import { z } from 'zod';
 import type { PullContext, PullResult } from '../src/pull/context.js';
-import { pullContextOf } from '../src/pull/pull-context.js';
 import type { JobName } from '../src/lib/job-names.js';
-import { defineJob } from './define-job.js';
+import { defineJob, type JobContext } from './define-job.js';
+
+/** A pull's view of its job: the tenant's client and entity store, the pull settings, the job's clock and signal. */
+function pullContextOf(ctx: JobContext<unknown>): PullContext {
+  return {
+    client: ctx.scope.client,
+    store: ctx.scope.entities,
+    settings: ctx.config.pull,
+    now: ctx.now(),
+    signal: ctx.signal,
+    logger: ctx.logger,
+    dryRun: ctx.dryRun,
+    progress: (value) => ctx.progress(value),
+  };
+}
 
 export function definePullJob(name: JobName, entity: string, pull: (ctx: PullContext, options: { full: boolean }) => Promise<PullResult>) {
   return defineJob({
     name,
     description: `Pull ${entity} into the store (incremental; data {"full":true} re-reads everything)`,
     schema: z.strictObject({ full: z.boolean().default(false) }),
+    // Pulls only read Autotask; they write to this deployment's store, never to the tenant.
+    writesToTenant: false,
+    syncAllStage: 'parallel',
     async handler(ctx) {
       const result = await pull(pullContextOf(ctx), { full: ctx.data.full });
       const how = `${result.mode}${result.resumed ? ', resumed' : ''}`;

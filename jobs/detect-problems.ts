@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { detectProblems } from '../src/rules/problem-detection.js';
 import { checkProblemSettings, writeProblemGroup, type GroupOutcome, type ProblemWrite } from '../src/push/problems.js';
-import { EntityStore } from '../src/store/entity-store.js';
 import { projectTicket } from '../src/store/projections.js';
 import { plural } from '../src/lib/plural.js';
 import { defineJob } from './define-job.js';
@@ -15,12 +14,14 @@ export const detectProblemsJob = defineJob({
   name: 'detect-problems',
   description: 'Find recurring tickets, make or reuse one Problem per group and link the others as Incidents',
   schema: z.strictObject({ ticketId: z.number().int().positive().optional() }),
+  writesToTenant: true,
+  syncAllStage: 'chain',
   async handler(ctx) {
-    const store = new EntityStore(ctx.redis, ctx.keyPrefix, ctx.tenant.id);
+    const { client, entities: store } = ctx.scope;
     const settings = ctx.config.detection;
-    await checkProblemSettings(ctx.client, settings.problem);
+    await checkProblemSettings(client, settings.problem);
     if (ctx.data.ticketId !== undefined) {
-      const fresh = await ctx.client.get('Tickets', ctx.data.ticketId, ctx.signal);
+      const fresh = await client.get('Tickets', ctx.data.ticketId, ctx.signal);
       if (fresh && !ctx.dryRun) await store.upsert('Tickets', [projectTicket(fresh)]);
     }
     const tickets = await store.all('Tickets');
@@ -33,7 +34,7 @@ export const detectProblemsJob = defineJob({
     const outcomes: GroupOutcome[] = [];
     for (const [index, group] of groups.entries()) {
       ctx.signal.throwIfAborted();
-      outcomes.push(await writeProblemGroup({ client: ctx.client, store, settings, logger: ctx.logger.child({ group: group.groupKey }),
+      outcomes.push(await writeProblemGroup({ client: client, store, settings, logger: ctx.logger.child({ group: group.groupKey }),
         dryRun: ctx.dryRun, signal: ctx.signal }, group, writes));
       await ctx.progress({ groups: index + 1, of: groups.length });
     }

@@ -7,8 +7,6 @@ import { z } from 'zod';
 import { pushTimeEntries } from '../src/push/time-entries.js';
 import { stopwatchEntry } from '../src/rules/stopwatch.js';
 import { timeEntryInputSchema, type TimeEntryInput } from '../src/rules/time-entry-input.js';
-import { createStopwatchStore } from '../src/store/stopwatch-store.js';
-import { createTimeEntryLedger } from '../src/store/time-entry-ledger.js';
 import { defineJob } from './define-job.js';
 
 const SWEEP_LIMIT = 500;
@@ -18,10 +16,10 @@ export const pushTimeEntriesJob = defineJob({
   description: 'Create one Autotask time entry per entry key (stopwatches, imports); without entries, push what is pending',
   // 500 entries keeps one job well inside Autotask's 5-minute server-side limit.
   schema: z.strictObject({ entries: z.array(timeEntryInputSchema).max(500).default([]) }),
+  writesToTenant: true,
+  syncAllStage: 'chain',
   async handler(ctx) {
-    const keys = { redis: ctx.redis, keyPrefix: ctx.keyPrefix, tenantId: ctx.tenant.id };
-    const ledger = createTimeEntryLedger(keys);
-    const stopwatches = createStopwatchStore(keys);
+    const { client, ledger, stopwatches } = ctx.scope;
     let entries: TimeEntryInput[] = ctx.data.entries;
     const swept = entries.length === 0;
     if (swept) {
@@ -35,7 +33,7 @@ export const pushTimeEntriesJob = defineJob({
       }
       entries = [...byKey.values()].slice(0, SWEEP_LIMIT);
     }
-    const outcomes = await pushTimeEntries({ client: ctx.client, ledger, stopwatches, policy: ctx.config.timeEntries,
+    const outcomes = await pushTimeEntries({ client, ledger, stopwatches, policy: ctx.config.timeEntries,
       logger: ctx.logger, dryRun: ctx.dryRun, signal: ctx.signal }, entries);
     const count = (status: string): number => outcomes.filter((o) => o.status === status).length;
     const counts = { created: count('created'), found: count('found'), alreadyPushed: count('already-pushed'),

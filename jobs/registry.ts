@@ -1,28 +1,21 @@
 /**
- * The jobs this deployment runs, listed explicitly (no folder scan): a newcomer reads here what exists.
- * Handlers of INTERFACE.md arrive with later issues; each one is added to `jobDefinitions` and, when it is a
- * stage of sync-all, it is already named in `syncAllPlan` (jobs/sync-all.ts).
+ * The jobs this deployment runs, listed explicitly (no folder scan): a newcomer reads here what exists. Everything
+ * else about them derives from their definitions: which ones take the tenant's lease (`writesToTenant`) and the
+ * sync-all flow (each job's `syncAllStage`, in the order listed here).
  *
  * The runtime takes a `JobRegistry`, never this module directly, so tests pass registries of their own.
  */
-import type { JobDefinition } from './define-job.js';
+import type { FlowPlan, JobDefinition } from './define-job.js';
 import type { JobName } from '../src/lib/job-names.js';
 import { buildInvoicesJob } from './build-invoices.js';
 import { detectProblemsJob } from './detect-problems.js';
 import { pushTimeEntriesJob } from './push-time-entries.js';
-import { syncAllJob, syncAllPlan } from './sync-all.js';
+import { syncAllJob } from './sync-all.js';
 import { syncBillingItemsJob } from './sync-billing-items.js';
 import { syncContractsJob } from './sync-contracts.js';
 import { syncTicketsJob } from './sync-tickets.js';
 
-/**
- * A job that is a BullMQ flow: the `parallel` jobs first (siblings), then each `chain` job in order, each one
- * the parent of the one before. The flow job itself runs last and summarises its stages.
- */
-export interface FlowPlan {
-  parallel: readonly JobName[];
-  chain: readonly JobName[];
-}
+export type { FlowPlan };
 
 export interface JobRegistry {
   jobs: ReadonlyMap<string, JobDefinition>;
@@ -39,6 +32,14 @@ export const jobDefinitions: JobDefinition<any>[] = [
   pushTimeEntriesJob,
   syncAllJob,
 ];
+
+/** The sync-all flow of a list of definitions: their `syncAllStage`s, in list order. */
+export function syncAllPlanOf(definitions: readonly Pick<JobDefinition, 'name' | 'syncAllStage'>[]): FlowPlan {
+  const at = (stage: JobDefinition['syncAllStage']): JobName[] => definitions.filter((d) => d.syncAllStage === stage).map((d) => d.name);
+  return { parallel: at('parallel'), chain: at('chain') };
+}
+
+export const syncAllPlan: FlowPlan = syncAllPlanOf(jobDefinitions);
 
 export const registry: Map<JobName, JobDefinition> = new Map(jobDefinitions.map((d) => [d.name, d as JobDefinition]));
 

@@ -19,12 +19,6 @@
 import { z } from 'zod';
 import { defineJob } from './define-job.js';
 import { JOB_NAMES } from '../src/lib/job-names.js';
-import type { FlowPlan } from './registry.js';
-
-export const syncAllPlan: FlowPlan = {
-  parallel: ['sync-contracts', 'sync-billing-items', 'sync-tickets'],
-  chain: ['build-invoices', 'detect-problems', 'push-time-entries'],
-};
 
 const stageOutcome = z.object({
   job: z.enum(JOB_NAMES),
@@ -32,8 +26,6 @@ const stageOutcome = z.object({
   summary: z.string(),
   counts: z.record(z.string(), z.number()).default({}),
 });
-
-export type StageOutcome = z.infer<typeof stageOutcome>;
 
 export const syncAllSchema = z.strictObject({
   /** Data for individual stages, by job name (e.g. `{"sync-tickets": {"full": true}}`); default `{}` each. */
@@ -46,12 +38,14 @@ export const syncAllJob = defineJob({
   name: 'sync-all',
   description: 'pull contracts, billing items and tickets, then build invoices, detect problems and push time entries',
   schema: syncAllSchema,
+  // Its stages write; the flow job itself only summarises them.
+  writesToTenant: false,
   async handler(ctx) {
     const counts: Record<string, number> = { stages: ctx.data.stages.length };
     for (const stage of ctx.data.stages) {
       for (const [key, value] of Object.entries(stage.counts)) counts[`${stage.job}.${key}`] = value;
     }
     const lines = ctx.data.stages.map((s) => `${s.job}: ${s.summary}`);
-    return { summary: `sync-all for ${ctx.tenant.id}: ${ctx.data.stages.length} stages\n${lines.join('\n')}`, counts, stages: ctx.data.stages };
+    return { summary: `sync-all for ${ctx.scope.tenant.id}: ${ctx.data.stages.length} stages\n${lines.join('\n')}`, counts, stages: ctx.data.stages };
   },
 });

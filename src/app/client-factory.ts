@@ -7,6 +7,7 @@ import type { AppConfig } from '../../config/schema.js';
 import { createAutotaskClient } from '../autotask/index.js';
 import { createRedisGovernor, type RedisGovernor } from '../autotask/governor.js';
 import type { Logger } from '../lib/logger.js';
+import { tenantKeys } from '../store/keys.js';
 import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
 
 export interface AutotaskServices {
@@ -19,7 +20,8 @@ export function createAutotaskServices(config: AppConfig, logger: Logger): Autot
   const governors: RedisGovernor[] = [];
   return {
     factory: (tenant, redis) => {
-      const governor = createRedisGovernor({ redis, keyPrefix: config.queue.prefix, tenantId: tenant.id, settings: config.autotask, logger });
+      const governor = createRedisGovernor({ redis, keys: tenantKeys(config.queue.prefix, tenant.id), tenantId: tenant.id,
+        settings: config.autotask, logger });
       governors.push(governor);
       return createAutotaskClient({ tenant, settings: config.autotask, governor, logger });
     },

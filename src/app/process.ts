@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../../config/schema.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { createMetrics, type RuntimeMetrics } from '../http/metrics.js';
-import type { ReadinessOptions } from '../http/readiness.js';
+import { createCommands, type ReadinessOptions, type RuntimeCommands } from '../runtime/commands/index.js';
 import { buildServer, type ExtraRoute } from '../http/server.js';
 import type { Logger } from '../lib/logger.js';
 import { errorMessage } from '../lib/errors.js';
@@ -16,9 +16,9 @@ import { sleep } from '../lib/time.js';
 import { createQueues, type RuntimeQueues } from '../runtime/queues.js';
 import { assertRedisAnswers, closeRedis, createRedis, describeRedisUrl } from '../runtime/redis.js';
 import { desiredSchedules, syncSchedules } from '../runtime/schedules.js';
-import type { RuntimeServices } from '../runtime/services.js';
+import { createRuntimeServices, type RuntimeServices } from '../runtime/services.js';
 import { runShutdown } from './shutdown.js';
-import { createTenantServices, type AutotaskClientFactory } from '../runtime/tenant-services.js';
+import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
 import { startWorker, type RuntimeWorker } from '../runtime/worker.js';
 
 export interface StartRuntimeOptions {
@@ -48,6 +48,8 @@ export interface StartRuntimeOptions {
 export interface Runtime {
   services: RuntimeServices;
   queues: RuntimeQueues;
+  /** What HTTP routes call (src/runtime/commands); also for tests and the demo. */
+  commands: RuntimeCommands;
   metrics: RuntimeMetrics;
   worker?: RuntimeWorker;
   server?: FastifyInstance;
@@ -67,19 +69,16 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
   if (options.schedules !== false) desiredSchedules(config, registry, config.tenants.map((t) => t.id));
   if (!options.waitForRedis) await assertRedisAnswers(config.redisUrl);
   const redis = createRedis(config.redisUrl, 'autotask-sync', logger);
-  const services: RuntimeServices = {
-    config, logger, redis,
-    keyPrefix: config.queue.prefix,
-    tenants: createTenantServices(config, redis, options.clientFactory),
-    now: options.now ?? (() => new Date()),
-  };
+  const services = createRuntimeServices(config, logger, redis, options.clientFactory, options.now);
   const queues = createQueues(redis, config);
   const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics });
+  let waitingFor: string | undefined;
+  const commands = createCommands({ services, queues, registry },
+    { ...(options.http ? { readiness: options.http.readiness } : {}), startup: () => waitingFor });
   let worker: RuntimeWorker | undefined;
   let server: FastifyInstance | undefined;
   let url: string | undefined;
   let closing: Promise<boolean> | undefined;
-  let waitingFor: string | undefined;
   const stopWaiting = new AbortController();
   let background: Promise<void> | undefined;
 
@@ -114,8 +113,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     else await startJobs();
     if (options.http !== false) {
       const http = options.http ?? {};
-      server = await buildServer({ runtime: services, queues, registry, metrics, extraRoutes: http.extraRoutes, readiness: http.readiness,
-        startup: () => waitingFor });
+      server = await buildServer({ commands, config, logger, queues, metrics, extraRoutes: http.extraRoutes });
       await server.listen({ port: http.port ?? config.port, host: http.host ?? '0.0.0.0' });
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : http.port ?? config.port;
@@ -126,7 +124,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     await close();
     throw error;
   }
-  const runtime: Runtime = { services, queues, metrics, worker, server, url, close };
+  const runtime: Runtime = { services, queues, commands, metrics, worker, server, url, close };
   if (options.waitForRedis) {
     background = (async () => {
       let lastLog = Number.NEGATIVE_INFINITY;

@@ -17,7 +17,6 @@ import type { AppConfig } from '../../config/schema.js';
 import { AppError } from '../lib/errors.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
 import { sleep } from '../lib/time.js';
-import { tenantKeys } from '../store/keys.js';
 import { BudgetExhaustedError } from './errors.js';
 import { budgetCeiling, estimateRetryAt, slotWaitDelay } from './governor-budget.js';
 import { ACQUIRE, OBSERVE, RENEW, SNAPSHOT, runScript } from './governor-scripts.js';
@@ -34,10 +33,22 @@ export const THRESHOLD_ENDPOINT = 'ThresholdInformation';
 /** After thresholdStale() said true, how long this process waits for the read before saying true again. */
 const STALE_CLAIM_MS = 30_000;
 
+/**
+ * The Redis keys the governor works on. Key names belong to src/store (keys.ts `tenantKeys` satisfies this);
+ * the caller passes them in, so the client never depends on the store.
+ */
+export interface GovernorKeys {
+  slots(endpoint: string): string;
+  slotEndpoints: string;
+  budget: string;
+  threshold: string;
+}
+
 export interface RedisGovernorOptions {
   redis: Redis;
-  keyPrefix: string;
-  tenantId: string;
+  keys: GovernorKeys;
+  /** For the log lines only. */
+  tenantId?: string;
   settings: AppConfig['autotask'];
   /** Local clock, used only to age the cached threshold read between Redis replies. */
   now?: () => number;
@@ -55,7 +66,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
   const { redis, settings } = options;
   const now = options.now ?? Date.now;
   const logger = (options.logger ?? silentLogger()).child({ component: 'governor', tenant: options.tenantId });
-  const keys = tenantKeys(options.keyPrefix, options.tenantId);
+  const { keys } = options;
   const held = new Map<string, Held>();
   let closed = false;
   // What the last Redis reply told us: server clock minus local clock, and when the threshold was last read.

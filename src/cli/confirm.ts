@@ -5,11 +5,9 @@
  */
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { cliEnvironment, oneLineError, resolveCliDeps, type CliDeps } from '../app/bootstrap.js';
+import { resolveCliDeps, withQueueCommand, type CliDeps } from '../app/bootstrap.js';
 import { errorMessage } from '../lib/errors.js';
-import { confirmTenant, firstRunStates } from '../runtime/first-run.js';
-import { assertRedisAnswers, closeRedis, createRedis } from '../runtime/redis.js';
-import type { FirstRunState } from '../store/first-run.js';
+import { confirmTenant, firstRunStates, type FirstRunState } from '../runtime/first-run.js';
 
 export const CONFIRM_USAGE = 'usage: autotask-sync confirm [--tenant <id> | --all] [--by <name>] [--show] [--json]\n';
 
@@ -36,32 +34,19 @@ export async function confirmCommand(argv: string[], partial: Partial<CliDeps> =
     return 2;
   }
   if (args.values.all && args.values.tenant) { deps.stderr.write(CONFIRM_USAGE); return 2; }
-  let redis: ReturnType<typeof createRedis> | undefined;
-  try {
-    const env = cliEnvironment(deps, 'stderr', 'queue-only');
-    await assertRedisAnswers(env.config.redisUrl);
-    redis = createRedis(env.config.redisUrl, 'autotask-sync-confirm', env.logger);
-    const ids = env.config.declaredTenantIds;
-    const fr = { redis, keyPrefix: env.config.queue.prefix, tenantIds: ids };
-    const tenants = args.values.all ? ids : [args.values.tenant ?? ids[0]!];
-    const before = await firstRunStates(fr, tenants);
-    if (args.values.show) {
-      deps.stdout.write(args.values.json ? `${JSON.stringify({ tenants: before })}\n` : before.map(describe).join(''));
+  const { values } = args;
+  return withQueueCommand(deps, 'confirm', async (_commands, services) => {
+    const tenants = values.all ? services.tenants.ids : [services.tenants.resolve(values.tenant)];
+    const before = await firstRunStates(services.tenants, tenants);
+    if (values.show) {
+      deps.stdout.write(values.json ? `${JSON.stringify({ tenants: before })}\n` : before.map(describe).join(''));
       return 0;
     }
-    const by = args.values.by ?? userInfo().username;
+    const by = values.by ?? userInfo().username;
     const after: FirstRunState[] = [];
-    for (const state of before) after.push(await confirmTenant(fr, state.tenant, by, new Date()));
-    if (args.values.json) deps.stdout.write(`${JSON.stringify({ tenants: after })}\n`);
-    else {
-      deps.stdout.write(`reviewed:\n${before.map(describe).join('')}`);
-      deps.stdout.write(after.map(describe).join(''));
-    }
+    for (const state of before) after.push(await confirmTenant(services.tenants, state.tenant, by, services.now()));
+    if (values.json) deps.stdout.write(`${JSON.stringify({ tenants: after })}\n`);
+    else deps.stdout.write(`reviewed:\n${before.map(describe).join('')}${after.map(describe).join('')}`);
     return 0;
-  } catch (error) {
-    deps.stderr.write(`autotask-sync confirm: ${oneLineError(error)}\n`);
-    return 1;
-  } finally {
-    if (redis) await closeRedis(redis);
-  }
+  });
 }

@@ -5,7 +5,6 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../lib/errors.js';
 import { resolveCliDeps, withQueueCommand, type CliDeps } from '../app/bootstrap.js';
-import { listDeadLetters, requeueAllDeadLetters, requeueDeadLetter } from '../runtime/dead-letter.js';
 
 const USAGE = 'usage: autotask-sync dlq list [--json] | dlq requeue <id> | dlq requeue --all\n';
 
@@ -26,20 +25,20 @@ export async function dlqCommand(argv: string[], partial: Partial<CliDeps> = {})
     || (action === 'requeue' && (id === undefined) === args.values.all));
   if (!valid) { deps.stderr.write(USAGE); return 2; }
 
-  return withQueueCommand(deps, 'dlq', async (queue) => {
+  return withQueueCommand(deps, 'dlq', async (commands) => {
     if (action === 'list') {
-      const letters = await listDeadLetters(queue);
+      const letters = await commands.listDeadLetters();
       if (args.values.json) deps.stdout.write(`${JSON.stringify({ deadLetters: letters })}\n`);
       else if (letters.length === 0) deps.stdout.write('no dead letters\n');
       else for (const l of letters) deps.stdout.write(`${l.id}\t${l.name}\t${l.tenant}\t${l.failedAt}\tattempts ${l.attemptsMade}\t${l.failedReason}\n`);
       return 0;
     }
     if (args.values.all) {
-      const results = await requeueAllDeadLetters(queue);
+      const results = await commands.requeueAllDeadLetters();
       for (const r of results) deps.stdout.write(r.result ? `${r.id} -> ${r.result.jobId}\n` : `${r.id} not requeued: ${r.error}\n`);
       return results.every((r) => r.result) ? 0 : 1;
     }
-    const result = await requeueDeadLetter(queue, id!);
+    const result = await commands.requeueDeadLetter(id!);
     deps.stdout.write(`${result.jobId}\n`);
     return 0;
   });

@@ -9,13 +9,11 @@ import { parseArgs } from 'node:util';
 import type { JobResult } from '../../jobs/define-job.js';
 import { AppError, errorMessage } from '../lib/errors.js';
 import { cliEnvironment, parseDataFlag, resolveCliDeps, type CliDeps } from '../app/bootstrap.js';
-import { UnknownJobError, resolveTenant } from '../runtime/enqueue.js';
-import { executeExclusive } from '../runtime/exclusive.js';
-import { runFlowInProcess, type StageOutcome } from '../runtime/flows.js';
+import type { StageOutcome } from '../../jobs/define-job.js';
+import { runJobInProcess } from '../runtime/commands/index.js';
 import { warningTexts } from '../runtime/job-warnings.js';
 import { assertRedisAnswers, closeRedis, createRedis } from '../runtime/redis.js';
-import type { RuntimeServices } from '../runtime/services.js';
-import { createTenantServices } from '../runtime/tenant-services.js';
+import { createRuntimeServices } from '../runtime/services.js';
 
 const USAGE = 'usage: autotask-sync run <job> [--json] [--dry-run] [--data <json>] [--tenant <id>]\n';
 
@@ -82,23 +80,13 @@ export async function runCommand(argv: string[], partial: Partial<CliDeps> = {})
   let tenant: string | undefined;
   try {
     const data = parseDataFlag(args.values.data);
-    const definition = deps.registry.jobs.get(name);
-    if (!definition) throw new UnknownJobError(name, [...deps.registry.jobs.keys()]);
-    const services: RuntimeServices = {
-      config: env.config, logger: env.logger, redis, keyPrefix: env.config.queue.prefix,
-      tenants: createTenantServices(env.config, redis, env.clientFactory), now: () => new Date(),
-    };
-    tenant = resolveTenant(services.tenants, args.values.tenant);
+    const services = createRuntimeServices(env.config, env.logger, redis, env.clientFactory);
     const jobId = `run-${randomUUID().slice(0, 8)}`;
-    const options = {
-      dryRun, signal: controller.signal, jobId,
+    const { tenant: ran, result } = await Promise.race([interrupted, runJobInProcess({ services, registry: deps.registry }, {
+      name, tenant: args.values.tenant, data, dryRun, signal: controller.signal, jobId,
       progress: async (value: Record<string, unknown>) => { env.logger.info({ job: name, progress: value }, 'progress'); },
-    };
-    const plan = deps.registry.flows.get(name);
-    const result = await Promise.race([interrupted, plan
-      ? runFlowInProcess(name, definition, plan, { tenant, data }, deps.registry, services, options)
-      : executeExclusive(definition, { tenant, data }, services, options)]);
-    deps.stdout.write(json ? `${JSON.stringify({ ok: true, job: name, tenant, dryRun, jobId, result })}\n` : human(name, tenant, dryRun, result));
+    }, (resolved) => { tenant = resolved; })]);
+    deps.stdout.write(json ? `${JSON.stringify({ ok: true, job: name, tenant: ran, dryRun, jobId, result })}\n` : human(name, ran, dryRun, result));
     return 0;
   } catch (error) {
     return fail(error, tenant);

@@ -5,7 +5,6 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../lib/errors.js';
 import { parseDataFlag, resolveCliDeps, withQueueCommand, type CliDeps } from '../app/bootstrap.js';
-import { enqueueJob } from '../runtime/enqueue.js';
 
 const USAGE = 'usage: autotask-sync trigger <job> [--data <json>] [--tenant <id>] [--json]\n';
 
@@ -22,8 +21,8 @@ export async function triggerCommand(argv: string[], partial: Partial<CliDeps> =
   }
   const [name, ...extra] = args.positionals;
   if (!name || extra.length > 0) { deps.stderr.write(USAGE); return 2; }
-  return withQueueCommand(deps, `trigger ${name}`, async (queue) => {
-    const result = await enqueueJob(queue, { name, tenant: args.values.tenant, data: parseDataFlag(args.values.data) });
+  return withQueueCommand(deps, `trigger ${name}`, async (commands) => {
+    const result = await commands.enqueue({ name, tenant: args.values.tenant, data: parseDataFlag(args.values.data) });
     if (args.values.json) deps.stdout.write(`${JSON.stringify({ job: name, ...result })}\n`);
     else {
       deps.stdout.write(`${result.jobId}\n`);

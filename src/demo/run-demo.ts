@@ -7,17 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../config/load.js';
 import { jobRegistry } from '../../jobs/registry.js';
-import type { InvoiceDocument } from '../rules/invoice-types.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { productRoutes } from '../http/routes/index.js';
 import { type Logger } from '../lib/logger.js';
 import { createAutotaskServices } from '../app/client-factory.js';
-import { enqueueJob } from '../runtime/enqueue.js';
 import { confirmTenant } from '../runtime/first-run.js';
 import { startRuntime, type Runtime } from '../app/process.js';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../sandbox/index.js';
-import { InvoiceStore } from '../store/invoice-store.js';
-import { createStopwatchStore } from '../store/stopwatch-store.js';
+import { deleteDeploymentKeys } from '../store/deployment-keys.js';
 import { assertRedisAnswers } from './redis-check.js';
 import { seedStopwatches } from './seed-stopwatches.js';
 import type { DemoSummary, SummaryProblem, SummaryTimeEntry } from './summary.js';
@@ -38,16 +35,6 @@ export interface Demo {
   runtime: Runtime;
   summary: DemoSummary;
   close(): Promise<void>;
-}
-
-async function clearDemoKeys(runtime: Runtime): Promise<void> {
-  const { redis } = runtime.services;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `{${DEMO_PREFIX}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 async function waitForFlow(runtime: Runtime, jobId: string, onProgress: (line: string) => void): Promise<void> {
@@ -100,12 +87,11 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   try {
     runtime = await startRuntime({ config, logger: options.logger, registry: jobRegistry, clientFactory: autotask.factory,
       schedules: false, http: { port: config.port, extraRoutes: productRoutes }, beforeRedisClose: [autotask.close], defaultMetrics: true });
-    await clearDemoKeys(runtime);
-    const { redis } = runtime.services;
+    await deleteDeploymentKeys(runtime.services.redis, DEMO_PREFIX);
     // The demo's tenant is the built-in sandbox: nothing real to protect, so it leaves first-run mode at once.
-    await confirmTenant({ redis, keyPrefix: DEMO_PREFIX, tenantIds: ['default'] }, 'default', 'demo (built-in sandbox)', now);
+    await confirmTenant(runtime.services.tenants, 'default', 'demo (built-in sandbox)', now);
     const tenant = runtime.services.tenants.get('default');
-    const stopwatchIds = await seedStopwatches(redis, DEMO_PREFIX, 'default', DEMO_FACTS.assignedOpenTickets.slice(0, 3).map((t, i) => ({
+    const stopwatchIds = await seedStopwatches(tenant.stopwatches, DEMO_FACTS.assignedOpenTickets.slice(0, 3).map((t, i) => ({
       ticketId: t.ticketId, resourceId: t.resourceId, startedMinutesAgo: 95 - i * 20, pausedMinutesAgo: 60 - i * 10,
       resumedMinutesAgo: 45 - i * 10, summaryNotes: ['Rebooted the domain controller and checked replication',
         'Investigated the failing backup job', 'Replaced the UPS battery'][i] ?? 'Work on the ticket',
@@ -113,16 +99,15 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     const problemsBefore = new Set((await readProblems(tenant.client, new Set())).map((p) => p.id));
 
     const started = Date.now();
-    const { jobId } = await enqueueJob({ config, queues: runtime.queues, registry: jobRegistry, tenants: runtime.services.tenants },
-      { name: 'sync-all', tenant: 'default', data: {} });
+    const { jobId } = await runtime.commands.enqueue({ name: 'sync-all', tenant: 'default', data: {} });
     await waitForFlow(runtime, jobId, options.onProgress ?? (() => undefined));
     const seconds = (Date.now() - started) / 1000;
 
-    const invoices = (await new InvoiceStore<InvoiceDocument>(redis, DEMO_PREFIX, 'default').list()).map((r) => ({
+    const invoices = (await tenant.invoices.list()).map((r) => ({
       companyID: r.document.companyID, purchaseOrderNumber: r.document.purchaseOrderNumber, items: r.document.items.length,
       total: r.document.total, status: r.status, contractIDs: r.document.contractIDs }));
     const problems = await readProblems(tenant.client, problemsBefore);
-    const stopwatches = createStopwatchStore({ redis, keyPrefix: DEMO_PREFIX, tenantId: 'default' });
+    const { stopwatches } = tenant;
     const timeEntries: SummaryTimeEntry[] = [];
     const resources = new Map<number, string>();
     for await (const r of tenant.client.queryIn('Resources', 'id', DEMO_FACTS.technicians.map((t) => t.resourceId))) {

@@ -3,8 +3,7 @@
  * stopwatch API would have left them (started, paused for a break, resumed, stopped). They are written through
  * the real stopwatch store, so sync-all's push-time-entries sweep turns each into exactly one time entry.
  */
-import type { Redis } from 'ioredis';
-import { createStopwatchStore } from '../store/stopwatch-store.js';
+import type { StopwatchStore } from '../store/stopwatch-store.js';
 
 export interface DemoWork {
   ticketId: number;
@@ -16,8 +15,7 @@ export interface DemoWork {
   summaryNotes: string;
 }
 
-export async function seedStopwatches(redis: Redis, keyPrefix: string, tenantId: string, work: readonly DemoWork[], now: Date): Promise<string[]> {
-  const store = createStopwatchStore({ redis, keyPrefix, tenantId });
+export async function seedStopwatches(store: StopwatchStore, work: readonly DemoWork[], now: Date): Promise<string[]> {
   const at = (minutesAgo: number): Date => new Date(now.getTime() - minutesAgo * 60_000);
   const ids: string[] = [];
   for (const w of work) {

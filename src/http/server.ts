@@ -8,17 +8,15 @@
  * no body goes unvalidated by oversight. Bodies are limited to `bodyLimit` (1 MiB).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
-import type { JobRegistry } from '../../jobs/registry.js';
-import type { RuntimeQueues } from '../runtime/queues.js';
-import type { RuntimeServices } from '../runtime/services.js';
 import { createAdminGuard } from './auth.js';
 import { registerDashboard } from './dashboard.js';
 import { installErrorHandler } from './errors.js';
-import type { RuntimeMetrics } from './metrics.js';
-import { createReadiness, type ReadinessOptions, type StartupState } from './readiness.js';
 import { registerDeadLetterRoutes } from './routes/dead-letters.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
+import type { ExtraRoute, ServerServices } from './types.js';
+
+export type { ExtraRoute, ServerServices };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -35,22 +33,9 @@ declare module 'fastify' {
 
 export const DEFAULT_BODY_LIMIT = 1_048_576;
 
-export interface ServerServices {
-  runtime: RuntimeServices;
-  queues: RuntimeQueues;
-  registry: JobRegistry;
-  metrics: RuntimeMetrics;
-}
-
-/** A later issue's routes: registered in the API scope (guarded by ADMIN_TOKEN under /api/*, body rule applies). */
-export type ExtraRoute = (app: FastifyInstance, services: ServerServices) => void | Promise<void>;
-
 export interface BuildServerOptions extends ServerServices {
   extraRoutes?: ExtraRoute[];
   bodyLimit?: number;
-  readiness?: ReadinessOptions;
-  /** What the process still waits for before it takes jobs (shown by /readyz). */
-  startup?: StartupState;
 }
 
 function badRequest(message: string): Error {
@@ -82,10 +67,10 @@ function requireBodyRule(route: RouteOptions): void {
 }
 
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
-  const { runtime } = options;
+  const { config, logger } = options;
   const app = Fastify({
     // pino 10's Logger is structurally a FastifyBaseLogger; the cast keeps FastifyInstance at its default generics.
-    loggerInstance: runtime.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     // One debug line per request (onResponse below) instead of fastify's two info lines: scrapes of /metrics
     // and /readyz would otherwise fill the log.
     logController: new LogController({ disableRequestLogging: true }),
@@ -102,11 +87,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
         message: tooLong ? 'params: a path parameter is longer than 100 characters' : 'url: malformed' });
     },
   });
-  const services: ServerServices = { runtime, queues: options.queues, registry: options.registry, metrics: options.metrics };
+  const services: ServerServices = { commands: options.commands, config, logger, queues: options.queues, metrics: options.metrics };
 
-  app.addHook('onRequest', createAdminGuard(runtime.config.adminToken));
+  app.addHook('onRequest', createAdminGuard(config.adminToken));
   app.addHook('onResponse', async (request, reply) => {
-    runtime.logger.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode }, 'http request');
+    logger.debug({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode }, 'http request');
   });
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -116,9 +101,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       done(error as Error, undefined);
     }
   });
-  installErrorHandler(app, runtime.logger);
+  installErrorHandler(app, logger);
 
-  registerHealthRoutes(app, createReadiness(runtime.redis, runtime.tenants, options.readiness, options.startup));
+  registerHealthRoutes(app, options.commands);
   app.get('/metrics', async (_request, reply) => {
     const text = await options.metrics.registry.metrics();
     return reply.header('content-type', options.metrics.registry.contentType).send(text);

@@ -6,12 +6,9 @@
 import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
 import { AppError } from '../lib/errors.js';
 import { sleep } from '../lib/time.js';
-import { tryAcquireJobMutex } from '../store/job-mutex.js';
 import { executeJob, type ExecuteOptions } from './execute-job.js';
 import { parseEnvelope } from './job-data.js';
 import type { RuntimeServices } from './services.js';
-
-export const EXCLUSIVE_JOBS: ReadonlySet<string> = new Set(['build-invoices', 'detect-problems', 'push-time-entries']);
 
 const POLL_MS = 500;
 
@@ -24,12 +21,12 @@ export class JobBusyError extends AppError {
 /** executeJob, holding the tenant's lease for a writing job (a dry run writes nothing and needs none). */
 export async function executeExclusive(definition: JobDefinition, rawData: unknown, services: RuntimeServices,
   options: ExecuteOptions): Promise<JobResult> {
-  if (options.dryRun || !EXCLUSIVE_JOBS.has(definition.name)) return executeJob(definition, rawData, services, options);
+  if (options.dryRun || !definition.writesToTenant) return executeJob(definition, rawData, services, options);
   const tenant = parseEnvelope(rawData).tenant;
   const leaseMs = services.config.queue.lockDurationMs;
   const until = Date.now() + leaseMs + POLL_MS;
   for (;;) {
-    const lease = await tryAcquireJobMutex({ redis: services.redis, keyPrefix: services.keyPrefix, tenantId: tenant, name: definition.name, leaseMs });
+    const lease = await services.tenants.get(tenant).lease.tryAcquire(definition.name, leaseMs);
     if (lease) {
       try {
         return await executeJob(definition, rawData, services, { ...options, signal: AbortSignal.any([options.signal, lease.signal]) });

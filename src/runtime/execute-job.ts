@@ -1,6 +1,6 @@
 /**
  * The one code path that runs a job, under the BullMQ worker and under `autotask-sync run`: validate the
- * envelope and the data (zod), resolve the tenant's client, bind a logger to job and tenant, call the handler.
+ * envelope and the data (zod), resolve the tenant's scope (client and stores), bind a logger to job and tenant, call the handler.
  * Errors propagate as they are (AppError subclasses keep their `retryable` verdict); the caller decides what a
  * failure means (processor.ts: retry, delay, dead-letter; run: exit 1).
  */
@@ -23,17 +23,14 @@ export async function executeJob(
 ): Promise<JobResult> {
   const envelope = parseEnvelope(rawData);
   const data: unknown = parseJobData(definition, envelope.data);
-  const { tenant, client } = services.tenants.get(envelope.tenant);
-  const logger = services.logger.child({ job: definition.name, jobId: options.jobId, tenant: tenant.id });
+  const scope = services.tenants.get(envelope.tenant);
+  const logger = services.logger.child({ job: definition.name, jobId: options.jobId, tenant: scope.tenant.id });
   options.signal.throwIfAborted();
   logger.debug({ dryRun: options.dryRun }, 'job started');
   const result = await definition.handler({
     jobId: options.jobId,
     data,
-    tenant,
-    client,
-    redis: services.redis,
-    keyPrefix: services.keyPrefix,
+    scope,
     config: services.config,
     logger,
     signal: options.signal,

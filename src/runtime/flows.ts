@@ -6,7 +6,7 @@
  * runtime passes the outcomes to the flow's own handler as `data.stages`.
  */
 import type { FlowJob, FlowJobNode, Job } from 'bullmq';
-import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
+import type { JobDefinition, JobResult, StageOutcome } from '../../jobs/define-job.js';
 import type { FlowPlan, JobRegistry } from '../../jobs/registry.js';
 import { AppError, errorMessage, InputError } from '../lib/errors.js';
 import { executeJob, type ExecuteOptions } from './execute-job.js';
@@ -15,15 +15,6 @@ import { formatZodIssues, parseJobData } from './job-data.js';
 import { JOBS_QUEUE, jobOptions, type QueuedJobData, type RuntimeQueues } from './queues.js';
 import { warningTexts } from './job-warnings.js';
 import type { RuntimeServices } from './services.js';
-
-export interface StageOutcome {
-  job: string;
-  jobId: string;
-  summary: string;
-  counts: Record<string, number>;
-  /** The stage's warning texts (in-process runs; see job-warnings.ts). */
-  warnings?: string[];
-}
 
 /** A stage of an in-process flow failed; keeps the stage's code and retry verdict. */
 export class StageFailedError extends AppError {

@@ -16,9 +16,7 @@ import type { JobResult } from '../../jobs/define-job.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { BudgetExhaustedError } from '../autotask/errors.js';
 import { AppError, errorMessage } from '../lib/errors.js';
-import { createFirstRunStore } from '../store/first-run.js';
-import { tryAcquireJobMutex, type JobMutexLease } from '../store/job-mutex.js';
-import { EXCLUSIVE_JOBS } from './exclusive.js';
+import type { JobMutexLease } from '../store/job-mutex.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { UnknownJobError } from './enqueue.js';
 import { executeJob } from './execute-job.js';
@@ -82,7 +80,7 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
       // First-run mode (src/store/first-run.ts): a job that writes to a tenant nobody confirmed yet runs as a dry
       // run, whatever queued it (a schedule, a trigger, a webhook); its result waits for review.
       const tenantId = parseEnvelope(rawData).tenant;
-      const firstRun = EXCLUSIVE_JOBS.has(job.name) ? createFirstRunStore(services.redis, services.keyPrefix, tenantId) : undefined;
+      const firstRun = definition.writesToTenant ? services.tenants.get(tenantId).firstRun : undefined;
       const dryRun = firstRun ? !(await firstRun.isConfirmed()) : false;
       if (dryRun) {
         const result = await executeJob(definition, rawData, services, { dryRun: true, signal: abort, jobId,
@@ -95,9 +93,8 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
         return { ...result, firstRun: { dryRun: true, confirmed: false } };
       }
       let mutex: JobMutexLease | null = null;
-      if (EXCLUSIVE_JOBS.has(job.name)) {
-        mutex = await tryAcquireJobMutex({ redis: services.redis, keyPrefix: services.keyPrefix, tenantId: parseEnvelope(rawData).tenant,
-          name: job.name, leaseMs: services.config.queue.lockDurationMs });
+      if (definition.writesToTenant) {
+        mutex = await services.tenants.get(parseEnvelope(rawData).tenant).lease.tryAcquire(job.name, services.config.queue.lockDurationMs);
         if (!mutex) {
           services.logger.debug({ job: job.name, jobId }, 'another run of this job is writing to the tenant; waiting');
           await job.moveToDelayed(Date.now() + MUTEX_RETRY_MS + Math.floor(Math.random() * MUTEX_RETRY_MS), token);

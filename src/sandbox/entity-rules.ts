@@ -8,7 +8,15 @@
 import { API_USER_LICENSE_TYPE } from './picklists.js';
 import { TICKET_TYPE_PROBLEM, TICKET_STATUS_COMPLETE } from './system-values.js';
 import type { SandboxEntity, SandboxRecord } from './types.js';
-import type { WriteContext } from './writes.js';
+import type { TenantStore } from './store.js';
+
+/** What a write sees: the tenant's data, the clock, and who writes. */
+export interface WriteContext {
+  store: TenantStore;
+  now: Date;
+  /** The resource the write is made as: the API user, or the ImpersonationResourceId. */
+  actorResourceId: number;
+}
 
 type Candidate = Record<string, unknown> & { id: number };
 const HOUR_MS = 3_600_000;

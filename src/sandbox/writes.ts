@@ -5,19 +5,13 @@
  * every failure is an HTTP 500 `{"errors":[…]}`. PATCH merges, PUT replaces (omitted writable fields become
  * null). Entity-specific rules live in entity-rules.ts; maintained date-times are set here.
  */
-import { applyEntityRules, entityDefaults } from './entity-rules.js';
+import { applyEntityRules, entityDefaults, type WriteContext } from './entity-rules.js';
 import { parseDateTime } from './filter.js';
 import type { EntityDef, FieldDef } from './entities.js';
 import { entityDef } from './entities.js';
-import type { TenantStore } from './store.js';
 import { RouteError, SandboxApiError, type SandboxRecord } from './types.js';
 
-export interface WriteContext {
-  store: TenantStore;
-  now: Date;
-  /** The resource the write is made as: the API user, or the ImpersonationResourceId. */
-  actorResourceId: number;
-}
+export type { WriteContext };
 
 export interface WriteResult {
   record: SandboxRecord;

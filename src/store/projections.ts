@@ -2,20 +2,36 @@
  * What the store keeps of each entity: only the fields the rules and jobs read (issue 5: "only the fields the
  * rules need, in a compact form"). A projection is a plain object; the store serialises it as JSON.
  */
-import type { BillingItem, Contract, Ticket } from '../autotask/schemas/index.js';
 
-export type StoredContract = Pick<Contract, 'id' | 'companyID' | 'contractName' | 'contractNumber' | 'contractType'
-  | 'contractCategory' | 'status' | 'startDate' | 'endDate' | 'purchaseOrderNumber' | 'lastModifiedDateTime'>
-  & { userDefinedFields?: Array<{ name: string; value: string | null }> };
+// Spelled out rather than picked from the client's schemas (src/autotask/schemas), so the store does not depend
+// on the client; a record the client parsed has these fields with these types, which the compiler checks where
+// the pulls call the projections.
+type Id = number;
+type IdOrNull = number | null;
+type TextOrNull = string | null;
+type DateTimeOrNull = string | null;
 
-export type StoredBillingItem = Pick<BillingItem, 'id' | 'companyID' | 'contractID' | 'invoiceID' | 'itemDate'
-  | 'postedDate' | 'purchaseOrderNumber' | 'itemName' | 'description' | 'quantity' | 'rate' | 'extendedPrice'
-  | 'taxDollars' | 'totalAmount' | 'ticketID' | 'timeEntryID' | 'webServiceDate'>;
+export interface StoredContract {
+  id: Id; companyID: Id; contractName: string; contractNumber: TextOrNull; contractType: IdOrNull;
+  contractCategory: IdOrNull; status: IdOrNull; startDate: DateTimeOrNull; endDate: DateTimeOrNull;
+  purchaseOrderNumber: TextOrNull; lastModifiedDateTime: DateTimeOrNull;
+  userDefinedFields?: Array<{ name: string; value: string | null }>;
+}
 
-export type StoredTicket = Pick<Ticket, 'id' | 'ticketNumber' | 'title' | 'companyID' | 'companyLocationID'
-  | 'configurationItemID' | 'contactID' | 'createDate' | 'lastActivityDate' | 'completedDate' | 'status' | 'priority'
-  | 'queueID' | 'source' | 'issueType' | 'subIssueType' | 'ticketType' | 'problemTicketId' | 'externalID'
-  | 'assignedResourceID' | 'assignedResourceRoleID'>;
+export interface StoredBillingItem {
+  id: Id; companyID: Id; contractID: IdOrNull; invoiceID: IdOrNull; itemDate: DateTimeOrNull; postedDate: DateTimeOrNull;
+  purchaseOrderNumber: TextOrNull; itemName: string; description: TextOrNull; quantity: number | null; rate: number | null;
+  extendedPrice: number | null; taxDollars: number | null; totalAmount: number | null; ticketID: IdOrNull;
+  timeEntryID: IdOrNull; webServiceDate: DateTimeOrNull;
+}
+
+export interface StoredTicket {
+  id: Id; ticketNumber: TextOrNull; title: string; companyID: IdOrNull; companyLocationID: IdOrNull;
+  configurationItemID: IdOrNull; contactID: IdOrNull; createDate: DateTimeOrNull; lastActivityDate: DateTimeOrNull;
+  completedDate: DateTimeOrNull; status: IdOrNull; priority: IdOrNull; queueID: IdOrNull; source: IdOrNull;
+  issueType: IdOrNull; subIssueType: IdOrNull; ticketType: IdOrNull; problemTicketId: IdOrNull; externalID: TextOrNull;
+  assignedResourceID: IdOrNull; assignedResourceRoleID: IdOrNull;
+}
 
 function pick<T extends object, K extends keyof T>(record: T, keys: readonly K[]): Pick<T, K> {
   const out = {} as Pick<T, K>;
@@ -32,7 +48,7 @@ const TICKET_KEYS = ['id', 'ticketNumber', 'title', 'companyID', 'companyLocatio
   'createDate', 'lastActivityDate', 'completedDate', 'status', 'priority', 'queueID', 'source', 'issueType',
   'subIssueType', 'ticketType', 'problemTicketId', 'externalID', 'assignedResourceID', 'assignedResourceRoleID'] as const;
 
-export function projectContract(record: Contract): StoredContract {
+export function projectContract(record: Omit<StoredContract, 'userDefinedFields'>): StoredContract {
   const out: StoredContract = pick(record, CONTRACT_KEYS);
   // Autotask returns user-defined fields as [{name, value}]; the PO policy's agreement key may read one.
   const udfs = (record as { userDefinedFields?: unknown }).userDefinedFields;
@@ -44,10 +60,10 @@ export function projectContract(record: Contract): StoredContract {
   return out;
 }
 
-export function projectBillingItem(record: BillingItem): StoredBillingItem {
+export function projectBillingItem(record: StoredBillingItem): StoredBillingItem {
   return pick(record, BILLING_ITEM_KEYS);
 }
 
-export function projectTicket(record: Ticket): StoredTicket {
+export function projectTicket(record: StoredTicket): StoredTicket {
   return pick(record, TICKET_KEYS);
 }

@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { autotaskSection } from '../../config/sections/autotask.js';
 import { createRedisGovernor } from '../../src/autotask/governor.js';
+import { tenantKeys } from '../../src/store/keys.js';
 import { cleanPrefix } from '../helpers/redis.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-gov-${randomUUID().slice(0, 8)}`;
 const settings = autotaskSection.parse({ budgetFraction: 1 });
 const redis = new Redis(url);
-const governor = createRedisGovernor({ redis, keyPrefix: prefix, tenantId: 'bench', settings });
+const governor = createRedisGovernor({ redis, keys: tenantKeys(prefix, 'bench'), tenantId: 'bench', settings });
 // A large threshold, so the budget never stops the benchmark.
 await governor.observeThreshold({ externalRequestThreshold: 10_000_000, requestThresholdTimeframe: 60, currentTimeframeRequestCount: 0 });
 

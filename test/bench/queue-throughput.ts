@@ -24,9 +24,10 @@ let completed = 0;
 let target = Number.POSITIVE_INFINITY;
 let reached: (() => void) | null = null;
 const trivial = defineJob({
-  // Not one of the tenant-writing jobs (processor.ts EXCLUSIVE_JOBS), which run one at a time per tenant by design.
   name: 'sync-contracts',
   description: 'benchmark job: validates its data and returns',
+  // Not a tenant-writing job: those run one at a time per tenant by design.
+  writesToTenant: false,
   schema: z.strictObject({ n: z.number().int() }),
   async handler(ctx) {
     completed += 1;

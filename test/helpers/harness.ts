@@ -1,6 +1,7 @@
 /**
  * An integration harness: a sandbox tenant over real HTTP, the product's client with the Redis governor, a
- * unique key prefix on the real Redis, and a way to run a job's handler with a real JobContext.
+ * unique key prefix on the real Redis, and a way to run a job the way `autotask-sync run` does: through the
+ * runtime's executeJob, with the tenant scope the runtime builds.
  */
 import type { Redis } from 'ioredis';
 import { loadConfig } from '../../config/load.js';
@@ -10,7 +11,11 @@ import { createAutotaskClient } from '../../src/autotask/index.js';
 import { createRedisGovernor } from '../../src/autotask/governor.js';
 import type { AutotaskClient } from '../../src/autotask/types.js';
 import { silentLogger } from '../../src/lib/logger.js';
+import { executeJob } from '../../src/runtime/execute-job.js';
+import type { RuntimeServices } from '../../src/runtime/services.js';
+import { createTenantServices, type TenantScope } from '../../src/runtime/tenant-services.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
+import { tenantKeys } from '../../src/store/keys.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from './redis.js';
 
 /** The environment that points the product's config at a sandbox tenant. */
@@ -30,6 +35,8 @@ export interface Harness {
   config: AppConfig;
   tenant: TenantConfig;
   client: AutotaskClient;
+  /** The tenant scope jobs run with (client and stores), as the runtime builds it. */
+  scope: TenantScope;
   /** A fresh client (as a second process would have), sharing the governor state in Redis. */
   newClient(): AutotaskClient;
   run<R extends JobResult>(job: JobDefinition<never, R> | JobDefinition, data?: unknown, options?: { dryRun?: boolean; now?: Date; signal?: AbortSignal }): Promise<R>;
@@ -52,25 +59,22 @@ export async function startHarness(options: { sandbox?: SandboxOptions; file?: R
   const tenant = config.tenants[0]!;
   const governors: Array<{ close(): Promise<void> }> = [];
   const newClient = (): AutotaskClient => {
-    const governor = createRedisGovernor({ redis, keyPrefix: prefix, tenantId: tenant.id, settings: config.autotask });
+    const governor = createRedisGovernor({ redis, keys: tenantKeys(prefix, tenant.id), settings: config.autotask });
     governors.push(governor);
     return createAutotaskClient({ tenant, settings: config.autotask, governor, logger: silentLogger() });
   };
-  const client = newClient();
+  const tenants = createTenantServices(config, redis, () => newClient());
+  const scope = tenants.get(tenant.id);
   return {
-    sandbox, redis, prefix, config, tenant, client, newClient,
+    sandbox, redis, prefix, config, tenant, client: scope.client, scope, newClient,
     async run(job, data = {}, runOptions = {}) {
-      const definition = job as JobDefinition;
-      const parsed = definition.schema.parse(data);
-      const controller = new AbortController();
-      return definition.handler({
+      const services: RuntimeServices = { config, logger: silentLogger(), redis, tenants, now: () => runOptions.now ?? new Date() };
+      return executeJob(job as JobDefinition, { tenant: tenant.id, data }, services, {
         jobId: `test-${Math.random().toString(36).slice(2)}`,
-        data: parsed, tenant, client, redis, keyPrefix: prefix, config, logger: silentLogger(),
-        signal: runOptions.signal ?? controller.signal,
+        signal: runOptions.signal ?? new AbortController().signal,
         progress: async () => undefined,
         dryRun: runOptions.dryRun ?? false,
-        now: () => runOptions.now ?? new Date(),
-      }) as never;
+      }) as Promise<never>;
     },
     async close() {
       for (const governor of governors) await governor.close();

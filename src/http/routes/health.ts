@@ -3,12 +3,12 @@
  * 503 with reasons; tenants that do not answer while others do are listed as `degraded` with 200).
  */
 import type { FastifyInstance } from 'fastify';
-import type { createReadiness } from '../readiness.js';
+import type { RuntimeCommands } from '../../runtime/commands/index.js';
 
-export function registerHealthRoutes(app: FastifyInstance, readiness: ReturnType<typeof createReadiness>): void {
+export function registerHealthRoutes(app: FastifyInstance, commands: Pick<RuntimeCommands, 'readiness'>): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const report = await readiness.check();
+    const report = await commands.readiness();
     const reasons = Object.entries(report.checks).filter(([, c]) => !c.ok).map(([name, c]) => `${name}: ${c.reason ?? 'not ready'}`);
     const status = !report.ready ? 'unavailable' : report.degraded.length > 0 ? 'degraded' : 'ready';
     return reply.code(report.ready ? 200 : 503).send({ status, checks: report.checks,

@@ -3,7 +3,7 @@
  * stopwatches and the Autotask webhook are added here as their issues land. `worker` passes this list to
  * buildServer as `extraRoutes`.
  */
-import type { ExtraRoute } from '../server.js';
+import type { ExtraRoute } from '../types.js';
 import { registerInvoiceRoutes } from './invoices.js';
 import { registerStopwatchRoutes } from './stopwatches.js';
 import { registerWebhookRoutes } from './webhooks.js';

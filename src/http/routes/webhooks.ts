@@ -10,12 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { verifyHookSignature } from '../../lib/hook-signature.js';
-import { enqueueJob } from '../../runtime/enqueue.js';
-import { tenantKeys } from '../../store/keys.js';
-import type { ServerServices } from '../server.js';
-
-/** How long a delivery id is remembered; Autotask's own retries end within minutes. */
-const SEEN_TTL_SECONDS = 24 * 3600;
+import type { ServerServices } from '../types.js';
 
 const payloadSchema = z.looseObject({
   Action: z.enum(['Create', 'Update', 'Delete', 'Deactivated']),
@@ -28,9 +23,8 @@ const payloadSchema = z.looseObject({
   PersonID: z.number().int().nullable().optional(),
 });
 
-export function registerWebhookRoutes(app: FastifyInstance, services: ServerServices): void {
-  const { runtime } = services;
-  const secret = runtime.config.webhookSecret;
+export function registerWebhookRoutes(app: FastifyInstance, { commands, config }: ServerServices): void {
+  const secret = config.webhookSecret;
   if (!secret) return;
 
   app.post<{ Querystring: { tenant?: string } }>('/webhooks/autotask', {
@@ -50,19 +44,7 @@ export function registerWebhookRoutes(app: FastifyInstance, services: ServerServ
       const issue = parsed.error.issues[0];
       return reply.code(400).send({ error: 'INPUT_INVALID', message: `body.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` });
     }
-    const event = parsed.data;
-    const tenant = runtime.tenants.get(request.query.tenant ?? runtime.tenants.defaultTenantId ?? 'default').tenant;
-    const deliveryId = (event.Guid ?? `${event.EntityType}-${event.Id}-${event.SequenceNumber ?? event.EventTime ?? 'x'}`)
-      .replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 120);
-    const first = await runtime.redis.set(tenantKeys(runtime.keyPrefix, tenant.id).webhookSeen(deliveryId), '1', 'EX', SEEN_TTL_SECONDS, 'NX');
-    if (first === null) return reply.code(200).send({ duplicate: true });
-
-    const isTicket = /^tickets?$/i.test(event.EntityType);
-    if (!isTicket || (event.Action !== 'Create' && event.Action !== 'Update')) {
-      return reply.code(202).send({ ignored: `${event.EntityType} ${event.Action}` });
-    }
-    const job = await enqueueJob({ config: runtime.config, queues: services.queues, registry: services.registry, tenants: runtime.tenants },
-      { name: 'detect-problems', tenant: tenant.id, data: { ticketId: event.Id } });
-    return reply.code(202).send({ jobId: job.jobId });
+    const outcome = await commands.acceptTicketWebhook(request.query.tenant, parsed.data);
+    return reply.code('duplicate' in outcome ? 200 : 202).send(outcome);
   });
 }

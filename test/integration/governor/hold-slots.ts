@@ -4,11 +4,12 @@
  * argv: keyPrefix tenantId endpoint slots leaseMs
  */
 import { createRedisGovernor } from '../../../src/autotask/governor.js';
+import { tenantKeys } from '../../../src/store/keys.js';
 import { connectRedis } from '../../helpers/redis.js';
 import { settings } from './support.js';
 
 const [keyPrefix = '', tenantId = '', endpoint = '', slots = '3', leaseMs = '3000'] = process.argv.slice(2);
-const governor = createRedisGovernor({ redis: connectRedis(), keyPrefix, tenantId,
+const governor = createRedisGovernor({ redis: connectRedis(), keys: tenantKeys(keyPrefix, tenantId), tenantId,
   settings: settings({ threadsPerEndpoint: Number(slots), slotLeaseMs: Number(leaseMs) }) });
 for (let i = 0; i < Number(slots); i++) await governor.acquire(endpoint);
 process.stdout.write('held\n');

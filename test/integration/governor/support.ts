@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { autotaskSection } from '../../../config/sections/autotask.js';
 import type { AppConfig } from '../../../config/schema.js';
 import { createRedisGovernor, type RedisGovernor } from '../../../src/autotask/governor.js';
+import { tenantKeys } from '../../../src/store/keys.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
 
 export const TENANT = 'acme';
@@ -24,7 +25,7 @@ export class GovernorRig {
   }
 
   governor(overrides: Partial<AppConfig['autotask']> = {}, now?: () => number): RedisGovernor {
-    const governor = createRedisGovernor({ redis: this.connection(), keyPrefix: this.prefix, tenantId: TENANT,
+    const governor = createRedisGovernor({ redis: this.connection(), keys: tenantKeys(this.prefix, TENANT), tenantId: TENANT,
       settings: settings(overrides), ...(now ? { now } : {}) });
     this.governors.push(governor);
     return governor;

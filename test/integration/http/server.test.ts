@@ -194,7 +194,7 @@ describe('HTTP server without ADMIN_TOKEN', () => {
 
 describe('extra routes seam', () => {
   it('refuses a body route without a schema, and hands a rawBody route the exact bytes', async () => {
-    const base2 = { runtime: runtime.services, queues: runtime.queues, registry, metrics: runtime.metrics };
+    const base2 = { commands: runtime.commands, config: runtime.services.config, logger: runtime.services.logger, queues: runtime.queues, metrics: runtime.metrics };
     await expect(buildServer({ ...base2, extraRoutes: [(app: FastifyInstance) => { app.post('/api/unchecked', async () => ({})); }] }))
       .rejects.toThrow(/declares no schema\.body/);
     const app = await buildServer({ ...base2, extraRoutes: [(scope: FastifyInstance) => {

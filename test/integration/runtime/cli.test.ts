@@ -40,6 +40,7 @@ function cliDeps(registry: ReturnType<typeof registryOf>, queue: Record<string, 
 const writer = defineJob({
   name: 'push-time-entries',
   description: 'test: reports the write it would make',
+  writesToTenant: true,
   schema: z.strictObject({ ticketId: z.number().int() }),
   async handler(ctx) {
     return { summary: `one entry for ticket ${ctx.data.ticketId}`, counts: { entries: 1 },
@@ -50,6 +51,7 @@ const writer = defineJob({
 const warner = defineJob({
   name: 'build-invoices',
   description: 'test: reports warnings',
+  writesToTenant: true,
   schema: z.strictObject({}),
   async handler() {
     return { summary: 'Invoices: 0 by purchase order (1 warning)', counts: { invoices: 0 },

@@ -18,8 +18,10 @@ async function start(registry: ReturnType<typeof registryOf>, file: Record<strin
 }
 
 async function stateOf(runtime: Runtime, id: string) {
-  const job = await runtime.queues.jobs.getJob(id);
-  return job ? { job, state: await job.getState() } : undefined;
+  // State first, then the job: a job read before its state may be an older copy (attempts not yet counted).
+  const state = await runtime.queues.jobs.getJobState(id);
+  const job = state === 'unknown' ? undefined : await runtime.queues.jobs.getJob(id);
+  return job ? { job, state } : undefined;
 }
 
 describe('queue runtime (real Redis, real BullMQ worker)', () => {

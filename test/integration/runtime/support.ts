@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { loadConfig } from '../../../config/load.js';
 import type { AppConfig, TenantConfig } from '../../../config/schema.js';
 import { defineJob, type JobDefinition } from '../../../jobs/define-job.js';
-import type { FlowPlan, JobRegistry } from '../../../jobs/registry.js';
-import { syncAllJob, syncAllPlan } from '../../../jobs/sync-all.js';
+import { jobRegistry, syncAllPlan, type FlowPlan, type JobRegistry } from '../../../jobs/registry.js';
+import { syncAllJob } from '../../../jobs/sync-all.js';
 import type { AutotaskClient, ClientMetricsSnapshot } from '../../../src/autotask/types.js';
 import { AppError } from '../../../src/lib/errors.js';
 import { silentLogger } from '../../../src/lib/logger.js';
@@ -75,8 +75,10 @@ export function probeJob(name: JobDefinition['name'], behave: (attempt: number, 
     name,
     description: `test job ${name}`,
     schema: z.strictObject({ n: z.number().int().optional(), label: z.string().optional() }),
+    // A stand-in takes the lease exactly when the real job of its name does.
+    writesToTenant: jobRegistry.jobs.get(name)?.writesToTenant ?? false,
     async handler(ctx) {
-      calls.push({ jobId: ctx.jobId, data: ctx.data, tenant: ctx.tenant.id });
+      calls.push({ jobId: ctx.jobId, data: ctx.data, tenant: ctx.scope.tenant.id });
       await ctx.progress({ step: 'started' });
       await behave(calls.length, ctx.data);
       return { summary: `${name} ran`, counts: { calls: calls.length } };

@@ -46,7 +46,7 @@ describe('loadConfig refuses broken configurations, naming the field', () => {
 });
 
 // Until jobs/build-invoices.ts is registered, a stand-in lets sync-all's stages all resolve (its data is not under test).
-const standIn = defineJob({ name: 'build-invoices', description: 'stand-in', schema: z.strictObject({ deliver: z.boolean().optional() }),
+const standIn = defineJob({ name: 'build-invoices', description: 'stand-in', writesToTenant: true, schema: z.strictObject({ deliver: z.boolean().optional() }),
   handler: async () => ({ summary: '', counts: {} }) }) as unknown as JobDefinition;
 const registry: JobRegistry = jobRegistry.jobs.has('build-invoices') ? jobRegistry
   : { jobs: new Map([...jobRegistry.jobs, ['build-invoices', standIn]]), flows: jobRegistry.flows };

@@ -12,6 +12,7 @@ import { schedulerId } from '../../../src/runtime/schedules.js';
 const job = defineJob({
   name: 'sync-tickets',
   description: 'test',
+  writesToTenant: false,
   schema: z.strictObject({ since: z.iso.datetime(), full: z.boolean().default(false), nested: z.object({ id: z.number() }).optional() }),
   async handler() { return { summary: '', counts: {} }; },
 }) as unknown as JobDefinition;

@@ -1,11 +1,11 @@
 /**
- * /readyz: Redis answers PING, and every tenant's Autotask answers ThresholdInformation (a cheap call, but it
+ * Readiness (GET /readyz): Redis answers PING, and every tenant's Autotask answers ThresholdInformation (a cheap call, but it
  * counts against the tenant's hourly budget — API-NOTES "Request threshold" — so answers are cached:
  * okTtlMs after a success, failTtlMs after a failure; concurrent probes share one call).
  */
 import type { Redis } from 'ioredis';
-import { errorMessage } from '../lib/errors.js';
-import type { TenantServices } from '../runtime/tenant-services.js';
+import { errorMessage } from '../../lib/errors.js';
+import type { TenantServices } from '../tenant-services.js';
 
 export interface ReadinessOptions {
   timeoutMs?: number;
@@ -39,7 +39,12 @@ async function withTimeout<T>(timeoutMs: number, what: string, run: (signal: Abo
   }
 }
 
-export function createReadiness(redis: Redis, tenants: TenantServices, options: ReadinessOptions = {}, startup: StartupState = () => undefined) {
+export interface Readiness {
+  check(): Promise<ReadinessReport>;
+}
+
+export function createReadiness(redis: Pick<Redis, 'ping' | 'status'>, tenants: TenantServices, options: ReadinessOptions = {},
+  startup: StartupState = () => undefined): Readiness {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const okTtlMs = options.okTtlMs ?? 30_000;
   const failTtlMs = options.failTtlMs ?? 5_000;

@@ -1,0 +1,119 @@
+/**
+ * The stopwatch commands (the /api/stopwatches routes). State lives in the tenant's stopwatch store, so a worker
+ * restart loses nothing. Start checks the ticket and resource in Autotask first (the rules say what may be
+ * timed); stop enqueues `push-time-entries` with the stopwatch id as the entry key and returns at once.
+ */
+import type { Resource, Ticket } from '../../autotask/schemas/index.js';
+import { stopwatchEntry, workedSeconds } from '../../rules/stopwatch.js';
+import { checkStopwatchStart } from '../../rules/time-entry.js';
+import type { StopwatchStoreResult, StoredStopwatch } from '../../store/stopwatch-store.js';
+import { enqueueJob } from '../enqueue.js';
+import { enqueueDepsOf, type CommandContext } from './context.js';
+
+export interface StopwatchView {
+  id: string;
+  state: string;
+  ticketId: number;
+  resourceId: number;
+  roleId: number | null;
+  workedSeconds: number;
+  startedAt: string;
+  stoppedAt: string | null;
+  timeEntryId: number | null;
+  pushError: string | null;
+  intervals: StoredStopwatch['intervals'];
+}
+
+/** Why a command refused: the route turns `kind` into a status (404, 409, 400, 422). */
+export interface StopwatchRefused {
+  ok: false;
+  kind: 'not-found' | 'conflict' | 'invalid' | 'unprocessable';
+  error: string;
+  message: string;
+  /** The running stopwatch a start collided with. */
+  conflictId?: string;
+}
+
+export type StopwatchAnswer<Extra = object> = ({ ok: true; stopwatch: StopwatchView } & Extra) | StopwatchRefused;
+
+export interface StartStopwatchRequest {
+  tenant?: string | undefined;
+  ticketId: number;
+  resourceId: number;
+  roleId?: number | null | undefined;
+  summaryNotes?: string | undefined;
+  internalNotes?: string | undefined;
+}
+
+export interface StopwatchCommands {
+  startStopwatch(request: StartStopwatchRequest): Promise<StopwatchAnswer>;
+  pauseStopwatch(tenant: string | undefined, id: string): Promise<StopwatchAnswer>;
+  resumeStopwatch(tenant: string | undefined, id: string): Promise<StopwatchAnswer>;
+  /** `jobId`: the push-time-entries job that makes the time entry (null when there is nothing to push). */
+  stopStopwatch(tenant: string | undefined, id: string, notes: { summaryNotes?: string; internalNotes?: string }): Promise<StopwatchAnswer<{ jobId: string | null }>>;
+  getStopwatch(tenant: string | undefined, id: string): Promise<StopwatchAnswer>;
+}
+
+function kindOf(code: string): StopwatchRefused['kind'] {
+  return code === 'NOT_FOUND' ? 'not-found' : code === 'INVALID_INPUT' ? 'invalid' : 'conflict';
+}
+
+function refusedByStore(result: { code: string; reason: string }): StopwatchRefused {
+  return { ok: false, kind: kindOf(result.code), error: `STOPWATCH_${result.code}`, message: result.reason };
+}
+
+function ticketFacts(ticket: Ticket | null) {
+  return ticket && { id: ticket.id, ticketNumber: ticket.ticketNumber, title: ticket.title, status: ticket.status,
+    assignedResourceID: ticket.assignedResourceID, assignedResourceRoleID: ticket.assignedResourceRoleID };
+}
+
+function resourceFacts(resource: Resource | null) {
+  return resource && { id: resource.id, isActive: resource.isActive };
+}
+
+export function createStopwatchCommands(ctx: CommandContext): StopwatchCommands {
+  const { services } = ctx;
+  const scopeOf = (tenant: string | undefined) => services.tenants.get(services.tenants.resolve(tenant));
+  const view = (sw: StoredStopwatch): StopwatchView => ({
+    id: sw.id, state: sw.state, ticketId: sw.ticketId, resourceId: sw.resourceId, roleId: sw.roleId,
+    workedSeconds: workedSeconds(sw, services.now()), startedAt: sw.startedAt, stoppedAt: sw.stoppedAt,
+    timeEntryId: sw.timeEntryId, pushError: sw.pushError, intervals: sw.intervals,
+  });
+  const answer = (result: StopwatchStoreResult): StopwatchAnswer => (result.ok ? { ok: true, stopwatch: view(result.stopwatch) } : refusedByStore(result));
+
+  return {
+    async startStopwatch(request) {
+      const { client, stopwatches } = scopeOf(request.tenant);
+      const [ticket, resource] = await Promise.all([client.get('Tickets', request.ticketId), client.get('Resources', request.resourceId)]);
+      const check = checkStopwatchStart({ ticketId: request.ticketId, resourceId: request.resourceId, ticket: ticketFacts(ticket),
+        resource: resourceFacts(resource), allowCompletedTickets: services.config.timeEntries.allowCompletedTickets });
+      if (!check.ok) {
+        return { ok: false, kind: check.code.endsWith('NOT_FOUND') ? 'not-found' : 'unprocessable', error: check.code,
+          message: `${check.field}: ${check.reason}` };
+      }
+      const result = await stopwatches.start({ ticketId: request.ticketId, resourceId: request.resourceId,
+        roleId: request.roleId ?? null, summaryNotes: request.summaryNotes ?? null, internalNotes: request.internalNotes ?? null }, services.now());
+      if (!result.ok) {
+        return { ...refusedByStore(result), ...(result.code === 'CONFLICT' ? { conflictId: result.conflict } : {}) };
+      }
+      return { ok: true, stopwatch: view(result.stopwatch) };
+    },
+    pauseStopwatch: async (tenant, id) => answer(await scopeOf(tenant).stopwatches.pause(id, services.now())),
+    resumeStopwatch: async (tenant, id) => answer(await scopeOf(tenant).stopwatches.resume(id, services.now())),
+    async stopStopwatch(tenant, id, notes) {
+      const scope = scopeOf(tenant);
+      const result = await scope.stopwatches.stop(id, notes, services.now());
+      if (!result.ok) return refusedByStore(result);
+      const entry = stopwatchEntry(result.stopwatch);
+      // The stopwatch is already stopped and listed as unpushed, so a lost enqueue is swept up by the next
+      // push-time-entries run; the answer does not wait for Autotask.
+      const job = entry ? await enqueueJob(enqueueDepsOf(ctx), { name: 'push-time-entries', tenant: scope.tenant.id, data: { entries: [entry] } }) : null;
+      return { ok: true, stopwatch: view(result.stopwatch), jobId: job?.jobId ?? null };
+    },
+    async getStopwatch(tenant, id) {
+      const sw = await scopeOf(tenant).stopwatches.get(id);
+      if (!sw) return { ok: false, kind: 'not-found', error: 'STOPWATCH_NOT_FOUND', message: `no stopwatch ${id}` };
+      return { ok: true, stopwatch: view(sw) };
+    },
+  };
+}
