@@ -9,7 +9,7 @@ import { resolveCliDeps, withQueueCommand, type CliDeps } from '../app/bootstrap
 import { errorMessage } from '../lib/errors.js';
 import { confirmTenant, firstRunStates, type FirstRunState } from '../runtime/first-run.js';
 
-export const CONFIRM_USAGE = 'usage: autotask-sync confirm [--tenant <id> | --all] [--by <name>] [--show] [--json]\n';
+export const USAGE = 'usage: autotask-sync confirm [--tenant <id> | --all] [--by <name>] [--show] [--json]\n';
 
 function describe(state: FirstRunState): string {
   const head = state.confirmed
@@ -30,10 +30,10 @@ export async function confirmCommand(argv: string[], partial: Partial<CliDeps> =
       show: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
     } });
   } catch (error) {
-    deps.stderr.write(`autotask-sync confirm: ${errorMessage(error)}\n${CONFIRM_USAGE}`);
+    deps.stderr.write(`autotask-sync confirm: ${errorMessage(error)}\n${USAGE}`);
     return 2;
   }
-  if (args.values.all && args.values.tenant) { deps.stderr.write(CONFIRM_USAGE); return 2; }
+  if (args.values.all && args.values.tenant) { deps.stderr.write(USAGE); return 2; }
   const { values } = args;
   return withQueueCommand(deps, 'confirm', async (_commands, services) => {
     const tenants = values.all ? services.tenants.ids : [services.tenants.resolve(values.tenant)];

@@ -8,7 +8,7 @@ import { startDemo } from '../demo/run-demo.js';
 import { formatSummary } from '../demo/summary.js';
 import { waitForShutdownSignal } from '../app/shutdown.js';
 
-const USAGE = 'usage: autotask-sync demo [--once] [--port <http port, default PORT or 3000; 0 = any>]\n';
+export const USAGE = 'usage: autotask-sync demo [--once] [--port <http port, default PORT or 3000; 0 = any>]\n';
 
 export async function demoCommand(argv: string[]): Promise<number> {
   let values: { once?: boolean; port?: string };

@@ -15,7 +15,7 @@ import { warningTexts } from '../runtime/job-warnings.js';
 import { assertRedisAnswers, closeRedis, createRedis } from '../runtime/redis.js';
 import { createRuntimeServices } from '../runtime/services.js';
 
-const USAGE = 'usage: autotask-sync run <job> [--json] [--dry-run] [--data <json>] [--tenant <id>]\n';
+export const USAGE = 'usage: autotask-sync run <job> [--json] [--dry-run] [--data <json>] [--tenant <id>]\n';
 
 function human(name: string, tenant: string, dryRun: boolean, result: JobResult): string {
   const lines = [`${name} (${tenant})${dryRun ? ' — dry run, nothing sent' : ''}: ${result.summary}`];

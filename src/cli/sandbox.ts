@@ -15,7 +15,7 @@ export interface SandboxCommandIo {
   onReady?: (handle: SandboxHandle) => void;
 }
 
-const USAGE = `usage: autotask-sync sandbox [--port 8090] [--host 127.0.0.1] [--scenario demo|empty] [--latency-ms N]
+export const USAGE = `usage: autotask-sync sandbox [--port 8090] [--host 127.0.0.1] [--scenario demo|empty] [--latency-ms N]
        [--latency-jitter-ms N] [--fault-rate P] [--lost-response-rate P] [--thread-limit N] [--threshold N]
        [--username U] [--secret S] [--integration-code C] [--seed N] [--webhook-url URL --webhook-secret S]
 `;

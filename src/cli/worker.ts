@@ -10,7 +10,7 @@ import { cliEnvironment, resolveCliDeps, type CliDeps } from '../app/bootstrap.j
 import { startRuntime } from '../app/process.js';
 import { waitForShutdownSignal } from '../app/shutdown.js';
 
-const USAGE = 'usage: autotask-sync worker   (settings come from the environment and SYNC_CONFIG)\n';
+export const USAGE = 'usage: autotask-sync worker   (settings come from the environment and SYNC_CONFIG)\n';
 
 export interface WorkerCommandDeps extends CliDeps {
   extraRoutes: ExtraRoute[];
