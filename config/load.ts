@@ -133,7 +133,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     }
     const ids = new Set(ignoreCredentials ? declaredTenantIds : tenants.map((t) => t.id));
     for (const [index, s] of file.data.schedules.entries()) {
-      if (!ids.has(s.tenant) && ids.size > 0) problems.push(`SYNC_CONFIG schedules.${index}.tenant: no tenant "${s.tenant}"`);
+      if (s.tenant !== undefined && !ids.has(s.tenant) && ids.size > 0) problems.push(`SYNC_CONFIG schedules.${index}.tenant: no tenant "${s.tenant}"`);
     }
   }
 
