@@ -3,19 +3,11 @@
  * worker processes never matter) and touches only keys passed in KEYS, all of one tenant and so of one hash
  * tag: the scripts keep working on Redis Cluster. Bucket and ceiling arithmetic mirrors governor-budget.ts.
  */
-import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { luaScript, type LuaScript } from '../lib/redis-script.js';
 import { DEFAULT_THRESHOLD, WINDOW_BUCKETS, WINDOW_MS } from './governor-budget.js';
 
-export interface GovernorScript {
-  readonly name: string;
-  readonly lua: string;
-  readonly sha: string;
-}
-
-function script(name: string, body: string): GovernorScript {
-  const lua = `${PRELUDE}\n${body}`;
-  return { name, lua, sha: createHash('sha1').update(lua).digest('hex') };
+function script(name: string, body: string): LuaScript {
+  return luaScript(`governor-${name}`, `${PRELUDE}\n${body}`);
 }
 
 /** Shared head: server time, our rolling-hour usage from the per-minute buckets, the last threshold read. */
@@ -126,13 +118,3 @@ local reply = {now, own, external, known and threshold or -1, ceiling, observed_
 for i = 3, #KEYS do reply[#reply + 1] = redis.call('ZCOUNT', KEYS[i], '(' .. now, '+inf') end
 return reply
 `);
-
-/** EVALSHA, falling back to EVAL once when the server does not know the script yet (restart, new node). */
-export async function runScript(redis: Redis, s: GovernorScript, keys: string[], args: Array<string | number>): Promise<unknown> {
-  try {
-    return await redis.evalsha(s.sha, keys.length, ...keys, ...args);
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return await redis.eval(s.lua, keys.length, ...keys, ...args);
-  }
-}

@@ -16,10 +16,12 @@ import type { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/schema.js';
 import { AppError } from '../lib/errors.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
-import { sleep } from '../lib/time.js';
+import { sleep } from '../lib/sleep.js';
 import { BudgetExhaustedError } from './errors.js';
 import { budgetCeiling, estimateRetryAt, slotWaitDelay } from './governor-budget.js';
-import { ACQUIRE, OBSERVE, RENEW, SNAPSHOT, runScript } from './governor-scripts.js';
+import { keepRenewed, type Renewal } from '../lib/lease-renewal.js';
+import { runScript } from '../lib/redis-script.js';
+import { ACQUIRE, OBSERVE, RENEW, SNAPSHOT } from './governor-scripts.js';
 import type { ThresholdInformation } from './schemas/index.js';
 import type { RateGovernor, SlotLease } from './types.js';
 
@@ -59,7 +61,7 @@ export type RedisGovernor = RateGovernor & { close(): Promise<void> };
 
 interface Held {
   slotsKey: string;
-  timer: ReturnType<typeof setInterval>;
+  renewal: Renewal;
 }
 
 export function createRedisGovernor(options: RedisGovernorOptions): RedisGovernor {
@@ -84,19 +86,14 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
   }
 
   function startRenewal(token: string, slotsKey: string, endpoint: string): Held {
-    const timer = setInterval(() => {
-      runScript(redis, RENEW, [slotsKey], [token, settings.slotLeaseMs])
-        .then((renewed) => {
-          if (Number(renewed) === 1 || !held.has(token)) return;
-          // Only possible when this process stalled past its lease (event loop blocked, Redis unreachable).
-          logger.warn({ endpoint }, 'slot lease expired while held; another caller may have taken the slot');
-          const entry = held.get(token);
-          if (entry) clearInterval(entry.timer);
-        })
-        .catch((error: unknown) => logger.warn({ err: error, endpoint }, 'slot lease renewal failed'));
-    }, Math.max(250, Math.floor(settings.slotLeaseMs / 3)));
-    timer.unref();
-    return { slotsKey, timer };
+    const renewal = keepRenewed({
+      leaseMs: settings.slotLeaseMs,
+      renew: async () => Number(await runScript(redis, RENEW, [slotsKey], [token, settings.slotLeaseMs])) === 1 || !held.has(token),
+      // Only possible when this process stalled past its lease (event loop blocked, Redis unreachable).
+      onLost: () => logger.warn({ endpoint }, 'slot lease expired while held; another caller may have taken the slot'),
+      onError: (error) => logger.warn({ err: error, endpoint }, 'slot lease renewal failed'),
+    });
+    return { slotsKey, renewal };
   }
 
   /**
@@ -104,8 +101,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
    * outcome. With renewal stopped, a slot we failed to remove frees when its lease runs out.
    */
   async function release(token: string, slotsKey: string): Promise<void> {
-    const entry = held.get(token);
-    if (entry) clearInterval(entry.timer);
+    held.get(token)?.renewal.stop();
     held.delete(token);
     try {
       await redis.zrem(slotsKey, token);

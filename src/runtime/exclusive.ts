@@ -5,7 +5,7 @@
  */
 import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
 import { AppError } from '../lib/errors.js';
-import { sleep } from '../lib/time.js';
+import { sleep } from '../lib/sleep.js';
 import { executeJob, type ExecuteOptions } from './execute-job.js';
 import { parseEnvelope } from './job-data.js';
 import type { RuntimeServices } from './services.js';

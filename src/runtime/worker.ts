@@ -8,7 +8,7 @@ import { DelayedError, WaitingChildrenError, Worker } from 'bullmq';
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { JobResult } from '../../jobs/define-job.js';
-import { sleep } from '../lib/time.js';
+import { sleep } from '../lib/sleep.js';
 import { clearDeadLetter, recordDeadLetter } from './dead-letter.js';
 import { createProcessor, failureReason, type ProcessorDeps } from './processor.js';
 import { JOBS_QUEUE, type QueuedJobData } from './queues.js';

@@ -11,7 +11,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import pRetry, { AbortError } from 'p-retry';
 import { registerSecrets } from '../lib/redact.js';
-import { sleep } from '../lib/time.js';
+import { sleep } from '../lib/sleep.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
 import { assertSafeInvoiceKey, SinkDeliveryError, type InvoiceSink, type SinkDelivery } from './invoice-sink.js';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signInvoiceBody } from './signature.js';

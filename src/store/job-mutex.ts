@@ -14,25 +14,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../lib/errors.js';
+import { keepRenewed } from '../lib/lease-renewal.js';
+import { luaScript, runScript } from '../lib/redis-script.js';
 import { tenantKeys } from './keys.js';
 
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-
-/** One 'ready' listener per connection, however many leases it serves (no listener-count warnings). */
-const onReady = new WeakMap<Redis, Set<() => void>>();
-
-function watchReady(redis: Redis, check: () => void): () => void {
-  let checks = onReady.get(redis);
-  if (!checks) {
-    const set = new Set<() => void>();
-    onReady.set(redis, set);
-    redis.on('ready', () => { for (const run of set) run(); });
-    checks = set;
-  }
-  checks.add(check);
-  return () => { checks.delete(check); };
-}
+const RENEW = luaScript('lease-renew',
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`);
+const RELEASE = luaScript('lease-release',
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`);
 
 export class JobMutexLostError extends AppError {
   constructor(name: string) {
@@ -63,31 +52,17 @@ export async function tryAcquireJobMutex(options: JobMutexOptions): Promise<JobM
   const token = randomUUID();
   if ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return null;
   const lost = new AbortController();
-  let stopped = false;
-  const stop = (): void => {
-    stopped = true;
-    clearInterval(timer);
-    unwatch();
-  };
-  function renew(): void {
-    if (stopped) return;
-    redis.eval(RENEW, 1, key, token, leaseMs).then((renewed) => {
-      if (Number(renewed) === 1 || stopped) return;
-      stop();
-      lost.abort(new JobMutexLostError(name));
-    }, () => undefined); // Redis unreachable: try again; the lease outlives a short outage.
-  }
-  const timer = setInterval(renew, Math.max(250, Math.floor(leaseMs / 3)));
-  timer.unref();
-  // A reconnect may be to a Redis that restarted without its data: check at once, not at the next tick.
-  const unwatch = watchReady(redis, renew);
+  // Redis unreachable during a renewal: try again next tick; the lease outlives a short outage.
+  const renewal = keepRenewed({ leaseMs, checkOnReconnect: redis,
+    renew: async () => Number(await runScript(redis, RENEW, [key], [token, leaseMs])) === 1,
+    onLost: () => lost.abort(new JobMutexLostError(name)) });
   let released: Promise<void> | null = null;
   return {
     signal: lost.signal,
     release: () => (released ??= (async () => {
-      stop();
+      renewal.stop();
       // A release that fails leaves a lease that ends by itself after leaseMs.
-      await redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+      await runScript(redis, RELEASE, [key], [token]).catch(() => undefined);
     })()),
   };
 }

@@ -17,7 +17,8 @@
  * enqueue of push-time-entries, `unpushed()` tells the runtime which entries to enqueue again (the time-entry
  * ledger keeps that re-push from creating a second entry).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { luaScript, runScript } from '../lib/redis-script.js';
 import type { Redis } from 'ioredis';
 import { AppError } from '../lib/errors.js';
 import {
@@ -105,17 +106,7 @@ elseif ARGV[6] == 'rem' then redis.call('ZREM', KEYS[3], ARGV[4]) end
 return 1
 `;
 
-const sha = (lua: string): string => createHash('sha1').update(lua).digest('hex');
-const SCRIPTS = { start: { lua: START_LUA, sha: sha(START_LUA) }, update: { lua: UPDATE_LUA, sha: sha(UPDATE_LUA) } };
-
-async function runScript(redis: Redis, script: { lua: string; sha: string }, keys: string[], args: Array<string | number>): Promise<unknown> {
-  try {
-    return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return await redis.eval(script.lua, keys.length, ...keys, ...args);
-  }
-}
+const SCRIPTS = { start: luaScript('stopwatch-start', START_LUA), update: luaScript('stopwatch-update', UPDATE_LUA) };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -20,9 +20,9 @@
  * (what `pending()` lists for re-pushing). Every change is a compare-and-set of the whole JSON in one Lua script,
  * so the HASH and the ZSET never disagree.
  */
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../lib/errors.js';
+import { luaScript, runScript } from '../lib/redis-script.js';
 import type { TimeEntryInput } from '../rules/time-entry-input.js';
 import { tenantKeys } from './keys.js';
 
@@ -76,7 +76,7 @@ if ARGV[4] == 'add' then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
 else redis.call('ZREM', KEYS[2], ARGV[1]) end
 return 1
 `;
-const CAS = { lua: CAS_LUA, sha: createHash('sha1').update(CAS_LUA).digest('hex') };
+const CAS = luaScript('time-entry-ledger-cas', CAS_LUA);
 
 export class LedgerContendedError extends AppError {
   constructor(key: string) {
@@ -94,14 +94,7 @@ export function createTimeEntryLedger(options: TimeEntryLedgerOptions): TimeEntr
 
   async function cas(key: string, expected: string | null, next: TimeEntryLedgerState): Promise<boolean> {
     const args = [key, expected ?? '', JSON.stringify(next), next.status === 'pending' ? 'add' : 'rem', Date.parse(next.updatedAt)];
-    let reply: unknown;
-    try {
-      reply = await redis.evalsha(CAS.sha, 2, ledgerKey, pendingKey, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      reply = await redis.eval(CAS.lua, 2, ledgerKey, pendingKey, ...args);
-    }
-    return reply === 1;
+    return (await runScript(redis, CAS, [ledgerKey, pendingKey], args)) === 1;
   }
 
   /** Read → decide → compare-and-set on the raw JSON, retried when another writer got in between. */
