@@ -12,7 +12,7 @@ import { createCommands, type ReadinessOptions, type RuntimeCommands } from '../
 import { buildServer, type ExtraRoute } from '../http/server.js';
 import type { Logger } from '../lib/logger.js';
 import { errorMessage } from '../lib/errors.js';
-import { sleep } from '../lib/time.js';
+import { sleep } from '../lib/sleep.js';
 import { createQueues, type RuntimeQueues } from '../runtime/queues.js';
 import { assertRedisAnswers, closeRedis, createRedis, describeRedisUrl } from '../runtime/redis.js';
 import { desiredSchedules, syncSchedules } from '../runtime/schedules.js';
