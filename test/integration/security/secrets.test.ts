@@ -20,7 +20,7 @@ import { startRuntime, type Runtime } from '../../../src/app/process.js';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { eventually } from '../../helpers/product.js';
 import { confirmTenants } from '../../helpers/first-run.js';
-import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
+import { cleanPrefix, connectRedis, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
 
 const SECRETS = {
   secret: 'Tenant-Secret-7Qx!v2',
@@ -91,7 +91,7 @@ beforeAll(async () => {
   const config = loadConfig({
     env: {
       AUTOTASK_USERNAME: sandbox.credentials.username, AUTOTASK_SECRET: SECRETS.secret, AUTOTASK_INTEGRATION_CODE: SECRETS.integrationCode,
-      AUTOTASK_ZONE_URL: sandbox.zoneUrl, ADMIN_TOKEN: SECRETS.adminToken, AUTOTASK_WEBHOOK_SECRET: SECRETS.webhookSecret,
+      AUTOTASK_ZONE_URL: sandbox.zoneUrl, REDIS_URL, ADMIN_TOKEN: SECRETS.adminToken, AUTOTASK_WEBHOOK_SECRET: SECRETS.webhookSecret,
       BROKEN_USER: sandbox.credentials.username, BROKEN_SECRET: SECRETS.wrongSecret, BROKEN_CODE: SECRETS.integrationCode,
       INVOICE_OUTPUT_DIR: outputDir, PORT: '0', LOG_LEVEL: 'trace',
     },
