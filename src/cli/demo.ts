@@ -33,7 +33,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     process.stdout.write('  (the HTTP port is in use; serving on a free port instead)\n');
     return startDemo({ logger, port: 0, onProgress });
   });
-  process.stdout.write(`${formatSummary(demo.summary)}\n`);
+  process.stdout.write(`${formatSummary(demo.summary, { once: values.once === true })}\n`);
   if (values.once) {
     await demo.close();
     return 0;

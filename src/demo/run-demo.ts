@@ -5,6 +5,7 @@
  * deployment's state on the same Redis and every run starts from the same story.
  */
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { jobRegistry } from '../../jobs/registry.js';
 import type { AutotaskClient } from '../autotask/types.js';
@@ -127,7 +128,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 
     const url = runtime.url ?? `http://127.0.0.1:${config.port}`;
     const summary: DemoSummary = { companies, invoices, problems, timeEntries, seconds, adminToken,
-      urls: { dashboard: `${url}/admin/queues`, metrics: `${url}/metrics`, api: `${url}/api/invoices` } };
+      urls: { dashboard: `${url}/admin/queues`, metrics: `${url}/metrics`, api: `${url}/api/invoices` },
+      invoiceDir: resolve(config.invoiceOutputDir) };
     const live = runtime;
     return { sandbox, runtime: live, summary, async close() { await live.close(); await sandbox.close(); } };
   } catch (error) {
