@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { ConfigError } from '../src/lib/errors.js';
 import { registerSecrets } from '../src/lib/redact.js';
+import { formatZodIssueList } from '../src/lib/zod-issues.js';
 import { envSchema, fileSchema, type AppConfig, type EnvInput, type FileConfig, type TenantConfig } from './schema.js';
 
 export interface LoadOptions {
@@ -24,10 +25,7 @@ export interface LoadOptions {
 }
 
 function formatIssues(prefix: string, error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    return `${prefix}${path ? (prefix ? '.' : '') + path : ''}: ${issue.message}`;
-  });
+  return formatZodIssueList(error, prefix);
 }
 
 function readConfigFile(path: string, mustExist: boolean): { raw: unknown; problems: string[] } {

@@ -1,8 +1,8 @@
 /**
  * Graceful shutdown: on SIGTERM/SIGINT the worker stops taking jobs, running jobs get
- * config.queue.shutdownGraceMs to finish (then they are aborted and go back to the queue), and the HTTP
- * server, workers, queues and Redis connections close in that order. A second signal while draining means
- * the operator wants out now; the caller exits at once.
+ * config.queue.shutdownGraceMs to finish (then they are aborted and go back to the queue); then the HTTP server,
+ * the queues, the tenants' governors and the Redis connection close, in that order (src/app/process.ts). A
+ * second signal while draining means the operator wants out now; the caller exits at once.
  */
 import type { Logger } from '../lib/logger.js';
 

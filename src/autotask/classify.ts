@@ -10,6 +10,7 @@
  * failure of a create becomes CreateOutcomeUnknownError and is not retried.
  */
 import { redactText } from '../lib/redact.js';
+import { parseRetryAfter } from '../lib/retry-after.js';
 import {
   AutotaskAuthError, AutotaskNotFoundError, AutotaskPermissionError, AutotaskRouteError, AutotaskThreadLimitError,
   AutotaskThresholdExceededError, AutotaskTlsError, AutotaskTransientError, AutotaskValidationError,
@@ -89,15 +90,7 @@ function rawTexts(body: unknown): string[] {
   return texts;
 }
 
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110); anything else is ignored. */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}
+export { parseRetryAfter };
 
 function message(facts: { method: string; entity: string }, what: string, texts: string[]): string {
   const detail = texts.length > 0 ? `: ${texts.join('; ')}` : '';

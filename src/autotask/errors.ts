@@ -1,6 +1,8 @@
 /**
  * Typed Autotask errors with stable codes. The pure classifier (classify.ts) maps a response or a transport
- * failure to one of these; the retry layer retries exactly those with `retryable: true`.
+ * failure to one of these. Two verdicts, on purpose: `retryable` tells the queue runtime whether a later attempt
+ * of the job may succeed; whether the client retries the call in-process is the classifier's own verdict, which
+ * it hands to retry.ts with markRetry (an ambiguous create is retryable as a job, never re-sent in-process).
  * API-NOTES "Errors and limits": most validation and permission failures come back as HTTP 500 with
  * `{"errors":[…]}`, so the status alone never decides.
  */

@@ -1,4 +1,4 @@
-/** The public surface of the Autotask client. Jobs and the runtime import from here only. */
+/** The Autotask client's main surface in one import (client, filters, classification, errors, types). */
 export { createAutotaskClient, type AutotaskClientOptions } from './client.js';
 export { f, normalizeFilter, MAX_IN_VALUES, type FilterValue } from './filter.js';
 export { classifyResponse, classifyFailure, classifyMalformed, parseRetryAfter, errorTexts,

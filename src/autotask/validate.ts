@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { AutotaskSchemaError } from './errors.js';
+import { issuePath } from '../lib/zod-issues.js';
 import { entitySchemas, type EntityName, type EntityRecord } from './schemas/index.js';
 
 function recordId(raw: unknown): number | null {
@@ -20,7 +21,7 @@ export function validateWith<S extends z.ZodType>(schema: S, what: string, raw: 
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const field = issue?.path.map(String).join('.') ?? '';
+  const field = issue ? issuePath(issue) : '';
   throw new AutotaskSchemaError(what, id, field, issue?.message ?? 'is invalid');
 }
 

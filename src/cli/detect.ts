@@ -15,6 +15,7 @@ import { detectionSection, type DetectionConfig } from '../../config/sections/de
 import { fileSchema } from '../../config/schema.js';
 import { atDateTimeOrNull, atId, atIdOrNull, atTextOrNull } from '../autotask/schemas/common.js';
 import { errorMessage, InputError } from '../lib/errors.js';
+import { formatZodIssues } from '../lib/zod-issues.js';
 import { detectProblems, type DetectionTicket, type ProblemGroup } from '../rules/problem-detection.js';
 
 export interface CommandIo {
@@ -52,7 +53,7 @@ const ticketLine = z.looseObject({
 });
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(value)'}: ${i.message}`).join('; ');
+  return formatZodIssues(error, '', '(value)');
 }
 
 /**

@@ -8,22 +8,17 @@
  * HttpOnly, SameSite=Strict cookie scoped to /admin/queues and redirects to the URL without the token (keeping
  * it out of history and logs). The cookie holds an HMAC of the token, not the token.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { safeEqual } from '../lib/constant-time.js';
+
+export { safeEqual };
 
 export const DASHBOARD_PATH = '/admin/queues';
 export const SESSION_COOKIE = 'autotask_sync_admin';
 
 export function isGuardedPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/') || path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`);
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
-export function safeEqual(given: string, expected: string): boolean {
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 export function sessionValue(token: string): string {

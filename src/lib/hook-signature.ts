@@ -4,7 +4,8 @@
  * characters are `\uXXXX`-escaped (the .NET default JavaScript encoder), so the raw body is checked first, then
  * that form (upper- and lower-case hex). Every comparison is constant-time over equal-length digests.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from './constant-time.js';
 
 const ESCAPED = /[&<>'"`+\u0080-\uffff]/g;
 
@@ -59,26 +60,15 @@ export function signHookBody(secret: string, body: Buffer | string): string {
   return `sha1=${createHmac('sha1', secret).update(body).digest('base64')}`;
 }
 
-function safeEqual(expected: string, given: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  // Equal lengths are required by timingSafeEqual; compare digests of equal size so length leaks nothing useful.
-  if (a.length !== b.length) {
-    timingSafeEqual(a, a);
-    return false;
-  }
-  return timingSafeEqual(a, b);
-}
-
 export type SignatureVerdict = { ok: true; form: 'raw' | 'escaped' } | { ok: false; reason: string };
 
 export function verifyHookSignature(secret: string, rawBody: Buffer, header: string | undefined): SignatureVerdict {
   if (!header) return { ok: false, reason: 'missing X-Hook-Signature header' };
   const given = header.trim();
   if (!/^sha1=[A-Za-z0-9+/]+=*$/.test(given)) return { ok: false, reason: 'malformed X-Hook-Signature header' };
-  if (safeEqual(signHookBody(secret, rawBody), given)) return { ok: true, form: 'raw' };
+  if (safeEqual(given, signHookBody(secret, rawBody))) return { ok: true, form: 'raw' };
   for (const form of escapedForms(rawBody)) {
-    if (safeEqual(signHookBody(secret, form), given)) return { ok: true, form: 'escaped' };
+    if (safeEqual(given, signHookBody(secret, form))) return { ok: true, form: 'escaped' };
   }
   return { ok: false, reason: 'X-Hook-Signature does not match the body' };
 }

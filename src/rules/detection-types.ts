@@ -5,11 +5,11 @@
  * not import config, so the structural type lives here and the config section imports the field list.
  */
 
-/** ticketType system values (API-NOTES "Tickets"). */
-export const TICKET_TYPE_PROBLEM = 3;
-export const TICKET_TYPE_CHANGE_REQUEST = 4;
-/** status system value 5 = Complete (API-NOTES "Tickets"). */
-export const TICKET_STATUS_COMPLETE = 5;
+import { TICKET_STATUS, TICKET_TYPE } from '../lib/ticket-values.js';
+
+export const TICKET_TYPE_PROBLEM = TICKET_TYPE.problem;
+export const TICKET_TYPE_CHANGE_REQUEST = TICKET_TYPE.changeRequest;
+export const TICKET_STATUS_COMPLETE = TICKET_STATUS.complete;
 
 export interface DetectionTicket {
   id: number;

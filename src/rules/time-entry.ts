@@ -16,14 +16,15 @@
  * look-before-create searches on.
  */
 import { isoDate, parseUtc } from '../lib/time.js';
+import { TICKET_STATUS_COMPLETE } from './detection-types.js';
 import { billedSeconds, describeSeconds, floorHours, MAX_HOURS, MAX_SECONDS, roundHours } from './time-entry-hours.js';
 import type { RoundingPolicy } from './time-entry-hours.js';
 import type { TimeEntryInput } from './time-entry-input.js';
 
 export type { TimeEntryInput } from './time-entry-input.js';
 
-/** Autotask ticket status "Complete" (API-NOTES "Tickets" system values). */
-export const TICKET_STATUS_COMPLETE = 5;
+/** Autotask ticket status "Complete", a system value. */
+export { TICKET_STATUS_COMPLETE };
 
 export interface TicketFacts {
   id: number;

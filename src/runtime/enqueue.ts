@@ -24,7 +24,7 @@ export interface EnqueueDeps {
   config: Pick<AppConfig, 'queue'>;
   queues: RuntimeQueues;
   registry: JobRegistry;
-  tenants: Pick<TenantServices, 'has' | 'ids' | 'defaultTenantId'>;
+  tenants: Pick<TenantServices, 'resolve'>;
 }
 
 export interface EnqueueRequest {
@@ -40,19 +40,10 @@ export interface EnqueueResult {
   deduplicated: boolean;
 }
 
-export function resolveTenant(tenants: EnqueueDeps['tenants'], requested: string | undefined): string {
-  const tenant = requested ?? tenants.defaultTenantId;
-  if (tenant === undefined) throw new InputError('tenant: no tenant is configured', { field: 'tenant' });
-  if (!tenants.has(tenant)) {
-    throw new InputError(`tenant: no tenant "${tenant}" is configured (known: ${tenants.ids.join(', ')})`, { field: 'tenant' });
-  }
-  return tenant;
-}
-
 export async function enqueueJob(deps: EnqueueDeps, request: EnqueueRequest): Promise<EnqueueResult> {
   const definition = deps.registry.jobs.get(request.name);
   if (!definition) throw new UnknownJobError(request.name, [...deps.registry.jobs.keys()]);
-  const tenant = resolveTenant(deps.tenants, request.tenant);
+  const tenant = deps.tenants.resolve(request.tenant);
   const data = request.data ?? {};
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError('data: expected an object', { field: 'data' });
   const plan = deps.registry.flows.get(definition.name);

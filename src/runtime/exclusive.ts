@@ -6,6 +6,7 @@
 import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
 import { AppError } from '../lib/errors.js';
 import { sleep } from '../lib/sleep.js';
+import type { JobMutexLease } from '../store/job-mutex.js';
 import { executeJob, type ExecuteOptions } from './execute-job.js';
 import { parseEnvelope } from './job-data.js';
 import type { RuntimeServices } from './services.js';
@@ -18,6 +19,23 @@ export class JobBusyError extends AppError {
   }
 }
 
+/**
+ * The one way the runtime takes a tenant's write lease for a job (the worker's processor and the in-process run
+ * both come here): the lease, or null when another run holds it.
+ */
+export function tryTenantLease(services: RuntimeServices, name: string, tenant: string): Promise<JobMutexLease | null> {
+  return services.tenants.get(tenant).lease.tryAcquire(name, services.config.queue.lockDurationMs);
+}
+
+/** Runs `run` holding `lease`: its signal also aborts when the lease is found lost; the lease is released after. */
+export async function holdingLease<T>(lease: JobMutexLease, signal: AbortSignal, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  try {
+    return await run(AbortSignal.any([signal, lease.signal]));
+  } finally {
+    await lease.release();
+  }
+}
+
 /** executeJob, holding the tenant's lease for a writing job (a dry run writes nothing and needs none). */
 export async function executeExclusive(definition: JobDefinition, rawData: unknown, services: RuntimeServices,
   options: ExecuteOptions): Promise<JobResult> {
@@ -26,14 +44,8 @@ export async function executeExclusive(definition: JobDefinition, rawData: unkno
   const leaseMs = services.config.queue.lockDurationMs;
   const until = Date.now() + leaseMs + POLL_MS;
   for (;;) {
-    const lease = await services.tenants.get(tenant).lease.tryAcquire(definition.name, leaseMs);
-    if (lease) {
-      try {
-        return await executeJob(definition, rawData, services, { ...options, signal: AbortSignal.any([options.signal, lease.signal]) });
-      } finally {
-        await lease.release();
-      }
-    }
+    const lease = await tryTenantLease(services, definition.name, tenant);
+    if (lease) return holdingLease(lease, options.signal, (signal) => executeJob(definition, rawData, services, { ...options, signal }));
     if (Date.now() > until) throw new JobBusyError(definition.name, tenant);
     await sleep(POLL_MS, options.signal);
   }

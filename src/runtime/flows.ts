@@ -11,7 +11,8 @@ import type { FlowPlan, JobRegistry } from '../../jobs/registry.js';
 import { AppError, errorMessage, InputError } from '../lib/errors.js';
 import { executeJob, type ExecuteOptions } from './execute-job.js';
 import { executeExclusive } from './exclusive.js';
-import { formatZodIssues, parseJobData } from './job-data.js';
+import { parseJobData } from './job-data.js';
+import { formatZodIssues } from '../lib/zod-issues.js';
 import { JOBS_QUEUE, jobOptions, type QueuedJobData, type RuntimeQueues } from './queues.js';
 import { warningTexts } from './job-warnings.js';
 import type { RuntimeServices } from './services.js';
@@ -65,6 +66,12 @@ export function parseFlowData(definition: JobDefinition, plan: FlowPlan, registr
   }
   if (problems.length > 0) throw new InputError(`${definition.name} ${problems.join('; ')}`, { job: definition.name });
   return parsed;
+}
+
+/** How many children a job has (a flow job once expanded; a parent failed by its child), in any state. */
+export async function childCount(job: Job): Promise<number> {
+  const counts = await job.getDependenciesCount();
+  return (counts.processed ?? 0) + (counts.unprocessed ?? 0) + (counts.failed ?? 0) + (counts.ignored ?? 0);
 }
 
 /** Adds the plan's stages as children of `parent` (a chain after a parallel start; see jobs/sync-all.ts). */

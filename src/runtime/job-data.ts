@@ -6,17 +6,13 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { JobDefinition } from '../../jobs/define-job.js';
 import { InputError } from '../lib/errors.js';
+import { formatZodIssues, issuePath } from '../lib/zod-issues.js';
 import type { QueuedJobData } from './queues.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function formatZodIssues(error: z.ZodError, root: string): string {
-  return error.issues
-    .map((issue) => `${[root, ...issue.path.map(String)].filter(Boolean).join('.')}: ${issue.message}`)
-    .join('; ');
-}
 
 /** The envelope of a queued job; anything else (a hand-added job, an old format) is refused by field. */
 export function parseEnvelope(raw: unknown): QueuedJobData {
@@ -32,7 +28,7 @@ export function parseJobData<S extends z.ZodType>(definition: JobDefinition<S>, 
   if (!parsed.success) {
     throw new InputError(`${definition.name} ${formatZodIssues(parsed.error, 'data')}`, {
       job: definition.name,
-      fields: parsed.error.issues.map((i) => ['data', ...i.path.map(String)].join('.')),
+      fields: parsed.error.issues.map((i) => issuePath(i, 'data')),
     });
   }
   return parsed.data;

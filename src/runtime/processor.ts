@@ -16,11 +16,11 @@ import type { JobResult } from '../../jobs/define-job.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { BudgetExhaustedError } from '../autotask/errors.js';
 import { AppError, errorMessage } from '../lib/errors.js';
-import type { JobMutexLease } from '../store/job-mutex.js';
+import { holdingLease, tryTenantLease } from './exclusive.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { UnknownJobError } from './enqueue.js';
 import { executeJob } from './execute-job.js';
-import { assertStagesRegistered, collectStageOutcomes, expandFlow } from './flows.js';
+import { assertStagesRegistered, childCount, collectStageOutcomes, expandFlow } from './flows.js';
 import { parseEnvelope, parseJobData } from './job-data.js';
 import type { QueuedJobData, RuntimeQueues } from './queues.js';
 import type { RuntimeServices } from './services.js';
@@ -67,9 +67,7 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
       if (plan) {
         const envelope = parseEnvelope(job.data);
         parseJobData(definition, envelope.data);
-        const counts = await job.getDependenciesCount();
-        const known = (counts.processed ?? 0) + (counts.unprocessed ?? 0) + (counts.failed ?? 0) + (counts.ignored ?? 0);
-        if (known === 0) {
+        if ((await childCount(job)) === 0) {
           assertStagesRegistered(job.name, plan, registry);
           await expandFlow(queues, services, plan, job);
           services.logger.info({ job: job.name, jobId, tenant: envelope.tenant }, 'flow expanded into its stages');
@@ -92,25 +90,16 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
           + `${result.summary.split('\n')[0] ?? ''}). Review, then confirm with \`autotask-sync confirm --tenant ${tenantId}\` or in the console.`);
         return { ...result, firstRun: { dryRun: true, confirmed: false } };
       }
-      let mutex: JobMutexLease | null = null;
-      if (definition.writesToTenant) {
-        mutex = await services.tenants.get(parseEnvelope(rawData).tenant).lease.tryAcquire(job.name, services.config.queue.lockDurationMs);
-        if (!mutex) {
-          services.logger.debug({ job: job.name, jobId }, 'another run of this job is writing to the tenant; waiting');
-          await job.moveToDelayed(Date.now() + MUTEX_RETRY_MS + Math.floor(Math.random() * MUTEX_RETRY_MS), token);
-          throw new DelayedError();
-        }
+      const execute = (signal: AbortSignal): Promise<JobResult> => executeJob(definition, rawData, services, {
+        dryRun: false, signal, jobId, progress: (value) => job.updateProgress(value) });
+      if (!definition.writesToTenant) return await execute(abort);
+      const lease = await tryTenantLease(services, job.name, parseEnvelope(rawData).tenant);
+      if (!lease) {
+        services.logger.debug({ job: job.name, jobId }, 'another run of this job is writing to the tenant; waiting');
+        await job.moveToDelayed(Date.now() + MUTEX_RETRY_MS + Math.floor(Math.random() * MUTEX_RETRY_MS), token);
+        throw new DelayedError();
       }
-      try {
-        return await executeJob(definition, rawData, services, {
-          dryRun: false,
-          signal: mutex ? AbortSignal.any([abort, mutex.signal]) : abort,
-          jobId,
-          progress: (value) => job.updateProgress(value),
-        });
-      } finally {
-        await mutex?.release();
-      }
+      return await holdingLease(lease, abort, execute);
     } catch (error) {
       if (isControlFlow(error)) throw error;
       const log = services.logger.child({ job: job.name, jobId, tenant: job.data?.tenant });

@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { JobResult } from '../../jobs/define-job.js';
 import { sleep } from '../lib/sleep.js';
 import { clearDeadLetter, recordDeadLetter } from './dead-letter.js';
+import { childCount } from './flows.js';
 import { createProcessor, failureReason, type ProcessorDeps } from './processor.js';
 import { JOBS_QUEUE, type QueuedJobData } from './queues.js';
 
@@ -80,8 +81,7 @@ export function startWorker(deps: WorkerDeps): RuntimeWorker {
       // Failures the processor did not see (a job that stalled too often) still reach the dead-letter queue;
       // a parent failed by its child is not one: the child is the dead letter.
       if ((await job.getState()) !== 'failed') return;
-      const deps2 = await job.getDependenciesCount();
-      if ((deps2.processed ?? 0) + (deps2.unprocessed ?? 0) + (deps2.failed ?? 0) + (deps2.ignored ?? 0) > 0) return;
+      if ((await childCount(job)) > 0) return;
       await recordDeadLetter({ queues }, job, failureReason(error), job.attemptsMade, services.now());
     })().catch((err: unknown) => log.warn({ err }, 'could not record dead letter'));
   });

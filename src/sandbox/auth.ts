@@ -3,8 +3,8 @@
  * reports: an unknown user is HTTP 500 "Zone information could not be determined", a bad integration code is
  * HTTP 500 "IntegrationCode is invalid.", and only a wrong secret is a 401.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { safeEqual as same } from '../lib/constant-time.js';
 import type { SandboxCredentials } from './options.js';
 import type { TenantStore } from './store.js';
 
@@ -13,12 +13,6 @@ export type AuthVerdict = { ok: true } | { ok: false; status: number; body: unkn
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export const ZONE_UNKNOWN = { errors: ['Zone information could not be determined'] };

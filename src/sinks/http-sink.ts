@@ -14,6 +14,7 @@ import { registerSecrets } from '../lib/redact.js';
 import { sleep } from '../lib/sleep.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
 import { assertSafeInvoiceKey, SinkDeliveryError, type InvoiceSink, type SinkDelivery } from './invoice-sink.js';
+import { parseRetryAfter } from '../lib/retry-after.js';
 import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signInvoiceBody } from './signature.js';
 
 export interface HttpSinkOptions {
@@ -45,11 +46,7 @@ function safeUrl(url: URL): string {
 }
 
 function retryAfterMs(header: unknown): number | undefined {
-  if (typeof header !== 'string' || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  return typeof header === 'string' ? parseRetryAfter(header, Date.now()) : undefined;
 }
 
 function referenceOf(response: AxiosResponse<unknown>): string {

@@ -3,7 +3,8 @@
  * exact request body bytes (UTF-8 JSON, as sent) keyed with INVOICE_WEBHOOK_SECRET. A receiver recomputes it over
  * the raw body before parsing and compares in constant time (see `verifyInvoiceSignature`).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../lib/constant-time.js';
 
 export const SIGNATURE_HEADER = 'X-Signature';
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -14,7 +15,5 @@ export function signInvoiceBody(secret: string, body: string | Buffer): string {
 
 export function verifyInvoiceSignature(secret: string, body: string | Buffer, header: string | undefined | null): boolean {
   if (typeof header !== 'string') return false;
-  const expected = Buffer.from(signInvoiceBody(secret, body));
-  const given = Buffer.from(header.trim());
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return safeEqual(header.trim(), signInvoiceBody(secret, body));
 }

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { atDateTimeOrNull, atId, atIdOrNull, atText, atTextOrNull } from './common.js';
 
-/** ticketType system values (API-NOTES "Tickets"). */
-export const TICKET_TYPE = { serviceRequest: 1, incident: 2, problem: 3, changeRequest: 4, alert: 5 } as const;
-/** status system values. */
-export const TICKET_STATUS = { new: 1, complete: 5 } as const;
-export const TICKET_SOURCE_MONITORING_ALERT = 8;
+export { TICKET_SOURCE_MONITORING_ALERT, TICKET_STATUS, TICKET_TYPE } from '../../lib/ticket-values.js';
 
 /** API-NOTES "Tickets": title ≤ 255, description ≤ 8000, externalID ≤ 50; note `problemTicketId` (lower-case d). */
 export const ticketSchema = z.looseObject({

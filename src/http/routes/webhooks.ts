@@ -10,6 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { verifyHookSignature } from '../../lib/hook-signature.js';
+import { formatZodIssueList } from '../../lib/zod-issues.js';
 import type { ServerServices } from '../types.js';
 
 const payloadSchema = z.looseObject({
@@ -41,8 +42,7 @@ export function registerWebhookRoutes(app: FastifyInstance, { commands, config }
     }
     const parsed = payloadSchema.safeParse(json);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return reply.code(400).send({ error: 'INPUT_INVALID', message: `body.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` });
+      return reply.code(400).send({ error: 'INPUT_INVALID', message: formatZodIssueList(parsed.error, 'body')[0] ?? 'body: invalid' });
     }
     const outcome = await commands.acceptTicketWebhook(request.query.tenant, parsed.data);
     return reply.code('duplicate' in outcome ? 200 : 202).send(outcome);
