@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dlqCommand } from '../../../src/cli/dlq.js';
 import { runCommand } from '../../../src/cli/run.js';
 import { triggerCommand } from '../../../src/cli/trigger.js';
+import { workerCommand } from '../../../src/cli/worker.js';
 import type { AutotaskClientFactory } from '../../../src/runtime/tenant-services.js';
 import { startRuntime } from '../../../src/app/process.js';
 import { silentLogger } from '../../../src/lib/logger.js';
@@ -79,6 +80,15 @@ describe('commands that do not talk to Autotask (trap 2)', () => {
     expect(stdout.text()).toMatch(/^\S+\n$/);
     const list = deps({ REDIS_URL });
     expect(await dlqCommand(['list'], list.deps), list.stderr.text()).toBe(0);
+  });
+
+  it('the worker warns at start when ADMIN_TOKEN is unset', async () => {
+    const { deps: d, stdout } = deps({ ...CREDS, REDIS_URL, PORT: '0', LOG_LEVEL: 'warn' });
+    expect(await workerCommand([], { ...d, extraRoutes: [], stopSignal: Promise.resolve() })).toBe(0);
+    expect(stdout.text()).toMatch(/"msg":"ADMIN_TOKEN is not set: the console, the dashboard and \/api\/\* refuse every request/);
+    const withToken = deps({ ...CREDS, REDIS_URL, PORT: '0', LOG_LEVEL: 'warn', ADMIN_TOKEN });
+    expect(await workerCommand([], { ...withToken.deps, extraRoutes: [], stopSignal: Promise.resolve() })).toBe(0);
+    expect(withToken.stdout.text()).not.toContain('ADMIN_TOKEN is not set');
   });
 
   it('run still names the missing credentials', async () => {
