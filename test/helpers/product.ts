@@ -46,7 +46,7 @@ export async function startProduct(options: { sandbox?: SandboxOptions; file?: R
     },
     requireTenant: true,
   });
-  if (options.firstRun !== 'new') await confirmTenants(prefix, config.tenants.map((t) => t.id));
+  if (options.firstRun !== 'new') await confirmTenants(config.queue.prefix, config.tenants.map((t) => t.id));
   const logger = silentLogger();
   const autotask = createAutotaskServices(config, logger);
   const runtime = await startRuntime({

@@ -87,9 +87,13 @@ export class Deployment {
     return this.queue;
   }
 
+  /** These deployments are past their first day: writes go out (src/store/first-run.ts). */
+  async confirm(): Promise<void> {
+    await createFirstRunStore(this.connect(), this.prefix, 'default').confirm('fault test', new Date());
+  }
+
   async startWorker(name = `worker-${this.workers.length + 1}`): Promise<WorkerProcess> {
-    // These deployments are past their first day: writes go out (src/store/first-run.ts).
-    if (this.workers.length === 0) await createFirstRunStore(this.connect(), this.prefix, 'default').confirm('fault test', new Date());
+    if (this.workers.length === 0) await this.confirm();
     const worker = await WorkerProcess.start(name, this.env);
     this.workers.push(worker);
     return worker;
