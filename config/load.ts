@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../src/lib/errors.js';
 import { registerSecrets } from '../src/lib/redact.js';
 import { formatZodIssueList } from '../src/lib/zod-issues.js';
+import { resolveRedisSettings } from './redis.js';
 import { envSchema, fileSchema, type AppConfig, type EnvInput, type FileConfig, type TenantConfig } from './schema.js';
 
 export interface LoadOptions {
@@ -135,16 +136,20 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     }
   }
 
+  const { settings: redis, problems: redisProblems } = resolveRedisSettings(envValues);
+  problems.push(...redisProblems);
+
   if (problems.length > 0 || !file.success) throw new ConfigError(problems);
 
   registerSecrets([
     ...tenants.flatMap((t) => [t.secret, t.integrationCode]),
-    envValues.ADMIN_TOKEN, envValues.AUTOTASK_WEBHOOK_SECRET, envValues.INVOICE_WEBHOOK_SECRET,
+    envValues.ADMIN_TOKEN, envValues.AUTOTASK_WEBHOOK_SECRET, envValues.REDIS_PASSWORD, envValues.REDIS_SENTINEL_PASSWORD, envValues.INVOICE_WEBHOOK_SECRET,
   ]);
 
   return {
     configPath: envValues.SYNC_CONFIG,
     redisUrl: envValues.REDIS_URL,
+    redis,
     port: envValues.PORT,
     logLevel: envValues.LOG_LEVEL,
     ...(envValues.ADMIN_TOKEN ? { adminToken: envValues.ADMIN_TOKEN } : {}),
@@ -155,6 +160,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     tenants,
     declaredTenantIds,
     queue: file.data.queue,
+    http: file.data.http,
     autotask: file.data.autotask,
     pull: file.data.pull,
     schedules: file.data.schedules,

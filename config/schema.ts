@@ -1,11 +1,13 @@
 /**
- * Everything the worker reads, in one place: the environment variables of INTERFACE.md and the SYNC_CONFIG
+ * Everything the worker reads, in one place: the environment variables of docs/contract.md#environment and the SYNC_CONFIG
  * file. Each file section lives in config/sections/ next to this file; `load.ts` is the only reader of
  * process.env and of the file, and it returns the resolved `AppConfig` that is passed down from the edge.
  */
 import { z } from 'zod';
+import { nodeList, type RedisSettings } from './redis.js';
 import { autotaskSection } from './sections/autotask.js';
 import { detectionSection } from './sections/detection.js';
+import { httpSection } from './sections/http.js';
 import { invoicesSection } from './sections/invoices.js';
 import { pullSection } from './sections/pull.js';
 import { queueSection } from './sections/queue.js';
@@ -15,6 +17,9 @@ import { timeEntriesSection } from './sections/time-entries.js';
 
 /** Autotask and the invoice sink are reached over HTTP(S) only; a file:, ftp: or javascript: URL is a config error. */
 const httpUrl = () => z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
+
+/** An empty variable means unset (compose files often pass `VAR=`), without hiding the message of a bad value. */
+const emptyAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
 
 const optionalString = z.string().trim().min(1).optional().or(z.literal('').transform(() => undefined));
 
@@ -27,6 +32,12 @@ export const envSchema = z.object({
   AUTOTASK_IMPERSONATION_RESOURCE_ID: z.string().regex(/^\d+$/, 'a resource id (digits)').optional()
     .or(z.literal('').transform(() => undefined)).describe('sent as ImpersonationResourceId on writes, so they appear as that resource'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379').describe('Redis for queues, state and the shared rate limiter'),
+  REDIS_CLUSTER_NODES: z.preprocess(emptyAsUnset, nodeList.optional()).describe('Redis Cluster seed nodes, comma-separated host:port (instead of REDIS_URL)'),
+  REDIS_SENTINELS: z.preprocess(emptyAsUnset, nodeList.optional()).describe('Sentinels, comma-separated host:port (instead of REDIS_URL; with REDIS_SENTINEL_NAME)'),
+  REDIS_SENTINEL_NAME: optionalString.describe('the master name the sentinels monitor (required with REDIS_SENTINELS)'),
+  REDIS_SENTINEL_PASSWORD: optionalString.describe('AUTH password of the sentinels themselves, when they require one'),
+  REDIS_PASSWORD: optionalString.describe('AUTH password of the Redis nodes (cluster, sentinel-watched or single)'),
+  REDIS_TLS: z.enum(['0', '1', '']).default('0').transform((v) => v === '1').describe('1 = TLS to Redis (cluster and sentinel; a rediss:// REDIS_URL also does)'),
   SYNC_CONFIG: z.string().min(1).default('config/sync.json').describe('path of the rules/schedules config file (below); a path you set must exist'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000).describe('HTTP server port (0 = any free port)'),
   // Empty = unset; only whitespace is refused (a token of spaces is a mistake in a .env file, not a secret).
@@ -44,6 +55,7 @@ export const fileSchema = z.strictObject({
   $schema: z.string().optional(),
   tenants: tenantsSection,
   queue: queueSection,
+  http: httpSection,
   autotask: autotaskSection,
   pull: pullSection,
   schedules: schedulesSection,
@@ -69,6 +81,8 @@ export interface TenantConfig {
 export interface AppConfig {
   configPath: string;
   redisUrl: string;
+  /** How to connect: one node, a cluster or through Sentinel (config/redis.ts). */
+  redis: RedisSettings;
   port: number;
   logLevel: EnvInput['LOG_LEVEL'];
   adminToken?: string;
@@ -80,6 +94,7 @@ export interface AppConfig {
   /** Every tenant id the config names ("default" and SYNC_CONFIG tenants), credentials set or not. */
   declaredTenantIds: string[];
   queue: FileConfig['queue'];
+  http: FileConfig['http'];
   autotask: FileConfig['autotask'];
   pull: FileConfig['pull'];
   schedules: FileConfig['schedules'];

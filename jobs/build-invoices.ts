@@ -47,11 +47,14 @@ export const buildInvoicesJob = defineJob({
     return {
       summary: `Invoices: ${result.documents.length} by purchase order (${plural(result.warnings.length, 'warning')}); ` +
         `${plural(po, 'PO number')} ${verb ? 'would be ' : ''}set, ${delivered} ${verb ? 'would be ' : ''}delivered, ${plural(marked, 'item')} ${verb ? 'would be ' : ''}marked` +
-        (result.reconciliation.length ? `; ${plural(result.reconciliation.length, 'reconciliation finding')}` : ''),
+        (result.reconciliation.length ? `; ${plural(result.reconciliation.length, 'reconciliation finding')}` : '') +
+        (result.skippedItems.length ? `; ${plural(result.skippedItems.length, 'item')} left off (see skipped)` : '') +
+        (result.leftOpenSet.length ? `; ${plural(result.leftOpenSet.length, 'item')} dropped: no longer open in Autotask` : '') +
+        (result.marks.invoiced.length ? `; ${plural(result.marks.invoiced.length, 'delivered item')} found invoiced in Autotask, not marked` : ''),
       // A dry run counts what it would do under its own names: "delivered: 5" in a dry run's log read as done.
       counts: { invoices: result.documents.length, items: result.documents.reduce((n, d) => n + d.items.length, 0),
-        warnings: result.warnings.length, alreadyMarked: result.marks.alreadyMarked.length,
-        reconciliationFindings: result.reconciliation.length,
+        warnings: result.warnings.length, skipped: result.skippedItems.length, alreadyMarked: result.marks.alreadyMarked.length,
+        reconciliationFindings: result.reconciliation.length, leftOpenSet: result.leftOpenSet.length, invoicedNotMarked: result.marks.invoiced.length,
         ...(ctx.dryRun ? { wouldSetPo: po, wouldDeliver: delivered, wouldMark: marked } : { poUpdates: po, delivered, marked }) } as Record<string, number>,
       invoices: result.documents.map((d) => ({ invoiceKey: d.invoiceKey, companyID: d.companyID, purchaseOrderNumber: d.purchaseOrderNumber,
         items: d.items.length, subtotal: d.subtotal, tax: d.tax, total: d.total })),
@@ -59,6 +62,9 @@ export const buildInvoicesJob = defineJob({
       poUpdates: result.poUpdates,
       poWarnings: result.poWarnings,
       reconciliation: result.reconciliation,
+      skipped: result.skippedItems,
+      leftOpenSet: result.leftOpenSet,
+      invoicedNotMarked: result.marks.invoiced,
       writes: [
         ...result.poUpdates.filter((u) => u.status === 'updated' || u.status === 'would-update')
           .map((u) => ({ method: 'PATCH' as const, entity: 'Contracts', body: { id: u.contractID, purchaseOrderNumber: u.to }, reason: u.reason })),

@@ -30,9 +30,12 @@ export function definePullJob(name: JobName, entity: string, pull: (ctx: PullCon
       const result = await pull(pullContextOf(ctx), { full: ctx.data.full });
       const how = `${result.mode}${result.resumed ? ', resumed' : ''}`;
       const stored = ctx.dryRun ? `would store ${result.read}` : `stored ${result.stored}, removed ${result.removed}`;
+      const setAside = result.setAside ?? [];
       return {
-        summary: `${entity}: read ${result.read} (${how}), ${stored}`,
-        counts: { read: result.read, stored: result.stored, removed: result.removed },
+        summary: `${entity}: read ${result.read} (${how}), ${stored}` +
+          (setAside.length > 0 ? `; ${setAside.length} set aside (a field cannot be read exactly; they are not invoiced)` : ''),
+        counts: { read: result.read, stored: result.stored, removed: result.removed, ...(result.setAside ? { setAside: setAside.length } : {}) },
+        ...(setAside.length > 0 ? { setAside } : {}),
         mode: result.mode,
         resumed: result.resumed,
         cursor: result.cursor,

@@ -25,23 +25,32 @@ export const pushTimeEntriesJob = defineJob({
     if (swept) {
       const byKey = new Map<string, TimeEntryInput>();
       for (const state of await ledger.pending(SWEEP_LIMIT)) if (state.entry) byKey.set(state.key, state.entry);
-      for (const id of await stopwatches.unpushed(SWEEP_LIMIT)) {
-        const sw = await stopwatches.get(id);
-        // A stopwatch whose push was refused waits for a person to fix the ticket or resource, not for a loop.
-        const entry = sw && !sw.pushError ? stopwatchEntry(sw) : null;
-        if (entry && !byKey.has(entry.key)) byKey.set(entry.key, entry);
+      // Page through every unpushed stopwatch: refused ones (waiting for a person) are skipped, not counted, so
+      // however many there are they never starve one whose enqueue was lost (issue 14 item 10).
+      for (let offset = 0; byKey.size < SWEEP_LIMIT; offset += SWEEP_LIMIT) {
+        const ids = await stopwatches.unpushed(SWEEP_LIMIT, offset);
+        for (const id of ids) {
+          const sw = await stopwatches.get(id);
+          // A stopwatch whose push was refused waits for a person to fix the ticket or resource, not for a loop.
+          const entry = sw && !sw.pushError ? stopwatchEntry(sw) : null;
+          if (entry && !byKey.has(entry.key)) byKey.set(entry.key, entry);
+        }
+        if (ids.length < SWEEP_LIMIT) break;
       }
       entries = [...byKey.values()].slice(0, SWEEP_LIMIT);
     }
     const outcomes = await pushTimeEntries({ client, ledger, stopwatches, policy: ctx.config.timeEntries,
-      logger: ctx.logger, dryRun: ctx.dryRun, signal: ctx.signal }, entries);
+      logger: ctx.logger, dryRun: ctx.dryRun, signal: ctx.signal, now: () => ctx.now(),
+      unknownOutcome: { windowMs: ctx.config.autotask.unknownOutcomeWindowMs, lookEveryMs: ctx.config.autotask.unknownOutcomeLookMs },
+      // A sweep (sync-all) reports what waits and leaves it pending for the next sweep; a run for given entries waits.
+      delayWhenWaiting: !swept }, entries);
     const count = (status: string): number => outcomes.filter((o) => o.status === status).length;
     const counts = { created: count('created'), found: count('found'), alreadyPushed: count('already-pushed'),
-      wouldCreate: count('would-create'), refused: count('refused') };
+      wouldCreate: count('would-create'), refused: count('refused'), waiting: count('waiting') };
     const refusals = outcomes.filter((o) => o.status === 'refused');
     return {
       summary: `Time entries${swept ? ' (pending sweep)' : ''}: ${counts.created} created, ${counts.found} found already made, ` +
-        `${counts.alreadyPushed} already pushed, ${counts.refused} refused${ctx.dryRun ? `, ${counts.wouldCreate} would be created` : ''}`,
+        `${counts.alreadyPushed} already pushed, ${counts.refused} refused${counts.waiting ? `, ${counts.waiting} waiting on a create that may still land` : ''}${ctx.dryRun ? `, ${counts.wouldCreate} would be created` : ''}`,
       counts,
       outcomes,
       refusals,

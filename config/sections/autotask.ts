@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Client and rate-governor settings. Defaults follow API-NOTES "Errors and limits". */
+/** Client and rate-governor settings. Defaults follow docs/autotask-api.md#thread-limit and #request-threshold. */
 export const autotaskSection = z.strictObject({
   budgetFraction: z.number().gt(0).max(1).default(0.5)
     .describe('share of the tenant\'s hourly externalRequestThreshold (all integrations) this worker lets the tenant reach; Autotask adds latency from 50%'),
@@ -16,4 +16,8 @@ export const autotaskSection = z.strictObject({
   retryMaxMs: z.number().int().min(1).max(600_000).default(30_000).describe('longest retry delay'),
   zoneCacheMs: z.number().int().min(0).default(6 * 3_600_000).describe('how long a zone discovery answer is reused'),
   pageSize: z.number().int().min(1).max(500).default(500).describe('MaxRecords per query page (Autotask: 1..500)'),
+  unknownOutcomeWindowMs: z.number().int().min(1_000).max(3_600_000).default(360_000)
+    .describe('after a create whose answer was lost, how long to keep looking for the record before creating again (covers Autotask\'s ~5 min server-side request lifetime; docs/unknown-outcomes.md)'),
+  unknownOutcomeLookMs: z.number().int().min(10).max(600_000).default(30_000)
+    .describe('how often to look again for a create whose answer was lost, within unknownOutcomeWindowMs'),
 }).prefault({});

@@ -32,13 +32,15 @@ export const ruleSetSchema = z.strictObject({
   windowHours: z.number().positive().max(24 * 365).default(7 * 24).describe('tickets chain while each is within this many hours of the previous one'),
   /** Tickets (completed ones included) a new group needs. */
   minCount: z.number().int().min(2).max(1000).default(3).describe('tickets (completed ones included) a new group needs'),
+  /** Evidence above the key's base rate (src/rules/group-evidence.ts); below it a chain is not a group. */
+  minConfidence: z.number().min(0).max(1).default(0.5).describe('a group needs this confidence (share of its key\'s traffic, regularity or burst, times title agreement), 0..1'),
 });
 
 /**
  * The default rule sets, as a file would write them (parsed, so every omitted field takes its default).
  * 1. Same company and configuration item, similar title, each within a week of the previous one: a CI alerting
  *    every afternoon, or a backup failing every few days, becomes one group; 3 tickets make a pattern.
- * 2. Monitoring alerts (source 8, API-NOTES "Tickets") without a configuration item: same company and a title
+ * 2. Monitoring alerts (source 8, docs/autotask-api.md#tickets) without a configuration item: same company and a title
  *    naming the same host (SRV-DC01), so disk alerts on three servers stay three groups.
  */
 export const DEFAULT_RULE_SETS = [
@@ -53,8 +55,18 @@ export const detectionSection = z.strictObject({
     .refine((sets) => new Set(sets.map((s) => s.name)).size === sets.length, 'rule set names must be unique')
     .prefault(() => DEFAULT_RULE_SETS.map((s) => structuredClone(s) as never))
     .describe('problem-detection rule sets; default: same company + configuration item, and monitoring alerts naming the same host'),
-  /** Completed tickets count as history; linking them too is optional. */
-  linkCompleted: z.boolean().default(false).describe('also link completed tickets (they always count as history)'),
+  /**
+   * The whole series is the Problem's story (issue 15): completed instances are linked too. The link touches only
+   * problemTicketId (and ticketType with setIncidentType), never status or dates. Turn it off when workflow rules
+   * notify or reopen on any edit of a completed ticket (docs/problem-detection.md).
+   */
+  linkCompleted: z.boolean().default(true).describe('also link completed tickets (only problemTicketId/ticketType change; off when workflow rules act on any edit)'),
+  /**
+   * Review before write (issue 15): `link` writes the groups whose confidence clears autoLinkConfidence and
+   * proposes the rest as suggestions; `suggest` writes nothing until a person approves.
+   */
+  mode: z.enum(['link', 'suggest']).default('link').describe('link: write confident groups, suggest the rest; suggest: write only approved suggestions'),
+  autoLinkConfidence: z.number().min(0).max(1).default(0.5).describe('in link mode, groups at least this confident are linked without review'),
   /** Set ticketType 2 (Incident) on each linked ticket. */
   setIncidentType: z.boolean().default(true).describe('set ticketType 2 (Incident) on each linked ticket'),
   problem: z.strictObject({

@@ -17,6 +17,6 @@ export const queueSection = z.strictObject({
     .describe('how often a worker checks for jobs whose process died; such a job is taken again after at most lockDurationMs + this'),
   keepCompleted: keep(86_400, 1_000, 'completed'),
   keepFailed: keep(604_800, 5_000, 'failed'),
-  shutdownGraceMs: z.number().int().min(0).max(600_000).default(30_000)
-    .describe('on SIGTERM/SIGINT, how long running jobs may take to finish'),
+  shutdownGraceMs: z.number().int().min(0).max(600_000).default(8_000)
+    .describe('on SIGTERM/SIGINT running jobs stop at their next safe point and go back to the queue; the longest the process waits for that (under docker stop\'s 10 s)'),
 }).prefault({});

@@ -6,7 +6,7 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable 
 
 /**
  * Extra tenants. The file names the environment variables that hold each tenant's credentials; the default
- * tenant comes from the AUTOTASK_* variables of INTERFACE.md.
+ * tenant comes from the AUTOTASK_* variables of docs/contract.md#environment.
  */
 export const tenantEntry = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and -').describe('tenant id used in job data, keys and metrics'),

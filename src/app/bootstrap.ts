@@ -4,7 +4,7 @@
  * the commands run in tests against a test registry and a client without HTTP.
  */
 import { loadConfig, type LoadOptions } from '../../config/load.js';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../lib/redis-connection.js';
 import type { AppConfig, TenantConfig } from '../../config/schema.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { jobRegistry, type JobRegistry } from '../../jobs/registry.js';
@@ -13,7 +13,8 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { createAutotaskServices } from './client-factory.js';
 import { createCommands, type RuntimeCommands } from '../runtime/commands/index.js';
 import { createQueues } from '../runtime/queues.js';
-import { assertRedisAnswers, closeRedis, createRedis } from '../runtime/redis.js';
+import { assertRedisAnswers } from '../runtime/redis-check.js';
+import { closeRedis, createRedis } from '../runtime/redis.js';
 import { createRuntimeServices, type RuntimeServices } from '../runtime/services.js';
 import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
 
@@ -108,8 +109,8 @@ export async function withQueueCommand(deps: CliDeps, label: string,
   try {
     // trigger and dlq only touch the queue: no Autotask credentials needed, tenants known by their declared ids.
     env = cliEnvironment(deps, 'stderr', 'queue-only');
-    await assertRedisAnswers(env.config.redisUrl);
-    redis = createRedis(env.config.redisUrl, `autotask-sync-${label.split(' ')[0]}`, env.logger);
+    await assertRedisAnswers(env.config.redis);
+    redis = createRedis(env.config.redis, `autotask-sync-${label.split(' ')[0]}`, env.logger);
     queues = createQueues(redis, env.config);
     const services = queueOnlyServices(env.config, env.logger, redis);
     return await body(createCommands({ services, queues, registry: deps.registry }), services);

@@ -14,7 +14,9 @@ import type { Logger } from '../lib/logger.js';
 import { errorMessage } from '../lib/errors.js';
 import { sleep } from '../lib/sleep.js';
 import { createQueues, type RuntimeQueues } from '../runtime/queues.js';
-import { assertRedisAnswers, closeRedis, createRedis, describeRedisUrl } from '../runtime/redis.js';
+import { describeRedis } from '../../config/redis.js';
+import { assertRedisAnswers } from '../runtime/redis-check.js';
+import { closeRedis, createRedis } from '../runtime/redis.js';
 import { desiredSchedules, syncSchedules } from '../runtime/schedules.js';
 import { createRuntimeServices, type RuntimeServices } from '../runtime/services.js';
 import { runShutdown } from './shutdown.js';
@@ -67,8 +69,8 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
   const { config, logger, registry } = options;
   // A bad schedule is a config error: refuse it before anything starts, Redis or not.
   if (options.schedules !== false) desiredSchedules(config, registry, config.tenants.map((t) => t.id));
-  if (!options.waitForRedis) await assertRedisAnswers(config.redisUrl);
-  const redis = createRedis(config.redisUrl, 'autotask-sync', logger);
+  if (!options.waitForRedis) await assertRedisAnswers(config.redis);
+  const redis = createRedis(config.redis, 'autotask-sync', logger);
   const services = createRuntimeServices(config, logger, redis, options.clientFactory, options.now);
   const queues = createQueues(redis, config);
   const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics });
@@ -109,7 +111,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
   };
 
   try {
-    if (options.waitForRedis) waitingFor = `connecting to Redis at ${describeRedisUrl(config.redisUrl)}`;
+    if (options.waitForRedis) waitingFor = `connecting to Redis at ${describeRedis(config.redis)}`;
     else await startJobs();
     if (options.http !== false) {
       const http = options.http ?? {};
@@ -130,7 +132,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
       let lastLog = Number.NEGATIVE_INFINITY;
       for (;;) {
         try {
-          await assertRedisAnswers(config.redisUrl);
+          await assertRedisAnswers(config.redis);
           break;
         } catch (error) {
           waitingFor = `waiting for Redis: ${errorMessage(error)}`;

@@ -2,7 +2,7 @@
  * The pure classifier: an Autotask answer (status + body + Retry-After) or a transport failure → one typed
  * error and the client's verdict (retry in-process or not, and why). No I/O, no clock unless passed in.
  *
- * API-NOTES "Errors and limits": most validation and permission failures are HTTP 500 with `{"errors":[…]}`,
+ * docs/autotask-api.md#errors: most validation and permission failures are HTTP 500 with `{"errors":[…]}`,
  * so the text decides, not the status. A bare "Internal server error", a timeout or a reset may be retried;
  * the thread limit is a 429 "sometimes another status" with "thread threshold … exceeded" / Itgenatr005.
  * "Failures are not always 401": an unknown user or a bad integration code are HTTP 500 texts.
@@ -134,6 +134,10 @@ export function classifyResponse(facts: ResponseFacts): Classification {
     return { error: new AutotaskPermissionError(message(facts, 'permission denied', texts), ctx),
       retry: false, reason: 'the API user lacks the permission; retrying cannot help' };
   }
+  if (status < 300 && TRANSIENT_TEXT.test(joined)) {
+    return make({ error: new AutotaskTransientError(message(facts, `server error in a ${status} answer`, texts), ctx),
+      retry: true, reason: 'an errors array with a bare server error: may succeed again' });
+  }
   if (status >= 300 && status < 400) {
     return { error: new AutotaskRouteError(message(facts, `redirect (${status}) not followed: credentials are sent to the tenant only`, texts), ctx),
       retry: false, reason: 'redirect refused' };
@@ -161,7 +165,8 @@ export function classifyResponse(facts: ResponseFacts): Classification {
       retry: false, reason: 'a validation HTTP 500 (Autotask reports validation as 500): the same request fails again' };
   }
   return { error: new AutotaskValidationError(message(facts, `request rejected (${status})`, texts), ctx),
-    retry: false, reason: `client error ${status}: the same request fails again` };
+    retry: false, reason: status < 300 ? `HTTP ${status} with an errors array: Autotask refused the request; the same request fails again`
+      : `client error ${status}: the same request fails again` };
 }
 
 /** A 2xx answer whose body is not what the route returns (HTML from a proxy, cut-off JSON, missing keys). */

@@ -43,7 +43,7 @@ function itemIdOf(body: unknown): number {
 }
 
 function checkFilter(entity: string, items: FilterItem[]): FilterItem[] {
-  // API-NOTES: "udf: true marks a user-defined field (one per query)".
+  // docs/autotask-api.md#query-filters: `udf: true` marks a user-defined field, one per query.
   if (countUdf(items) > 1) throw new InputError(`${entity} query: at most one user-defined field per query`, { entity });
   return items;
 }
@@ -139,7 +139,7 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
 
     update(entity, body, signal) {
       checkId(`${entity} update`, body.id);
-      // API-NOTES: partial update is PATCH on the collection with `id` in the body; there is no PATCH /{Entity}/{id}.
+      // docs/autotask-api.md#writing: partial update is PATCH on the collection with `id` in the body; there is no PATCH /{Entity}/{id}.
       return requester.execute({ method: 'PATCH', endpoint: entity, path: `V1.0/${entity}`, operation: 'write', body, signal,
         parse: itemIdOf });
     },

@@ -3,7 +3,7 @@
  * failure to one of these. Two verdicts, on purpose: `retryable` tells the queue runtime whether a later attempt
  * of the job may succeed; whether the client retries the call in-process is the classifier's own verdict, which
  * it hands to retry.ts with markRetry (an ambiguous create is retryable as a job, never re-sent in-process).
- * API-NOTES "Errors and limits": most validation and permission failures come back as HTTP 500 with
+ * docs/autotask-api.md#errors: most validation and permission failures come back as HTTP 500 with
  * `{"errors":[…]}`, so the status alone never decides.
  */
 import { AppError, type AppErrorOptions } from '../lib/errors.js';
@@ -101,7 +101,7 @@ export class BudgetExhaustedError extends AutotaskError {
 
 /**
  * A URL that Autotask handed back (`pageDetails.nextPageUrl`) points at another origin than the tenant's REST
- * root. API-NOTES: "Never send the credentials to a nextPageUrl whose origin differs from the tenant's."
+ * root. docs/autotask-api.md#paging: never send the credentials to a nextPageUrl whose origin differs from the tenant's.
  */
 export class AutotaskForeignOriginError extends AutotaskError {
   constructor(message: string, context: AutotaskErrorContext = {}) { super('AUTOTASK_FOREIGN_ORIGIN', message, context); }

@@ -1,5 +1,5 @@
 /**
- * A typed builder for Autotask query filters (API-NOTES "Reading"): a filter item is `{op, field, value}`,
+ * A typed builder for Autotask query filters (docs/autotask-api.md#query-filters): a filter item is `{op, field, value}`,
  * `udf: true` marks a user-defined field, and `and`/`or` groups nest. The builder only produces JSON; it
  * refuses what Autotask would reject anyway (an empty filter, an empty group, an `in` list longer than the
  * 500 OR conditions Autotask accepts — the client's `queryIn` batches long lists).
@@ -9,11 +9,11 @@ import type { FilterCondition, FilterGroup, FilterItem, FilterOp } from './types
 
 export type FilterValue = string | number | boolean | null;
 
-/** API-NOTES: "At most 500 OR conditions, so batch long `in` lists." */
+/** docs/autotask-api.md#query-filters: at most 500 OR conditions, so long `in` lists go in batches. */
 export const MAX_IN_VALUES = 500;
 
 interface FieldOptions {
-  /** The field is a user-defined field (API-NOTES: at most one per query). */
+  /** The field is a user-defined field (docs/autotask-api.md#query-filters: at most one per query). */
   udf?: boolean;
 }
 
@@ -59,7 +59,7 @@ export const f = {
   /** A condition on a user-defined field: `{op, field, value, udf: true}`. */
   udf: (op: FilterOp, field: string, value?: FilterValue | readonly FilterValue[]) =>
     condition(op, field, Array.isArray(value) ? [...value] : value, { udf: true }),
-  /** "Everything": Autotask refuses an empty filter (API-NOTES), so clients send `id gte 0`. */
+  /** "Everything": Autotask refuses an empty filter (docs/autotask-api.md#query-filters), so clients send `id gte 0`. */
   all: (): FilterCondition => ({ op: 'gte', field: 'id', value: 0 }),
 };
 

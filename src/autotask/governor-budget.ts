@@ -1,5 +1,5 @@
 /**
- * Pure arithmetic of the hourly budget (API-NOTES "Errors and limits": 10,000 requests per rolling hour per
+ * Pure arithmetic of the hourly budget (docs/autotask-api.md#request-threshold: 10,000 requests per rolling hour per
  * Autotask database, shared by every integration of the tenant; latency is added from about 50% usage).
  *
  * The Lua scripts of governor-scripts.ts do the same sums atomically inside Redis; these functions are the
@@ -10,7 +10,7 @@ import { MS } from '../lib/time.js';
 
 /** Autotask's threshold window: one rolling hour. */
 export const WINDOW_MS = MS.hour;
-/** Assumed externalRequestThreshold until the first ThresholdInformation read (API-NOTES: 10,000 by default). */
+/** Assumed externalRequestThreshold until the first ThresholdInformation read (docs/autotask-api.md#request-threshold: 10,000 by default). */
 export const DEFAULT_THRESHOLD = 10_000;
 /**
  * Per-minute buckets kept in the window: the current (partial) minute and the 60 before it. A request

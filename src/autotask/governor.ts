@@ -1,18 +1,18 @@
 /**
  * The per-tenant rate governor, shared by every process of the deployment through Redis.
  *
- * Slots (API-NOTES "Thread limit": at most 3 concurrent requests per integration code per entity endpoint,
+ * Slots (docs/autotask-api.md#thread-limit: at most 3 concurrent requests per integration code per entity endpoint,
  * HTTP 429 beyond): a Redis semaphore per endpoint, a ZSET of lease tokens scored by expiry. A holder that
  * crashes loses its slot when its lease runs out; a live holder renews its lease, so a slow request never has
  * its slot handed to a fourth caller.
  *
- * Budget (API-NOTES "Request threshold": 10,000 requests per rolling hour for the whole tenant, latency added
+ * Budget (docs/autotask-api.md#request-threshold: 10,000 requests per rolling hour for the whole tenant, latency added
  * from about 50%): our own requests are counted in per-minute buckets, the others' share comes from the last
  * ThresholdInformation read (which the client makes when thresholdStale() says so), and acquire() reserves one
  * request atomically with the check against floor(budgetFraction × externalRequestThreshold).
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { AppConfig } from '../../config/schema.js';
 import { AppError } from '../lib/errors.js';
 import { silentLogger, type Logger } from '../lib/logger.js';
@@ -47,7 +47,7 @@ export interface GovernorKeys {
 }
 
 export interface RedisGovernorOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keys: GovernorKeys;
   /** For the log lines only. */
   tenantId?: string;

@@ -1,7 +1,7 @@
 /**
  * The page merger of partitioned reads (partitions.ts): pages of several concurrent `id gt` chains, yielded in
  * arrival order, with each chain reading ahead so its slot stays busy while the consumer stores a page
- * (API-NOTES: 3 concurrent requests per endpoint — an idle slot is lost throughput).
+ * (docs/autotask-api.md#thread-limit: 3 concurrent requests per endpoint — an idle slot is lost throughput).
  */
 /** Pages a source may have received but not yet handed to the consumer, besides the one it is reading. */
 const READ_AHEAD = 2;

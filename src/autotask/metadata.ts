@@ -1,5 +1,5 @@
 /**
- * Entity metadata (API-NOTES "Metadata"): `GET /V1.0/{Entity}/entityInformation` and
+ * Entity metadata (docs/autotask-api.md#metadata): `GET /V1.0/{Entity}/entityInformation` and
  * `/entityInformation/fields` with picklists. Picklists differ per tenant, so they are read at run time and
  * cached per client (one client per tenant). A failed read is not cached. Picklist values arrive as strings
  * and are normalised to numbers by the schema (records carry numbers).

@@ -1,6 +1,6 @@
 /**
  * A full read split into id ranges read concurrently (issue 2: "large pulls approach the limit set by 3
- * threads"). API-NOTES: results come in ascending id order, there is no sort, a filter may hold `or`/`and`
+ * threads"). docs/autotask-api.md#paging: results come in ascending id order, there is no sort, a filter may hold `or`/`and`
  * groups, and an endpoint accepts 3 concurrent requests per integration.
  *
  * Cost model: every id-range "chain" of `id gt <cursor>` requests ends on one short page, so a read costs

@@ -1,5 +1,5 @@
 /**
- * Reading pages of an entity (API-NOTES "Reading"): `POST /V1.0/{Entity}/query` with
+ * Reading pages of an entity (docs/autotask-api.md#paging): `POST /V1.0/{Entity}/query` with
  * `{"filter", "MaxRecords" (1..500), "IncludeFields"}`; results come in ascending id order.
  *
  * The default loop is Autotask's own advice and the most robust one: repeat the query with

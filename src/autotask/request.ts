@@ -3,7 +3,7 @@
  * plus the once-per-request zone re-lookup after a 401 and the occasional ThresholdInformation refresh.
  *
  * The slot is held only for the HTTP exchange, never across a backoff, so a retrying request does not
- * starve the other two slots of its endpoint (API-NOTES "Thread limit": 3 per integration per endpoint).
+ * starve the other two slots of its endpoint (docs/autotask-api.md#thread-limit: 3 per integration per endpoint).
  */
 import type { Logger } from 'pino';
 import type { TenantConfig } from '../../config/schema.js';
@@ -18,6 +18,12 @@ import { ZoneResolver } from './zone.js';
 
 /** Thrown by a RequestSpec's `parse` when a 2xx body lacks what the route returns. */
 export class MalformedAnswer extends Error {}
+
+function hasErrors(body: unknown): boolean {
+  if (!body || typeof body !== 'object') return false;
+  const errors = (body as { errors?: unknown }).errors;
+  return Array.isArray(errors) && errors.some((e) => (typeof e === 'string' && e.trim() !== '') || (typeof e === 'object' && e !== null));
+}
 
 export interface RequestSpec<T> {
   method: HttpMethod;
@@ -81,7 +87,7 @@ export class Requester {
           },
         });
       } catch (error) {
-        // API-NOTES: "look it up again once on a 401" — the tenant may have moved to another zone.
+        // docs/autotask-api.md#zones: look the zone up again once on a 401 — the tenant may have moved to another zone.
         const canRelookup = !relooked && spec.path !== undefined && !this.zone.fixed;
         if (canRelookup && error instanceof AutotaskAuthError && error.status === 401) {
           relooked = true;
@@ -117,7 +123,11 @@ export class Requester {
     const started = this.now();
     let answer: HttpAnswer;
     try {
-      answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: spec.signal,
+      // A write once sent is let finish (requestTimeoutMs bounds it): aborting it would leave unknown whether it
+      // landed. A stop request (shutdown, a lost lease) takes effect before the write, or at the caller's next
+      // safe point, after the write is recorded.
+      if (write) spec.signal?.throwIfAborted();
+      answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: write ? undefined : spec.signal,
         headers: authHeaders(this.deps.tenant, write) });
     } catch (error) {
       if (!(error instanceof TransportFailure) || isAbort(error, spec.signal)) throw error;
@@ -135,7 +145,9 @@ export class Requester {
 
   private interpret<T>(spec: RequestSpec<T>, answer: HttpAnswer): T {
     const facts = { operation: spec.operation, method: spec.method, entity: spec.endpoint, status: answer.status };
-    if (answer.status < 200 || answer.status >= 300) {
+    // Autotask also answers HTTP 200 with `{"errors":[…]}` (issue 14 item 12): the errors array decides, whatever
+    // the status, so the failure is classified (validation, permission, threshold…) and carries Autotask's text.
+    if (answer.status < 200 || answer.status >= 300 || hasErrors(answer.body)) {
       const c = classifyResponse({ ...facts, body: answer.body, retryAfter: answer.retryAfter, now: this.now() });
       if (c.error instanceof AutotaskThreadLimitError) this.deps.metrics.throttle();
       throw this.raise(c);
@@ -153,7 +165,7 @@ export class Requester {
     return markRetry(c.error, c.retry);
   }
 
-  /** The zone call carries no credentials (API-NOTES) and takes no slot: it is not an entity endpoint. */
+  /** The zone call carries no credentials (docs/autotask-api.md#zones) and takes no slot: it is not an entity endpoint. */
   private async fetchZone(url: string, signal?: AbortSignal): Promise<string> {
     const facts = { operation: 'zone' as const, method: 'GET', entity: 'zoneInformation' };
     let answer: HttpAnswer;

@@ -4,7 +4,7 @@
  * retryable in-process (markRetry). Everything else — validation, permission, auth, not found, an ambiguous
  * create, the governor's BudgetExhaustedError, a schema violation, an abort — is thrown through unchanged.
  *
- * Retry-After (API-NOTES: "No Retry-After is documented; honour one if present"): p-retry's own wait is at
+ * Retry-After (docs/autotask-api.md#thread-limit: none is documented; honour one if present): p-retry's own wait is at
  * least min(retryMinMs·2^n, retryMaxMs); when Retry-After asks for longer we sleep the difference first, so
  * the total wait is never shorter than asked. A Retry-After longer than retryMaxMs is not waited out
  * in-process: the error (it carries retryAfterMs) goes to the queue runtime, which waits without holding a

@@ -45,7 +45,7 @@ export class TransportFailure extends Error {
   }
 }
 
-/** API-NOTES "Zone and authentication": three credential headers on every call, plus ImpersonationResourceId on writes. */
+/** docs/autotask-api.md#authentication: three credential headers on every call, plus ImpersonationResourceId on writes. */
 export function authHeaders(tenant: TenantConfig, write: boolean): Record<string, string> {
   const headers: Record<string, string> = {
     ApiIntegrationCode: tenant.integrationCode,

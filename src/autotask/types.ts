@@ -7,7 +7,7 @@ import type { EntityName, EntityRecord, EntityInformation, FieldInformation, Pic
 export type FilterOp = 'eq' | 'noteq' | 'gt' | 'gte' | 'lt' | 'lte' | 'beginsWith' | 'endsWith' | 'contains'
   | 'exist' | 'notExist' | 'in' | 'notIn';
 
-/** A filter item of API-NOTES "Reading": `{op, field, value}` (udf: true for a user-defined field) or an and/or group. */
+/** A filter item of docs/autotask-api.md#query-filters: `{op, field, value}` (udf: true for a user-defined field) or an and/or group. */
 export type FilterCondition = { op: FilterOp; field: string; value?: unknown; udf?: boolean };
 export type FilterGroup = { op: 'and' | 'or'; items: FilterItem[] };
 export type FilterItem = FilterCondition | FilterGroup;
@@ -61,7 +61,7 @@ export interface AutotaskClient {
   queryPages<E extends EntityName>(entity: E, filter: FilterItem | FilterItem[], options?: QueryOptions): AsyncIterable<EntityRecord<E>[]>;
   /** A full read split into id-range partitions read concurrently (pages arrive in no global order). */
   queryPartitioned<E extends EntityName>(entity: E, filter: FilterItem | FilterItem[], options?: PartitionedQueryOptions): AsyncIterable<EntityRecord<E>[]>;
-  /** `field in (values)`, split into batches of ≤ 500 values (API-NOTES: at most 500 OR conditions). */
+  /** `field in (values)`, split into batches of ≤ 500 values (docs/autotask-api.md#query-filters: at most 500 OR conditions). */
   queryIn<E extends EntityName>(entity: E, field: string, values: readonly (number | string)[], extra?: FilterItem[], options?: QueryOptions): AsyncIterable<EntityRecord<E>>;
   count(entity: EntityName, filter: FilterItem | FilterItem[], signal?: AbortSignal): Promise<number>;
   /** null when Autotask answers 404. */

@@ -1,5 +1,5 @@
 /**
- * Zone discovery (API-NOTES "Zone and authentication"): `GET <zoneUrl>V1.0/zoneInformation?user=<username>`,
+ * Zone discovery (docs/autotask-api.md#zones): `GET <zoneUrl>V1.0/zoneInformation?user=<username>`,
  * sent without credentials, answers `{"zoneName","url","webUrl","ci"}` where `url` is the tenant's REST root.
  * The answer is cached for settings.zoneCacheMs, shared by every client of the process for the same
  * (zone URL, user) — a tenant's zone does not depend on which client asks — and looked up again on demand

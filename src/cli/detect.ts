@@ -1,10 +1,10 @@
 /**
- * `autotask-sync detect --input <tickets.jsonl> [--rules <file>] [--now <date-time>]` (INTERFACE.md): the
+ * `autotask-sync detect --input <tickets.jsonl> [--rules <file>] [--now <date-time>]` (docs/contract.md#commands): the
  * problem-detection rules over an export, for tuning rule sets on an MSP's own tickets without a tenant.
  * Input: JSON Lines, one Autotask Ticket per line with the REST field names; it is streamed and each line is
  * validated (the first bad line stops the run, naming the line and the field). Rules: a JSON file holding the
  * `detection` section, or a whole SYNC_CONFIG; without one, the section's defaults. Output: one JSON object per
- * group, `{"problemTicketId","ticketIds","reason"}`; a one-line summary goes to stderr.
+ * group, `{"problemTicketId","ticketIds","reason","confidence","confidenceReason"}`; a one-line summary goes to stderr.
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -30,7 +30,7 @@ export const USAGE = `usage: autotask-sync detect --input <tickets.jsonl> [--rul
   --now    judge the tickets as of this UTC date-time (default: the latest createDate in the input)
 `;
 
-/** The detection input fields (INTERFACE.md "Detection input"); every field but id may be null or missing. */
+/** The detection input fields (docs/contract.md#detection-input); every field but id may be null or missing. */
 const ticketLine = z.looseObject({
   id: atId,
   ticketNumber: atTextOrNull,
@@ -58,7 +58,7 @@ function describeIssues(error: z.ZodError): string {
 
 /**
  * Streams the file and keeps only the fields detection reads (a description can be 8000 characters;
- * API-NOTES "Tickets"), so memory grows with the ticket count, not the file size.
+ * docs/autotask-api.md#tickets), so memory grows with the ticket count, not the file size.
  */
 export async function readTicketsFile(path: string): Promise<{ tickets: DetectionTicket[]; latest: number | null }> {
   const tickets: DetectionTicket[] = [];
@@ -130,9 +130,10 @@ export async function loadDetectionRules(path: string | undefined): Promise<Dete
   return parsed.data;
 }
 
-/** Exactly INTERFACE.md's detection output line. */
+/** The detection output line (docs/problem-detection.md): the group, why, and how sure (0..1) with why. */
 export function formatGroup(group: ProblemGroup): string {
-  return JSON.stringify({ problemTicketId: group.problemTicketId, ticketIds: group.ticketIds, reason: group.reason });
+  return JSON.stringify({ problemTicketId: group.problemTicketId, ticketIds: group.ticketIds, reason: group.reason,
+    confidence: group.confidence, confidenceReason: group.confidenceReason });
 }
 
 function parseCli(argv: string[]): { input: string; rules?: string; now?: number } | string {

@@ -1,5 +1,5 @@
 /**
- * `autotask-sync <command>`: dispatches to one file per command (INTERFACE.md "Package and commands").
+ * `autotask-sync <command>`: dispatches to one file per command (docs/contract.md#commands).
  * Commands are loaded lazily so `detect` or `sandbox` never open a Redis connection they do not need.
  */
 import { readFile } from 'node:fs/promises';

@@ -12,7 +12,8 @@ import { cliEnvironment, parseDataFlag, resolveCliDeps, type CliDeps } from '../
 import type { StageOutcome } from '../../jobs/define-job.js';
 import { runJobInProcess } from '../runtime/commands/index.js';
 import { warningTexts } from '../runtime/job-warnings.js';
-import { assertRedisAnswers, closeRedis, createRedis } from '../runtime/redis.js';
+import { assertRedisAnswers } from '../runtime/redis-check.js';
+import { closeRedis, createRedis } from '../runtime/redis.js';
 import { createRuntimeServices } from '../runtime/services.js';
 
 export const USAGE = 'usage: autotask-sync run <job> [--json] [--dry-run] [--data <json>] [--tenant <id>]\n';
@@ -30,6 +31,14 @@ function human(name: string, tenant: string, dryRun: boolean, result: JobResult)
   if (result.writes?.length) {
     lines.push(dryRun ? 'writes it would make:' : 'writes:');
     for (const w of result.writes) lines.push(`  ${w.method} ${w.entity} ${JSON.stringify(w.body)}${w.reason ? `  # ${w.reason}` : ''}`);
+  }
+  // detect-problems: the groups left for a person to review (issue 15), next to the writes it makes itself.
+  const suggestions = Array.isArray(result.suggestions) ? (result.suggestions as Array<Record<string, unknown>>) : [];
+  if (suggestions.length > 0) {
+    lines.push(dryRun ? 'suggestions it would leave for review:' : 'suggestions for review:');
+    for (const s of suggestions) {
+      lines.push(`  ${String(s.id)} confidence ${String(s.confidence)}: ${JSON.stringify(s.ticketIds)}  # ${String(s.reason)}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -62,11 +71,11 @@ export async function runCommand(argv: string[], partial: Partial<CliDeps> = {})
   let env;
   try {
     env = cliEnvironment(deps, 'stderr');
-    await assertRedisAnswers(env.config.redisUrl);
+    await assertRedisAnswers(env.config.redis);
   } catch (error) {
     return fail(error);
   }
-  const redis = createRedis(env.config.redisUrl, 'autotask-sync-run', env.logger);
+  const redis = createRedis(env.config.redis, 'autotask-sync-run', env.logger);
   const controller = new AbortController();
   // The first SIGINT/SIGTERM aborts the job (every read and write takes the signal) and the command answers at
   // once, even when the job is stuck on a dependency that does not answer (a Redis that went away mid-run).

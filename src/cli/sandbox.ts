@@ -1,5 +1,5 @@
 /**
- * `autotask-sync sandbox`: serves a simulated Autotask tenant (INTERFACE.md "Package and commands") until
+ * `autotask-sync sandbox`: serves a simulated Autotask tenant (docs/contract.md#commands) until
  * SIGINT/SIGTERM, printing the REST root and the credentials it accepts.
  */
 import { parseArgs } from 'node:util';

@@ -71,7 +71,7 @@ async function readProblems(client: AutotaskClient, before: ReadonlySet<number>)
 
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const base = loadConfig();
-  await assertRedisAnswers(base.redisUrl);
+  await assertRedisAnswers(base.redis);
   const now = options.now ?? new Date();
   const sandbox = await startSandbox({ port: 0, scenario: 'demo', now });
   const adminToken = base.adminToken ?? randomBytes(12).toString('hex');

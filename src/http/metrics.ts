@@ -4,7 +4,7 @@
  *  - autotask_sync_jobs{queue,state}                      jobs per queue and BullMQ state, read at scrape time;
  *  - autotask_sync_job_duration_seconds{job,status}       processing time of each finished attempt in this process;
  *  - autotask_requests_total{tenant,entity,method,status} Autotask requests, from each tenant client's counters;
- *  - autotask_throttled_total{tenant}                     429 / thread-limit answers (API-NOTES "Thread limit");
+ *  - autotask_throttled_total{tenant}                     429 / thread-limit answers (docs/autotask-api.md#thread-limit);
  *  - autotask_retries_total{tenant}                       retried requests;
  *  - autotask_budget_used / _left / _ceiling{tenant}      this deployment's share of the hourly request budget;
  *  - autotask_slots_in_use{tenant,endpoint}               requests in flight per endpoint (max 3 per endpoint).

@@ -32,6 +32,8 @@ declare module 'fastify' {
 }
 
 export const DEFAULT_BODY_LIMIT = 1_048_576;
+/** How often Node sweeps connections for the header and request deadlines (at most). */
+const CHECK_INTERVAL_MS = 1_000;
 
 export interface BuildServerOptions extends ServerServices {
   extraRoutes?: ExtraRoute[];
@@ -68,6 +70,7 @@ function requireBodyRule(route: RouteOptions): void {
 
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const { config, logger } = options;
+  const { http } = config;
   const app = Fastify({
     // pino 10's Logger is structurally a FastifyBaseLogger; the cast keeps FastifyInstance at its default generics.
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -75,6 +78,18 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     // and /readyz would otherwise fill the log.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Slow or silent clients are cut off (config/sections/http.ts): headers and the whole request have deadlines,
+    // an idle socket and an idle keep-alive connection are closed.
+    requestTimeout: http.requestTimeoutMs,
+    connectionTimeout: http.idleTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      maxHeaderSize: http.maxHeaderBytes,
+      // Node enforces the two deadlines above on a sweep every connectionsCheckingInterval (30 s by default),
+      // which would let a slow client outlive a short deadline by that much.
+      connectionsCheckingInterval: Math.min(CHECK_INTERVAL_MS, http.headersTimeoutMs),
+    },
     // Strict bodies: an unknown property is an error that names it (fastify's default silently drops it),
     // and a string is never quietly turned into a number.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },

@@ -50,3 +50,16 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return redactText(error.message);
   return redactText(String(error));
 }
+
+/**
+ * Not a failure: the job must look again later (e.g. a create whose answer was lost may still land). The worker
+ * puts the job back as delayed until `retryAt` without spending an attempt.
+ */
+export class RetryLaterError extends AppError {
+  readonly retryAt: Date;
+
+  constructor(code: string, message: string, retryAt: Date, details: Record<string, unknown> = {}) {
+    super(code, message, { retryable: true, details: { ...details, retryAt: retryAt.toISOString() } });
+    this.retryAt = retryAt;
+  }
+}

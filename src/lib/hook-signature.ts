@@ -1,5 +1,5 @@
 /**
- * Autotask webhook signatures (API-NOTES "Webhooks"): header `X-Hook-Signature: sha1=<base64 HMAC-SHA1(secret,
+ * Autotask webhook signatures (docs/autotask-api.md#webhooks): header `X-Hook-Signature: sha1=<base64 HMAC-SHA1(secret,
  * raw body)>`. Autotask has been seen signing a form of the JSON in which `& < > ' " \` +` and non-ASCII
  * characters are `\uXXXX`-escaped (the .NET default JavaScript encoder), so the raw body is checked first, then
  * that form (upper- and lower-case hex). Every comparison is constant-time over equal-length digests.

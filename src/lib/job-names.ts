@@ -1,4 +1,4 @@
-/** The job names of INTERFACE.md: queue job names and the `<job>` argument of `run` and `trigger`. */
+/** The job names of docs/contract.md#jobs: queue job names and the `<job>` argument of `run` and `trigger`. */
 export const JOB_NAMES = [
   'sync-contracts',
   'sync-billing-items',

@@ -3,7 +3,7 @@
  * (src/store/job-mutex.ts) both renew every third of the lease, so two missed renewals still leave the lease
  * standing, and both stop renewing the moment the lease is found gone (someone else may hold it now).
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis-connection.js';
 
 export interface RenewalOptions {
   leaseMs: number;
@@ -16,7 +16,7 @@ export interface RenewalOptions {
    * Check at once whenever this connection is ready again: a reconnect may be to a Redis that restarted without
    * its data, and waiting for the next tick would let the holder write meanwhile.
    */
-  checkOnReconnect?: Redis;
+  checkOnReconnect?: RedisConnection;
 }
 
 export interface Renewal {
@@ -24,9 +24,9 @@ export interface Renewal {
 }
 
 /** One 'ready' listener per connection, however many leases it serves (no listener-count warnings). */
-const onReady = new WeakMap<Redis, Set<() => void>>();
+const onReady = new WeakMap<RedisConnection, Set<() => void>>();
 
-function watchReady(redis: Redis, check: () => void): () => void {
+function watchReady(redis: RedisConnection, check: () => void): () => void {
   let checks = onReady.get(redis);
   if (!checks) {
     const set = new Set<() => void>();

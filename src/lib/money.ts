@@ -1,7 +1,7 @@
 /**
  * Exact money as integer counts of 1/10,000 of a currency unit ("units").
  *
- * Why this scale: Autotask's billing amounts (rate, extendedPrice, taxDollars, totalAmount — API-NOTES
+ * Why this scale: Autotask's billing amounts (rate, extendedPrice, taxDollars, totalAmount — docs/autotask-api.md#billing-items
  * "BillingItems") carry at most 4 decimal places, so 1e-4 represents every amount it sends exactly; an amount
  * with more decimals is still accepted, rounded to 4 and flagged (`exact: false`) so the caller can warn. Why safe integers and not BigInt: a plain number is an exact integer up to 2^53
  * (9.007e15 units = 900 billion currency units, far beyond any invoice), adds without allocation, and lets the

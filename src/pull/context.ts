@@ -27,4 +27,6 @@ export interface PullResult {
   /** True when this run continued a pull that had stopped mid-way. */
   resumed: boolean;
   cursor: string | null;
+  /** Records kept but set aside because a field could not be read exactly (BillingItems), with why. */
+  setAside?: Array<{ id: number; reason: string }>;
 }

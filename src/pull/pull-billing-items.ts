@@ -2,7 +2,7 @@
  * Pull the open billing items (issue 5): approved-and-posted items (a BillingItem exists only once posted) that
  * are neither invoiced (`invoiceID` null) nor exported (`webServiceDate` null).
  *
- * BillingItems have no last-modified field (API-NOTES), so an item's leaving the open set (invoiced in the UI,
+ * BillingItems have no last-modified field (docs/autotask-api.md#billing-items), so an item's leaving the open set (invoiced in the UI,
  * exported by another integration, un-posted) is only seen by reading it again. Rather than one query for new
  * items (`id gt <highest seen>`) plus batched `id in (…)` re-checks of every open item, one query re-reads the
  * open set from its lowest stored id upwards: it returns every item still open (refreshed) and every new one,
@@ -11,6 +11,7 @@
  */
 import type { FilterItem } from '../autotask/types.js';
 import { projectBillingItem } from '../store/projections.js';
+import { recordPullStatus } from '../store/pull-status.js';
 import type { PullContext, PullResult } from './context.js';
 import { resumableRead } from './resumable-read.js';
 
@@ -30,15 +31,25 @@ export async function pullBillingItems(ctx: PullContext, options: { full?: boole
     : highest !== null ? [{ op: 'gt', field: 'id', value: Number(highest) }] : [];
   const mode = highest === null ? 'full' : 'incremental';
 
+  // Until this read reaches its end the store may hold part of the open set: the invoice run refuses to build
+  // from it (src/store/pull-status.ts).
+  const startedAt = ctx.now.toISOString();
+  if (!ctx.dryRun) await recordPullStatus(ctx.store, 'BillingItems', { state: 'running', startedAt });
+
   let read = 0;
   const seen = new Set<number>();
+  const setAside: Array<{ id: number; reason: string }> = [];
   const { resumed, extra } = await resumableRead(ctx, {
     name: 'billingItems', entity: 'BillingItems', filter: [...open, ...from], partitioned: mode === 'full', restart: options.full,
     extra: { highest: highest === null ? 0 : Number(highest) },
     onPage: async (items, state) => {
       read += items.length;
       let top = state.highest;
-      for (const item of items) { seen.add(item.id); if (item.id > top) top = item.id; }
+      for (const item of items) {
+        seen.add(item.id);
+        if (item.id > top) top = item.id;
+        if (item.unreadable !== null) setAside.push({ id: item.id, reason: item.unreadable });
+      }
       if (!ctx.dryRun) await ctx.store.upsert('BillingItems', items.map(projectBillingItem));
       await ctx.progress({ entity: 'BillingItems', read });
       return { highest: top };
@@ -53,6 +64,11 @@ export async function pullBillingItems(ctx: PullContext, options: { full?: boole
       removed = await ctx.store.remove('BillingItems', left);
     }
     if (extra.highest > 0) await ctx.store.setCursor(CURSOR, String(extra.highest));
+    await recordPullStatus(ctx.store, 'BillingItems', { state: 'complete', startedAt });
   }
-  return { read, stored: ctx.dryRun ? 0 : read, removed, mode, resumed, cursor: String(extra.highest) };
+  if (setAside.length > 0) {
+    ctx.logger.warn({ billingItemIDs: setAside.map((s) => s.id) }, `${setAside.length} billing item(s) set aside: ` +
+      setAside.slice(0, 20).map((s) => `${s.id} ${s.reason}`).join('; '));
+  }
+  return { read, stored: ctx.dryRun ? 0 : read, removed, mode, resumed, cursor: String(extra.highest), setAside };
 }

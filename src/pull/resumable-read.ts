@@ -3,7 +3,7 @@
  * everything"). After each page has been handed to `onPage` (which stores it), the position is saved as a
  * checkpoint in the tenant's store; a later run with the same read `key` continues from there.
  *
- * Two shapes: a single stream paged by `id gt <last id>` (API-NOTES: Autotask's own advice), or a full read
+ * Two shapes: a single stream paged by `id gt <last id>` (docs/autotask-api.md#paging: Autotask's own advice), or a full read
  * split into id-range partitions read concurrently through the shared governor (the client reports which
  * ranges are still open once a page is consumed).
  */

@@ -1,20 +1,24 @@
 /**
  * The body of `build-invoices` (issue 6): PO policy → grouping → delivery → marking, from the tenant's store.
- * Autotask's API cannot create invoices (API-NOTES "Invoices"): this builds the documents Autotask's own UI
+ * Autotask's API cannot create invoices (docs/autotask-api.md#invoices): this builds the documents Autotask's own UI
  * invoicing will produce (one per company and purchase order) and delivers them outside Autotask.
  */
 import type { AppConfig } from '../../config/schema.js';
 import type { AutotaskClient } from '../autotask/types.js';
+import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { groupInvoices } from '../rules/invoice-grouping.js';
+import { groupInvoices, type GroupInvoicesResult, type SkippedItem } from '../rules/invoice-grouping.js';
+import { describeLeft, type LeftItem } from '../rules/invoice-open-status.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
-import type { InvoiceWarning } from '../rules/invoice-warnings.js';
+import { compareWarnings, makeWarning, type InvoiceWarning } from '../rules/invoice-warnings.js';
 import { planPurchaseOrders, type PoWarning } from '../rules/po-policy.js';
 import type { EntityStore } from '../store/entity-store.js';
+import { readPullStatus } from '../store/pull-status.js';
 import type { InvoiceStore, StoredInvoice } from '../store/invoice-store.js';
 import type { InvoiceSink } from '../sinks/invoice-sink.js';
 import { deliverInvoices, type DeliveryOutcome } from './invoice-delivery.js';
 import { markDelivered, type MarkOutcome } from './invoice-marks.js';
+import { itemsThatLeft } from './invoice-recheck.js';
 import { reconcileDelivered } from './invoice-reconcile.js';
 import type { ReconciliationFinding } from '../rules/invoice-reconciliation.js';
 import { applyPurchaseOrders, type PoOutcome } from './purchase-orders.js';
@@ -37,6 +41,10 @@ export interface BuildInvoicesResult {
   documents: InvoiceDocument[];
   warnings: InvoiceWarning[];
   skipped: number;
+  /** Every item left off the documents, with why (issue 14 item 4). */
+  skippedItems: SkippedItem[];
+  /** Items of the documents that had left the open set when re-read before delivery: dropped, with why. */
+  leftOpenSet: LeftItem[];
   deliveries: DeliveryOutcome[];
   marks: MarkOutcome;
   /** In a dry run: the invoices that would be delivered and the billing items that would be marked. */
@@ -48,7 +56,19 @@ export interface BuildInvoicesResult {
 
 type Stored = StoredInvoice<InvoiceDocument, InvoiceWarning>;
 
+/** The store may hold only part of the open billing items: nothing is built or delivered from it. */
+export class IncompletePullError extends AppError {
+  constructor(startedAt: string | null) {
+    super('INVOICE_PULL_INCOMPLETE', startedAt === null
+      ? 'refusing to build invoices: no billing-item pull has completed yet; run sync-billing-items first'
+      : `refusing to build invoices: the last billing-item pull (started ${startedAt}) did not complete, so the store may hold ` +
+        'only part of the open items; run sync-billing-items until it completes', { details: { startedAt } });
+  }
+}
+
 export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver: boolean }): Promise<BuildInvoicesResult> {
+  const pull = await readPullStatus(deps.store, 'BillingItems');
+  if (pull?.state !== 'complete') throw new IncompletePullError(pull?.startedAt ?? null);
   const now = deps.now();
   const contracts = await deps.store.all('Contracts');
   const plan = planPurchaseOrders({ contracts, rules: deps.settings.poPolicy.rules, agreementKey: deps.settings.poPolicy.agreementKey, now });
@@ -59,13 +79,42 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   const items = (await deps.store.all('BillingItems')).filter((item) => !bound.has(item.id));
   // A PO PATCH (or a number changed by hand meanwhile) updated the stored contracts; only then read them again.
   const changed = poUpdates.some((u) => u.status !== 'would-update');
-  const grouping = groupInvoices({ items, contracts: changed ? await deps.store.all('Contracts') : contracts,
+  const current = changed ? await deps.store.all('Contracts') : contracts;
+  const group = (from: typeof items): GroupInvoicesResult => groupInvoices({ items: from, contracts: current,
     policy: { rules: deps.settings.poPolicy.rules, currencyDecimals: deps.settings.currencyDecimals }, now });
+  let grouping = group(items);
+  // The store is as old as the last pull. Before anything goes out, re-read the documents' items: one invoiced in
+  // the UI (or exported, or un-posted) since then would otherwise be billed twice (docs/billing-items.md "Open set").
+  const delivering = options.deliver && deps.sinks.length > 0;
+  const left = delivering ? await itemsThatLeft(deps.client, grouping.invoices.flatMap((d) => d.items.map((i) => i.billingItemID)), deps.signal) : [];
+  if (left.length > 0) {
+    const gone = new Set(left.map((l) => l.billingItemID));
+    const before = grouping.invoices;
+    grouping = group(items.filter((item) => !gone.has(item.id)));
+    const leftWarnings = before.flatMap((doc) => {
+      const ids = new Set(doc.items.map((i) => i.billingItemID));
+      const dropped = left.filter((l) => ids.has(l.billingItemID));
+      if (dropped.length === 0) return [];
+      const after = grouping.invoices.find((d) => d.companyID === doc.companyID && d.purchaseOrderNumber === doc.purchaseOrderNumber);
+      return [makeWarning('ITEMS_LEFT_OPEN_SET', `${dropped.length} billing item(s) left the open set in Autotask since the last pull and ` +
+        `were dropped from this invoice: ${describeLeft(dropped)}`, { companyID: doc.companyID, billingItemIDs: dropped.map((l) => l.billingItemID),
+        invoiceKeys: after ? [after.invoiceKey] : [], purchaseOrderNumbers: [doc.purchaseOrderNumber] })];
+    });
+    grouping.warnings.push(...leftWarnings);
+    grouping.warnings.sort(compareWarnings);
+    deps.logger.warn({ billingItemIDs: [...gone] }, `billing items left the open set since the last pull, dropped before delivery: ${describeLeft(left)}`);
+    if (!deps.dryRun) await deps.store.remove('BillingItems', [...gone]);
+  }
+  if (grouping.skipped.length > 0) {
+    deps.logger.warn({ skipped: grouping.skipped.slice(0, 100) }, `${grouping.skipped.length} billing item(s) left off the invoices: ` +
+      grouping.skipped.slice(0, 20).map((i) => `${i.billingItemID} ${i.reason}${i.detail ? ` (${i.detail})` : ''}`).join('; '));
+  }
   const warningsFor = (doc: InvoiceDocument): InvoiceWarning[] => grouping.warnings.filter((w) =>
     w.invoiceKeys.includes(doc.invoiceKey) || (w.invoiceKeys.length === 0 && w.companyID === doc.companyID));
 
   const result: BuildInvoicesResult = { poUpdates, poWarnings: plan.warnings, documents: grouping.invoices,
-    warnings: grouping.warnings, skipped: grouping.counts.skipped, deliveries: [], marks: { marked: [], alreadyMarked: [], missing: [] }, wouldDeliver: [], wouldMark: [],
+    warnings: grouping.warnings, skipped: grouping.counts.skipped, skippedItems: grouping.skipped, leftOpenSet: left, deliveries: [],
+    marks: { marked: [], alreadyMarked: [], missing: [], invoiced: [] }, wouldDeliver: [], wouldMark: [],
     reconciliation: await reconcileDelivered({ client: deps.client, store: deps.store, invoices: deps.invoices, signal: deps.signal, now, dryRun: deps.dryRun }) };
   if (deps.dryRun) {
     if (options.deliver && deps.sinks.length > 0) {
@@ -85,6 +134,14 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
     result.marks.marked.push(...outcome.marked);
     result.marks.alreadyMarked.push(...outcome.alreadyMarked);
     result.marks.missing.push(...outcome.missing);
+    result.marks.invoiced.push(...outcome.invoiced);
+    for (const key of new Set(outcome.invoiced.map((i) => i.invoiceKey))) {
+      const ids = outcome.invoiced.filter((i) => i.invoiceKey === key);
+      const message = `delivered invoice ${key}: ${ids.length} item(s) are on an Autotask invoice and were not marked: ` +
+        ids.map((i) => `${i.billingItemID} (Autotask invoice ${i.invoiceID})`).join(', ');
+      result.warnings.push(makeWarning('DELIVERED_ITEMS_INVOICED', message, { billingItemIDs: ids.map((i) => i.billingItemID), invoiceKeys: [key] }));
+      deps.logger.warn({ invoiceKey: key, billingItemIDs: ids.map((i) => i.billingItemID) }, message);
+    }
   };
   // First the delivered invoices an earlier attempt did not finish marking.
   if (deps.settings.markExported) addMarks(await markDelivered(markDeps, (await deps.invoices.list('delivered')).filter((r) => !r.markedAt)));

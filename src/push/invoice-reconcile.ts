@@ -1,5 +1,5 @@
 /**
- * Reconciliation (issue 6): when Autotask invoices appear (made in its UI — API-NOTES "Invoices"), compare them
+ * Reconciliation (issue 6): when Autotask invoices appear (made in its UI — docs/autotask-api.md#invoices), compare them
  * with what was delivered and report an Autotask invoice mixing PO numbers or a delivered PO group split across
  * invoices. Each run reads only invoices newer than the last one reconciled (a cursor of invoice ids; the first
  * run looks back 60 days), their lines (BillingItems by invoiceID), and the current invoiceID of the other items

@@ -1,11 +1,14 @@
 /**
  * Writes the problem groups that detection found (issue 7): reuse or create one Problem per group, then link
  * each new incident to it. Every write is idempotent and looked for before it is made:
- *  - a new Problem carries the group's stable key in `externalID` (≤ 50 characters, API-NOTES "Tickets"), so it
+ *  - a new Problem carries the group's stable key in `externalID` (≤ 50 characters, docs/autotask-api.md#tickets), so it
  *    is found again by a query before any create, and after a create whose answer was lost;
  *  - incidents are re-read from Autotask before linking, and one a person linked meanwhile is never moved;
- *  - a link is `PATCH problemTicketId` (API-NOTES: "An incident is linked to its problem by PATCHing the
- *    incident's problemTicketId"), which is the same write however often it is repeated.
+ *  - a link is `PATCH problemTicketId` (docs/autotask-api.md#tickets: "An incident is linked to its problem by PATCHing the
+ *    incident's problemTicketId"), which is the same write however often it is repeated. The body holds only
+ *    `id`, `problemTicketId` and (with setIncidentType) `ticketType`: a completed ticket keeps its status and dates;
+ *  - a completed Problem is never joined: the Problem is re-read, and a recurrence gets a new Problem;
+ *  - a ticket we linked that a person unlinked is never linked again (src/store/problem-link-ledger.ts).
  */
 import type { AppConfig } from '../../config/schema.js';
 import { CreateOutcomeUnknownError } from '../autotask/errors.js';
@@ -14,7 +17,11 @@ import type { AutotaskClient } from '../autotask/types.js';
 import { AppError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { ProblemGroup } from '../rules/detection-types.js';
+import { recurrenceKeyOf } from '../rules/group-key.js';
+import { decideCreate } from '../rules/unknown-outcome.js';
+import { clearCreateSent, createSentAt, recordCreateSent } from '../store/create-marks.js';
 import type { EntityStore } from '../store/entity-store.js';
+import type { ProblemLinkLedger } from '../store/problem-link-ledger.js';
 import { projectTicket } from '../store/projections.js';
 
 export interface ProblemWrite { method: 'POST' | 'PATCH'; entity: string; body: Record<string, unknown>; reason: string }
@@ -22,10 +29,15 @@ export interface ProblemWrite { method: 'POST' | 'PATCH'; entity: string; body: 
 export interface ProblemWriterDeps {
   client: AutotaskClient;
   store: EntityStore;
+  /** What we linked before: a ticket we linked that is unlinked now was unlinked by a person (never relinked). */
+  ledger: ProblemLinkLedger;
   settings: AppConfig['detection'];
   logger: Logger;
   dryRun: boolean;
   signal: AbortSignal;
+  now: () => Date;
+  /** config.autotask.unknownOutcomeWindowMs / unknownOutcomeLookMs (docs/unknown-outcomes.md). */
+  unknownOutcome: { windowMs: number; lookEveryMs: number };
 }
 
 export interface GroupOutcome {
@@ -34,6 +46,8 @@ export interface GroupOutcome {
   created: boolean;
   linked: number[];
   skipped: Array<{ ticketId: number; reason: string }>;
+  /** An earlier create of this group's Problem got no answer and may still land: nothing created or linked yet. */
+  waiting?: { lookAgainAt: string; reason: string };
 }
 
 const TITLE_MAX = 255;
@@ -57,24 +71,54 @@ export async function checkProblemSettings(client: AutotaskClient, settings: App
   }
 }
 
+const STATUS_COMPLETE = 5;
+
+/** The Problem carrying this group key: an open one if there is one, else a completed one, else null. */
 async function findByExternalId(client: AutotaskClient, groupKey: string, signal: AbortSignal): Promise<Ticket | null> {
+  let closed: Ticket | null = null;
   for await (const ticket of client.query('Tickets', [{ op: 'eq', field: 'externalID', value: groupKey }], { signal })) {
-    if (ticket.ticketType === TICKET_TYPE.problem) return ticket;
+    if (ticket.ticketType !== TICKET_TYPE.problem) continue;
+    if (ticket.status !== STATUS_COMPLETE) return ticket;
+    closed ??= ticket;
   }
-  return null;
+  return closed;
 }
 
-function problemBody(group: ProblemGroup, members: Map<number, Ticket>, settings: AppConfig['detection']['problem']): Record<string, unknown> {
+/**
+ * The open Problem for this group key, following completed ones: a person completed the Problem we made, so
+ * a recurrence needs a new one (its key derived from the closed one's id, as detection derives it) and the
+ * closed Problem is never joined again — also when our stored copy did not know it was closed yet.
+ */
+async function findOpenProblem(client: AutotaskClient, groupKey: string, previous: Ticket | null, signal: AbortSignal):
+Promise<{ open: Ticket | null; key: string; previous: Ticket | null }> {
+  let key = groupKey;
+  let last = previous;
+  // Each step needs a completed Problem holding the previous key; a tenant has few, and 20 is far beyond any.
+  for (let step = 0; step < 20; step += 1) {
+    const found = await findByExternalId(client, key, signal);
+    if (found === null) return { open: null, key, previous: last };
+    if (found.status !== STATUS_COMPLETE) return { open: found, key, previous: last };
+    last = found;
+    key = recurrenceKeyOf(key, found.id);
+  }
+  throw new ProblemSettingsError(`group ${groupKey}: more than 20 completed Problems in a row carry its keys`);
+}
+
+function problemBody(group: ProblemGroup, groupKey: string, previous: Ticket | null, members: Map<number, Ticket>,
+  settings: AppConfig['detection']['problem']): Record<string, unknown> {
   const first = members.get(group.newLinks[0] ?? group.ticketIds[0] ?? -1);
   const lines = group.ticketIds.map((id) => {
     const t = members.get(id);
     return `- ${t?.ticketNumber ?? `#${id}`} ${t?.createDate?.slice(0, 16).replace('T', ' ') ?? ''} ${t?.title ?? ''}`.trimEnd();
   });
+  const recurrence = previous === null ? [] : [`Recurrence of problem ${previous.ticketNumber ?? `#${previous.id}`} (#${previous.id}), `
+    + `completed${previous.completedDate ? ` ${previous.completedDate.slice(0, 10)}` : ''}; that Problem is left closed.`];
   const description = [
+    ...recurrence,
     `Recurring tickets judged to share one root cause (${group.reason}).`,
     `Company ${group.companyID ?? 'unknown'}${group.configurationItemID ? `, configuration item ${group.configurationItemID}` : ''}.`,
     `Incidents (${group.ticketIds.length}):`, ...lines,
-    `Made by autotask-sync; group key ${group.groupKey}.`,
+    `Made by autotask-sync; group key ${groupKey}.`,
   ].join('\n');
   return {
     ticketType: TICKET_TYPE.problem,
@@ -85,26 +129,72 @@ function problemBody(group: ProblemGroup, members: Map<number, Ticket>, settings
     status: settings.status,
     priority: settings.priority ?? first?.priority ?? null,
     queueID: settings.queueID ?? first?.queueID ?? null,
-    externalID: group.groupKey,
+    externalID: groupKey,
   };
 }
 
-/** Makes or finds the group's Problem; null only in a dry run that would create one. */
+interface ProblemChoice {
+  id: number | null;
+  created: boolean;
+  groupKey: string;
+  refused: string | null;
+  waiting?: { lookAgainAt: string; reason: string };
+}
+
+/**
+ * Makes or finds the group's Problem; id null in a dry run that would create one, when the group is refused
+ * (the existing Problem it was to join is completed or gone since our last read), or while an earlier create's
+ * outcome is unknown: then it only looks, until Autotask's request lifetime has passed (docs/unknown-outcomes.md).
+ */
 async function ensureProblem(deps: ProblemWriterDeps, group: ProblemGroup, members: Map<number, Ticket>, writes: ProblemWrite[]):
-Promise<{ id: number | null; created: boolean }> {
-  if (group.problemTicketId !== null) return { id: group.problemTicketId, created: false };
-  const found = await findByExternalId(deps.client, group.groupKey, deps.signal);
-  if (found) return { id: found.id, created: false };
-  const body = problemBody(group, members, deps.settings.problem);
-  writes.push({ method: 'POST', entity: 'Tickets', body, reason: `new Problem for ${group.ticketIds.length} recurring tickets` });
-  if (deps.dryRun) return { id: null, created: true };
+Promise<ProblemChoice> {
+  if (group.problemTicketId !== null) {
+    const problem = members.get(group.problemTicketId);
+    // Only a Problem we can see, still a Problem and still open is joined; detection is re-run on the next pull.
+    if (problem && (problem.ticketType !== TICKET_TYPE.problem || problem.status === STATUS_COMPLETE)) {
+      return { id: null, created: false, groupKey: group.groupKey,
+        refused: `problem ${group.problemTicketId} is ${problem.status === STATUS_COMPLETE ? 'completed' : 'no longer a Problem'}; it is never joined again` };
+    }
+    return { id: group.problemTicketId, created: false, groupKey: group.groupKey, refused: null };
+  }
+  const previous = group.previousProblemId === null ? null : await deps.client.get('Tickets', group.previousProblemId, deps.signal);
+  const found = await findOpenProblem(deps.client, group.groupKey, previous, deps.signal);
+  const key = found.key;
+  if (found.open) {
+    if (!deps.dryRun) await clearCreateSent(deps.store, 'problem', key);
+    return { id: found.open.id, created: false, groupKey: key, refused: null };
+  }
+  const wait = async (): Promise<ProblemChoice | null> => {
+    const decision = decideCreate({ createSentAt: await createSentAt(deps.store, 'problem', key), now: deps.now(),
+      windowMs: deps.unknownOutcome.windowMs, lookEveryMs: deps.unknownOutcome.lookEveryMs });
+    return decision.action === 'wait'
+      ? { id: null, created: false, groupKey: key, refused: null, waiting: { lookAgainAt: decision.lookAgainAt.toISOString(), reason: decision.reason } }
+      : null;
+  };
+  const waiting = await wait();
+  if (waiting) return waiting;
+  const body = problemBody(group, key, found.previous, members, deps.settings.problem);
+  const why = found.previous ? `, recurrence of completed problem ${found.previous.id}` : '';
+  writes.push({ method: 'POST', entity: 'Tickets', body, reason: `new Problem for ${group.ticketIds.length} recurring tickets${why}` });
+  if (deps.dryRun) return { id: null, created: true, groupKey: key, refused: null };
+  await recordCreateSent(deps.store, 'problem', key, deps.now());
   try {
     const id = await deps.client.create('Tickets', body, deps.signal);
-    return { id, created: true };
+    await clearCreateSent(deps.store, 'problem', key);
+    return { id, created: true, groupKey: key, refused: null };
   } catch (error) {
-    if (!(error instanceof CreateOutcomeUnknownError)) throw error;
-    const made = await findByExternalId(deps.client, group.groupKey, deps.signal);
-    if (made) return { id: made.id, created: true };
+    if (!(error instanceof CreateOutcomeUnknownError)) {
+      // A definite refusal: nothing of this request can land later.
+      if (error instanceof AppError && !error.retryable) await clearCreateSent(deps.store, 'problem', key);
+      throw error;
+    }
+    const made = await findByExternalId(deps.client, key, deps.signal);
+    if (made) {
+      await clearCreateSent(deps.store, 'problem', key);
+      return { id: made.id, created: true, groupKey: key, refused: null };
+    }
+    const later = await wait();
+    if (later) return later;
     throw error;
   }
 }
@@ -114,13 +204,29 @@ export async function writeProblemGroup(deps: ProblemWriterDeps, group: ProblemG
   const members = new Map<number, Ticket>();
   for await (const t of deps.client.queryIn('Tickets', 'id', group.ticketIds, [], { signal: deps.signal })) members.set(t.id, t);
   const problem = await ensureProblem(deps, group, members, writes);
-  const outcome: GroupOutcome = { groupKey: group.groupKey, problemTicketId: problem.id, created: problem.created, linked: [], skipped: [] };
+  const outcome: GroupOutcome = { groupKey: problem.groupKey, problemTicketId: problem.id, created: problem.created, linked: [], skipped: [] };
+  if (problem.refused !== null) {
+    outcome.skipped.push(...group.newLinks.map((ticketId) => ({ ticketId, reason: problem.refused! })));
+    return outcome;
+  }
+  if (problem.waiting) {
+    deps.logger.warn({ groupKey: problem.groupKey }, problem.waiting.reason);
+    return { ...outcome, waiting: problem.waiting };
+  }
+  const ledger = await deps.ledger.getMany(group.newLinks);
   const changed: Ticket[] = [];
   for (const ticketId of group.newLinks) {
     const current = members.get(ticketId);
     if (!current) { outcome.skipped.push({ ticketId, reason: 'no longer in Autotask' }); continue; }
+    const ours = ledger.get(ticketId);
     if (current.problemTicketId !== null) {
       if (current.problemTicketId !== problem.id) outcome.skipped.push({ ticketId, reason: `already linked to problem ${current.problemTicketId}` });
+      // A PATCH that landed before a crash: now confirmed.
+      else if (ours?.state === 'pending' && !deps.dryRun) await deps.ledger.markLinked(ticketId, current.problemTicketId);
+      continue;
+    }
+    if (ours?.state === 'linked') {
+      outcome.skipped.push({ ticketId, reason: `a person unlinked it from problem ${ours.problemId} after autotask-sync linked it; never linked again` });
       continue;
     }
     if (current.ticketType === TICKET_TYPE.problem || current.ticketType === TICKET_TYPE.changeRequest) {
@@ -131,7 +237,9 @@ export async function writeProblemGroup(deps: ProblemWriterDeps, group: ProblemG
       ...(deps.settings.setIncidentType && current.ticketType !== TICKET_TYPE.incident ? { ticketType: TICKET_TYPE.incident } : {}) };
     writes.push({ method: 'PATCH', entity: 'Tickets', body, reason: `incident of ${group.groupKey}` });
     if (deps.dryRun || problem.id === null) continue;
+    await deps.ledger.markPending(ticketId, problem.id);
     await deps.client.update('Tickets', body as { id: number });
+    await deps.ledger.markLinked(ticketId, problem.id);
     outcome.linked.push(ticketId);
     changed.push({ ...current, problemTicketId: problem.id, ...(body.ticketType ? { ticketType: body.ticketType } : {}) });
   }

@@ -1,6 +1,6 @@
 /**
  * Applies the PO policy's plan (src/rules/po-policy.ts) by PATCHing `purchaseOrderNumber` on contracts, so that
- * Autotask's own invoicing splits correctly (API-NOTES "Invoices": one invoice per purchase order number).
+ * Autotask's own invoicing splits correctly (docs/autotask-api.md#invoices: one invoice per purchase order number).
  * Each contract is read again just before its PATCH: a number a person typed since the last pull wins, and
  * a PATCH that already happened is not repeated.
  */

@@ -7,10 +7,11 @@ import type { AppConfig } from '../../config/schema.js';
 import { CreateOutcomeUnknownError } from '../autotask/errors.js';
 import type { Resource, Ticket } from '../autotask/schemas/index.js';
 import type { AutotaskClient } from '../autotask/types.js';
-import { AppError, errorMessage } from '../lib/errors.js';
+import { AppError, errorMessage, RetryLaterError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { entryFingerprint, type TimeEntryInput } from '../rules/time-entry-input.js';
-import { planTimeEntry, timeEntryLookup, timeEntryMatches, type TimeEntryCreateBody } from '../rules/time-entry.js';
+import { planTimeEntry, sameWork, timeEntryLookup, timeEntryMatches, type TimeEntryCreateBody } from '../rules/time-entry.js';
+import { decideCreate } from '../rules/unknown-outcome.js';
 import type { StopwatchStore } from '../store/stopwatch-store.js';
 import type { TimeEntryLedger } from '../store/time-entry-ledger.js';
 
@@ -19,7 +20,9 @@ export type EntryOutcome =
   | { key: string; status: 'found'; timeEntryId: number; reason: string }
   | { key: string; status: 'already-pushed'; timeEntryId: number }
   | { key: string; status: 'would-create'; body: TimeEntryCreateBody; reasons: string[] }
-  | { key: string; status: 'refused'; code: string; reason: string };
+  | { key: string; status: 'refused'; code: string; reason: string }
+  /** A create whose answer was lost may still land: not created again until the window passed (item 7). */
+  | { key: string; status: 'waiting'; lookAgainAt: string; reason: string };
 
 export interface PushTimeEntriesDeps {
   client: AutotaskClient;
@@ -29,6 +32,11 @@ export interface PushTimeEntriesDeps {
   logger: Logger;
   dryRun: boolean;
   signal: AbortSignal;
+  now: () => Date;
+  /** config.autotask.unknownOutcomeWindowMs / unknownOutcomeLookMs (docs/unknown-outcomes.md). */
+  unknownOutcome: { windowMs: number; lookEveryMs: number };
+  /** Entries waiting on an unknown outcome fail the job as RetryLater (true), or are only reported (the sweep). */
+  delayWhenWaiting: boolean;
 }
 
 /** Reads the tickets and resources of a batch with one `id in (…)` query each, not one GET per entry. */
@@ -43,6 +51,20 @@ Promise<{ tickets: Map<number, Ticket>; resources: Map<number, Resource> }> {
   return { tickets, resources };
 }
 
+/** An entry with this ticket, resource and start second but other content: a different piece of work, or an edit. */
+export class TimeEntryConflictError extends AppError {
+  constructor(ids: number[], differences: string[]) {
+    super('TIME_ENTRY_CONFLICT', `time entr${ids.length === 1 ? 'y' : 'ies'} ${ids.join(', ')} of this ticket, resource and start ` +
+      `second differ from this one (${differences.join('; ')}); not guessing which is meant: nothing created, resolve by hand`,
+    { details: { timeEntryIds: ids, differences } });
+  }
+}
+
+/**
+ * The entry this body would create, if Autotask has it (same ticket, resource, start second and same work —
+ * rules/time-entry.ts sameWork). An entry that matches on start but differs in content throws
+ * TimeEntryConflictError: refusing to guess beats absorbing a different piece of work or adding a twin.
+ */
 async function findExisting(client: AutotaskClient, body: TimeEntryCreateBody, signal: AbortSignal): Promise<number | null> {
   const look = timeEntryLookup(body);
   const filter = [
@@ -51,9 +73,14 @@ async function findExisting(client: AutotaskClient, body: TimeEntryCreateBody, s
     { op: 'gte' as const, field: 'startDateTime', value: look.startFrom },
     { op: 'lt' as const, field: 'startDateTime', value: look.startBefore },
   ];
+  const conflicts: Array<{ id: number; differences: string[] }> = [];
   for await (const existing of client.query('TimeEntries', filter, { signal })) {
-    if (timeEntryMatches(existing, body)) return existing.id;
+    if (!timeEntryMatches(existing, body)) continue;
+    const work = sameWork(existing, body);
+    if (work.same) return existing.id;
+    conflicts.push({ id: existing.id, differences: work.differences });
   }
+  if (conflicts.length > 0) throw new TimeEntryConflictError(conflicts.map((c) => c.id), [...new Set(conflicts.flatMap((c) => c.differences))]);
   return null;
 }
 
@@ -78,12 +105,18 @@ Promise<EntryOutcome> {
   if (deps.dryRun) return { key: entry.key, status: 'would-create', body: plan.body, reasons: plan.reasons };
 
   await deps.ledger.markPending(entry.key, entryFingerprint(entry), entry);
-  // Look before create: an earlier attempt whose answer was lost may have made it (API-NOTES "Writing").
+  // Look before create: an earlier attempt whose answer was lost may have made it (docs/autotask-api.md#writing).
   const existing = await findExisting(deps.client, plan.body, deps.signal);
   if (existing !== null) {
     await deps.ledger.markCreated(entry.key, existing);
     return { key: entry.key, status: 'found', timeEntryId: existing, reason: 'an entry of this ticket, resource and start already exists' };
   }
+  // An earlier create of this key got no answer: it may still land, so look (done above), do not create, until
+  // Autotask's own request lifetime has passed (docs/unknown-outcomes.md).
+  const decision = decideCreate({ createSentAt: known?.createSentAt, now: deps.now(), windowMs: deps.unknownOutcome.windowMs,
+    lookEveryMs: deps.unknownOutcome.lookEveryMs });
+  if (decision.action === 'wait') return { key: entry.key, status: 'waiting', lookAgainAt: decision.lookAgainAt.toISOString(), reason: decision.reason };
+  await deps.ledger.markCreateSent(entry.key);
   try {
     const id = await deps.client.create('TimeEntries', { ...plan.body }, deps.signal);
     await deps.ledger.markCreated(entry.key, id);
@@ -95,6 +128,9 @@ Promise<EntryOutcome> {
         await deps.ledger.markCreated(entry.key, made);
         return { key: entry.key, status: 'found', timeEntryId: made, reason: 'the create answer was lost; the entry was found' };
       }
+      const sent = (await deps.ledger.get(entry.key))?.createSentAt;
+      const wait = decideCreate({ createSentAt: sent, now: deps.now(), windowMs: deps.unknownOutcome.windowMs, lookEveryMs: deps.unknownOutcome.lookEveryMs });
+      if (wait.action === 'wait') return { key: entry.key, status: 'waiting', lookAgainAt: wait.lookAgainAt.toISOString(), reason: wait.reason };
     }
     throw error;
   }
@@ -127,5 +163,12 @@ export async function pushTimeEntries(deps: PushTimeEntriesDeps, entries: readon
     outcomes.push(outcome);
   }
   if (transient !== null) throw transient;
+  const waiting = outcomes.filter((o): o is Extract<EntryOutcome, { status: 'waiting' }> => o.status === 'waiting');
+  if (waiting.length > 0 && deps.delayWhenWaiting) {
+    // The rest of the batch is done; the job comes back to look again, without spending an attempt.
+    const at = new Date(Math.min(...waiting.map((w) => Date.parse(w.lookAgainAt))));
+    throw new RetryLaterError('TIME_ENTRY_OUTCOME_UNKNOWN', `${waiting.length} time entr${waiting.length === 1 ? 'y' : 'ies'} ` +
+      `(${waiting.map((w) => w.key).slice(0, 5).join(', ')}) may still be created by an earlier request; looking again at ${at.toISOString()}`, at);
+  }
   return outcomes;
 }

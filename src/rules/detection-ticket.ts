@@ -10,7 +10,7 @@ export interface TicketRecord {
   readonly time: number | null;
 }
 
-/** Autotask date-times are UTC; a value without a zone is UTC too (API-NOTES "All date-times are UTC"). */
+/** Autotask date-times are UTC; a value without a zone is UTC too (docs/autotask-api.md#dates). */
 export function parseTime(value: string | null | undefined): number | null {
   if (!value) return null;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);

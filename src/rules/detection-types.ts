@@ -1,5 +1,5 @@
 /**
- * The data shapes of problem detection. Tickets carry the Autotask REST field names (API-NOTES "Tickets": note
+ * The data shapes of problem detection. Tickets carry the Autotask REST field names (docs/autotask-api.md#tickets: note
  * `problemTicketId` with a lower-case d); every field but `id` may be null or missing, because exports and
  * webhook payloads are partial. The rule-set shape is what `config/sections/detection.ts` parses to — rules do
  * not import config, so the structural type lives here and the config section imports the field list.
@@ -20,7 +20,7 @@ export interface DetectionTicket {
   companyLocationID?: number | null;
   configurationItemID?: number | null;
   contactID?: number | null;
-  /** ISO date-time in UTC (API-NOTES "All date-times are UTC"). */
+  /** ISO date-time in UTC (docs/autotask-api.md#dates). */
   createDate?: string | null;
   completedDate?: string | null;
   issueType?: number | null;
@@ -58,6 +58,8 @@ export interface DetectionRuleSet {
   windowHours: number;
   /** Tickets (history included) a new group needs before it is reported. */
   minCount: number;
+  /** Groups less sure than this (group-evidence.ts) are not reported; their tickets stay free for later rule sets. */
+  minConfidence?: number | undefined;
 }
 
 export interface DetectionOptions {
@@ -71,10 +73,15 @@ export interface DetectionInput {
   tickets: Iterable<DetectionTicket>;
   ruleSets: readonly DetectionRuleSet[];
   options: DetectionOptions;
+  /**
+   * Tickets that a person unlinked from a Problem we had linked them to (the link ledger in src/store knows them).
+   * They are never offered for linking again and do not count as evidence: the person said they do not belong.
+   */
+  unlinkedByPerson?: ReadonlySet<number> | undefined;
 }
 
 export interface ProblemGroup {
-  /** Stable id of the group (≤ 50 characters, fits the Problem's externalID — API-NOTES "Tickets"). */
+  /** Stable id of the group (≤ 50 characters, fits the Problem's externalID — docs/autotask-api.md#tickets). */
   groupKey: string;
   /** The rule set that formed the group (for an existing problem: the first one that added a ticket). */
   ruleSet: string;
@@ -82,6 +89,11 @@ export interface ProblemGroup {
   key: Record<string, string | number>;
   /** The existing Problem, or null when a new Problem ticket must be created. */
   problemTicketId: number | null;
+  /**
+   * A completed Problem this series was linked to before: a recurrence after closure gets a new Problem (with its
+   * own group key) whose description refers to this one. Null when there is none.
+   */
+  previousProblemId: number | null;
   /** Every member, ascending: the problem, its already-linked incidents, and the new ones. */
   ticketIds: number[];
   /** Tickets to PATCH with `problemTicketId` (never a Problem, a Change Request or an already-linked ticket). */
@@ -97,12 +109,17 @@ export interface ProblemGroup {
   /** The last member is within the rule set's window of `now`: the issue still recurs. */
   active: boolean;
   reason: string;
+  /** 0..1: how far the evidence rises above the key's base rate (src/rules/group-evidence.ts). */
+  confidence: number;
+  confidenceReason: string;
 }
 
 export interface DetectionStats {
   tickets: number;
   /** Left out: Change Requests, closed Problems and their incidents, tickets without a date or after `now`. */
   ignored: number;
+  /** Left out because a person unlinked them from a Problem we had linked them to. */
+  unlinkedByPerson: number;
   groups: number;
   newLinks: number;
 }

@@ -1,9 +1,9 @@
 /**
  * Groups eligible billing items into invoice documents, one per (company, purchase order number) — the split
- * Autotask's own invoicing makes (API-NOTES "Invoices": one invoice per PO number). The PO is the item's own
- * `purchaseOrderNumber`, copied at posting (API-NOTES "BillingItems"), not the contract's current one.
+ * Autotask's own invoicing makes (docs/autotask-api.md#invoices: one invoice per PO number). The PO is the item's own
+ * `purchaseOrderNumber`, copied at posting (docs/autotask-api.md#billing-items), not the contract's current one.
  *
- * Eligible = not invoiced (`invoiceID` null), not exported (`webServiceDate` null — the mark integrations set) and
+ * Eligible = not invoiced (`invoiceID` null or 0, see isInvoiced), not exported (`webServiceDate` null — the mark integrations set) and
  * posted (`postedDate` set). Being a BillingItem already means approved and posted; a null `postedDate` contradicts
  * that, so such an item is left out rather than invoiced on a guess (reason `not-posted`).
  *
@@ -18,7 +18,7 @@ import {
   buildGroupWarnings, checkContracts, collectInvoiceWarnings, ContractInfo, type ContractFindings, type GroupAccumulator,
 } from './invoice-checks.js';
 import {
-  amount, amountValue, canonicalDateTime, dateSortKey, findDuplicateIds, isCanonicalDateTime, readAmount,
+  amount, amountValue, canonicalDateTime, dateSortKey, findDuplicateIds, isCanonicalDateTime, isInvoiced, readAmount,
 } from './invoice-item-fields.js';
 import { invoiceKey } from './invoice-key.js';
 import type { BillingItemLike, ContractLike, InvoiceDocument, InvoiceDocumentItem } from './invoice-types.js';
@@ -26,11 +26,13 @@ import { compareWarnings, makeWarning, type InvoiceWarning } from './invoice-war
 import { compilePoRules, firstMatchingRule, type PoRule } from './po-rules.js';
 import { comparePo } from './purchase-order.js';
 
-export type SkipReason = 'invoiced' | 'exported' | 'not-posted' | 'no-item-date' | 'missing-amount' | 'invalid-amount'
-  | 'duplicate-id';
+export type SkipReason = 'invoiced' | 'exported' | 'unreadable' | 'not-posted' | 'no-item-date' | 'missing-amount' | 'invalid-amount'
+  | 'total-out-of-range' | 'duplicate-id';
 export interface SkippedItem {
   billingItemID: number;
   reason: SkipReason;
+  /** For `unreadable`: which field held what. */
+  detail?: string;
 }
 
 export interface GroupingPolicy {
@@ -69,9 +71,10 @@ function line(item: BillingItemLike, itemDate: string): InvoiceDocumentItem {
 }
 
 function skipReason(item: BillingItemLike, duplicates: ReadonlySet<number>): SkipReason | null {
-  if (item.invoiceID !== null && item.invoiceID !== undefined) return 'invoiced';
+  if (isInvoiced(item)) return 'invoiced';
   // Null checks only: they do not touch the strings' memory (a million items are a cache-miss budget, not a CPU one).
   if (item.webServiceDate !== null && item.webServiceDate !== undefined) return 'exported';
+  if (item.unreadable !== null && item.unreadable !== undefined) return 'unreadable';
   if (item.postedDate === null || item.postedDate === undefined) return 'not-posted';
   if (duplicates.size > 0 && duplicates.has(item.id)) return 'duplicate-id';
   if (item.extendedPrice === null || item.extendedPrice === undefined || item.totalAmount === null
@@ -139,7 +142,10 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
     const item = items[i] as BillingItemLike;
     const id = item.id;
     const reason = skipReason(item, duplicates);
-    if (reason !== null) { skipped.push({ billingItemID: id, reason }); continue; }
+    if (reason !== null) {
+      skipped.push(reason === 'unreadable' ? { billingItemID: id, reason, detail: item.unreadable as string } : { billingItemID: id, reason });
+      continue;
+    }
     let itemDate = item.itemDate;
     if (itemDate === null || !isCanonicalDateTime(itemDate)) {
       itemDate = canonicalDateTime(itemDate);
@@ -152,16 +158,18 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
     const tot = amount.units; rounded ||= amount.rounded;
     if (!readAmount(item.taxDollars ?? 0)) { skipped.push({ billingItemID: id, reason: 'invalid-amount' }); continue; }
     const tax = amount.units; rounded ||= amount.rounded;
-    if (rounded) roundedAmounts.push(id);
 
     let po = item.purchaseOrderNumber ?? null;
     if (po !== null) { po = po.trim(); if (po === '') po = null; }
     const group = index.get(item.companyID, po, itemDate);
     const subtotal = group.subtotal + ext; const taxSum = group.tax + tax; const total = group.total + tot;
-    // Integers add exactly while every partial sum stays within ±2^53; past that, stop rather than drift.
+    // Integers add exactly while every partial sum stays within ±2^53; past that, this item is set aside rather
+    // than summed inexactly (and rather than stopping every other company's invoice: issue 14 item 3).
     if (subtotal > MAX || subtotal < -MAX || taxSum > MAX || taxSum < -MAX || total > MAX || total < -MAX) {
-      throw new RangeError(`the invoice of company ${item.companyID} exceeds the exact money range`);
+      skipped.push({ billingItemID: id, reason: 'total-out-of-range' });
+      continue;
     }
+    if (rounded) roundedAmounts.push(id);
     group.subtotal = subtotal; group.tax = taxSum; group.total = total;
     const key = dateSortKey(itemDate);
     if (key < group.minKey) { group.minKey = key; group.minDate = itemDate; }

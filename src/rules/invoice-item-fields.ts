@@ -11,13 +11,23 @@ export function isCanonicalDateTime(value: string): boolean {
   return value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */;
 }
 
-/** The canonical UTC form of an ISO date or date-time (no zone = UTC, API-NOTES "All date-times are UTC"), or null. */
+/** The canonical UTC form of an ISO date or date-time (no zone = UTC, docs/autotask-api.md#dates), or null. */
 export function canonicalDateTime(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (isCanonicalDateTime(value)) return value;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
   const date = new Date(hasZone || value.length <= 10 ? value : `${value}Z`);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/**
+ * Whether a billing item is on an Autotask invoice. Real answers carry `invoiceID: 0` for "no invoice" where the
+ * documentation says null (docs/billing-items.md "When an item counts as invoiced"): null, absent and 0 all mean
+ * not invoiced. The one place this is decided; grouping, the pre-delivery re-check and the mark step all ask here.
+ */
+export function isInvoiced(item: { invoiceID?: number | null }): boolean {
+  const id = item.invoiceID;
+  return id !== null && id !== undefined && id !== 0;
 }
 
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
@@ -40,7 +50,8 @@ export const amount = { units: 0, rounded: false };
 /** Reads `value` into `amount`; false when it is not a finite amount in the exact range. */
 export function readAmount(value: number): boolean {
   const units = Math.round(value * UNITS_PER_CURRENCY_UNIT);
-  if (units / UNITS_PER_CURRENCY_UNIT === value) {
+  // Past ±2^53 units the product is no longer exact; the careful path refuses such an amount.
+  if (units / UNITS_PER_CURRENCY_UNIT === value && units <= Number.MAX_SAFE_INTEGER && units >= -Number.MAX_SAFE_INTEGER) {
     amount.units = units + 0;
     amount.rounded = false;
     return true;
@@ -62,7 +73,7 @@ export function amountValue(value: number): number {
 }
 
 /**
- * Ids that occur more than once. Autotask returns records in ascending id order (API-NOTES "Reading"), so the
+ * Ids that occur more than once. Autotask returns records in ascending id order (docs/autotask-api.md#paging), so the
  * usual input is proven duplicate-free by one comparison per item; otherwise one typed-array sort finds them.
  */
 export function findDuplicateIds(items: readonly BillingItemLike[]): Set<number> {

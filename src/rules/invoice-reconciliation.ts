@@ -1,6 +1,6 @@
 /**
  * Compares the invoices Autotask made in its UI with what the worker delivered. Autotask makes invoices only in
- * its UI (API-NOTES "Invoices": no API creates them), one per PO number when contracts carry one; its lines are the
+ * its UI (docs/autotask-api.md#invoices: no API creates them), one per PO number when contracts carry one; its lines are the
  * BillingItems with that `invoiceID`. Two things mean the split by purchase order went wrong there:
  * an Autotask invoice whose items carry more than one PO number, and a delivered PO group whose items ended up on
  * more than one Autotask invoice. Voided invoices are ignored (their items are free to be invoiced again).
@@ -20,7 +20,7 @@ export interface InvoicedItemLike {
   purchaseOrderNumber: string | null;
 }
 
-/** What reconciliation needs of a delivered invoice document (INTERFACE.md). */
+/** What reconciliation needs of a delivered invoice document (docs/contract.md#invoice-document). */
 export interface DeliveredInvoiceLike {
   invoiceKey: string;
   companyID: number;

@@ -1,10 +1,10 @@
 /**
  * The plain shapes the invoice rules take and give. Inputs are structural (the fields the rules read), so both
  * the zod outputs of src/autotask/schemas (BillingItem, Contract, Invoice) and the store's compact records fit.
- * The output document is the "Invoice document" of shared/spec/INTERFACE.md, field for field.
+ * The output document is docs/contract.md#invoice-document, field for field.
  */
 
-/** What the rules read of a BillingItem (API-NOTES "BillingItems"). Eligibility fields are required on purpose. */
+/** What the rules read of a BillingItem (docs/autotask-api.md#billing-items). Eligibility fields are required on purpose. */
 export interface BillingItemLike {
   id: number;
   companyID: number;
@@ -24,6 +24,8 @@ export interface BillingItemLike {
   totalAmount: number | null;
   ticketID?: number | null;
   timeEntryID?: number | null;
+  /** Set when a field could not be read exactly (src/autotask/schemas/billing-items.ts): the item is set aside. */
+  unreadable?: string | null;
 }
 
 /** A user-defined field as Autotask returns it on a record: `userDefinedFields: [{ name, value }]`. */
@@ -32,7 +34,7 @@ export interface UserDefinedFieldLike {
   value?: unknown;
 }
 
-/** What the rules read of a Contract (API-NOTES "Contracts"). */
+/** What the rules read of a Contract (docs/autotask-api.md#contracts). */
 export interface ContractLike {
   id: number;
   companyID: number;
@@ -47,7 +49,7 @@ export interface ContractLike {
   userDefinedFields?: readonly UserDefinedFieldLike[] | null;
 }
 
-/** One line of an invoice document (INTERFACE.md). Amounts are exact to 4 decimals, as Autotask holds them. */
+/** One line of an invoice document (docs/contract.md#invoice-document). Amounts are exact to 4 decimals, as Autotask holds them. */
 export interface InvoiceDocumentItem {
   billingItemID: number;
   itemDate: string;
@@ -63,7 +65,7 @@ export interface InvoiceDocumentItem {
   timeEntryID: number | null;
 }
 
-/** The invoice document of INTERFACE.md. Totals are exact sums rounded to the currency's minor unit. */
+/** The invoice document of docs/contract.md#invoice-document. Totals are exact sums rounded to the currency's minor unit. */
 export interface InvoiceDocument {
   invoiceKey: string;
   companyID: number;

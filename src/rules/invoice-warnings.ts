@@ -4,7 +4,7 @@
  */
 
 export type InvoiceWarningCode =
-  /** Items carry a PO other than their contract's current one (the PO is copied at posting — API-NOTES). */
+  /** Items carry a PO other than their contract's current one (the PO is copied at posting — docs/autotask-api.md#billing-items). */
   | 'PO_DIFFERS_FROM_CONTRACT'
   /** PO numbers of one company that differ only in case or inner whitespace: probably one PO typed twice. */
   | 'PO_VARIANTS'
@@ -21,7 +21,11 @@ export type InvoiceWarningCode =
   /** The same billing item id appeared more than once; every copy was left out. */
   | 'DUPLICATE_BILLING_ITEM'
   /** Items dated after `now` (posted ahead of the service). */
-  | 'FUTURE_ITEM_DATE';
+  | 'FUTURE_ITEM_DATE'
+  /** Items invoiced, exported or un-posted in Autotask since the last pull: dropped before delivery. */
+  | 'ITEMS_LEFT_OPEN_SET'
+  /** Delivered items found on an Autotask invoice when marking: not marked; billed twice unless one is voided. */
+  | 'DELIVERED_ITEMS_INVOICED';
 
 export interface InvoiceWarning {
   code: InvoiceWarningCode;

@@ -1,6 +1,6 @@
 /**
  * Which signed agreement a contract belongs to, so that all its contracts carry one PO number (Autotask makes one
- * invoice per PO number — API-NOTES "Invoices" — so one number per agreement means one invoice per agreement).
+ * invoice per PO number — docs/autotask-api.md#invoices — so one number per agreement means one invoice per agreement).
  * Mirrors `invoices.poPolicy.agreementKey` of config/sections/invoices.ts.
  */
 import type { ContractLike } from './invoice-types.js';
@@ -11,7 +11,7 @@ export type AgreementKeySpec =
 
 function udfValue(contract: ContractLike, name: string): string | null {
   const wanted = name.toLowerCase();
-  // API-NOTES: property and field names are case-insensitive, so the UDF name is matched that way too.
+  // docs/autotask-api.md#query-filters: property and field names are case-insensitive, so the UDF name is matched that way too.
   const field = contract.userDefinedFields?.find((f) => (f.name ?? '').toLowerCase() === wanted);
   if (field === undefined || field.value === null || field.value === undefined) return null;
   const text = String(field.value).trim();

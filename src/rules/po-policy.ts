@@ -1,6 +1,6 @@
 /**
  * Plans which contracts get which purchase order number. Autotask copies a contract's `purchaseOrderNumber` onto
- * each billing item at posting and makes one invoice per PO number (API-NOTES "BillingItems", "Invoices"), so a
+ * each billing item at posting and makes one invoice per PO number (docs/autotask-api.md#billing-items, #invoices), so a
  * right PO on the contract is what makes Autotask's own invoicing split correctly. The plan is PATCHed by the job;
  * this rule only decides, and gives a reason for every contract.
  */
@@ -14,12 +14,12 @@ import { normalizePo } from './purchase-order.js';
 export type { AgreementKeySpec } from './po-agreement.js';
 export type { PoRule, PoRuleMatch } from './po-rules.js';
 
-/** Contract status 1 = active (API-NOTES "Contracts"). */
+/** Contract status 1 = active (docs/autotask-api.md#contracts). */
 const ACTIVE_STATUS = 1;
 /**
  * A contract that ended more than this many days before `now` is left alone: its last items are normally approved
  * and posted within the following billing cycle, and every PATCH costs from the tenant's hourly budget
- * (API-NOTES: 10,000 requests per hour shared by all integrations).
+ * (docs/autotask-api.md#request-threshold: 10,000 requests per hour shared by all integrations).
  */
 export const ENDED_CONTRACT_GRACE_DAYS = 92;
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 /**
  * Renders a PO-policy template into a purchase order number Autotask accepts: at most 50 characters
- * (API-NOTES "Contracts": purchaseOrderNumber string ≤ 50), no control characters, no surrounding whitespace.
+ * (docs/autotask-api.md#contracts: purchaseOrderNumber string ≤ 50), no control characters, no surrounding whitespace.
  */
 import { parseUtc } from '../lib/time.js';
 import type { ContractLike } from './invoice-types.js';

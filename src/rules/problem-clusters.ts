@@ -6,7 +6,7 @@
  */
 import type { DetectionRuleSet } from './detection-types.js';
 import type { TicketRecord } from './detection-ticket.js';
-import { titleSimilarity, type TitleTokenCache, type TitleTokens } from './title-similarity.js';
+import { memberSimilarity, type TitleTokenCache, type TitleTokens } from './title-similarity.js';
 
 /** Chains open at once in one bucket; beyond it the stalest chain is closed early (bounds time and memory). */
 export const MAX_ACTIVE_CHAINS = 64;
@@ -36,8 +36,7 @@ export class TitleReps {
     for (const list of [this.first, this.recent]) {
       for (const rep of list) {
         // The same title is the same cached object: equal, unless a shared host is required and absent.
-        const s = rep === tokens && (!requireSharedHost || tokens.hosts.size > 0) ? 1
-          : titleSimilarity(tokens, rep, { requireSharedHost });
+        const s = memberSimilarity(rep, tokens, { requireSharedHost });
         if (s > best) best = s;
         if (best >= 1) return best;
       }
@@ -46,12 +45,13 @@ export class TitleReps {
   }
 }
 
-/** An open Problem's presence in this bucket: its own title and its incidents' titles, as far as they share the key. */
+/** An open Problem's presence in this bucket (problem-anchors.ts decides what may join it). */
 export interface BucketAnchor {
   readonly problemId: number;
-  readonly reps: TitleReps;
+  /** How well a ticket of this bucket matches the Problem, 0..1; below the rule set's threshold it may not join. */
+  score(tokens: TitleTokens, compareTitles: boolean): number;
   /** Called when a ticket of this bucket joins the Problem. */
-  readonly accept: (record: TicketRecord) => void;
+  readonly accept: (record: TicketRecord, score: number) => void;
 }
 
 export interface Chain {
@@ -112,8 +112,8 @@ export function clusterBucket({ records, anchors, tokens: cache, ruleSet, closeC
     let bestAnchor: BucketAnchor | null = null;
     let bestChain: Chain | null = null;
     for (const anchor of anchors) {
-      const s = compareTitles ? anchor.reps.bestSimilarity(tokens, requireSharedHost) : 1;
-      if (s >= threshold && s > bestScore) { bestScore = s; bestAnchor = anchor; }
+      const s = anchor.score(tokens, compareTitles);
+      if (s > 0 && s >= threshold && s > bestScore) { bestScore = s; bestAnchor = anchor; }
       if (bestScore >= 1) break;
     }
     const seen = compareTitles && bestScore < 1 ? lastChainOf.get(tokens) : undefined;
@@ -127,8 +127,7 @@ export function clusterBucket({ records, anchors, tokens: cache, ruleSet, closeC
     }
 
     if (bestAnchor) {
-      bestAnchor.accept(record);
-      if (compareTitles) bestAnchor.reps.add(tokens);
+      bestAnchor.accept(record, bestScore);
     } else if (bestChain) {
       bestChain.members.push(record);
       bestChain.lastTime = time;

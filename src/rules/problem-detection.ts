@@ -1,27 +1,33 @@
 /**
  * Problem detection (issue 7): groups recurring tickets into problem groups, respecting what people did.
  * - A ticket already linked to a Problem is never moved; it is evidence, and its Problem is its group's Problem.
- * - An open Problem (ticketType 3, status not 5 — API-NOTES "Tickets") gains new tickets of the same key and a
+ * - An open Problem (ticketType 3, status not 5 — docs/autotask-api.md#tickets) gains new tickets of the same key and a
  *   similar title, instead of a second Problem being made.
  * - Problems and Change Requests are never made incidents; closed Problems and their incidents are settled history.
  * - Completed tickets count toward a group, and are linked only when `linkCompleted`.
+ * - A completed Problem is never joined again; a recurrence is a new group naming it (`previousProblemId`).
+ * - A ticket a person unlinked from a Problem we linked it to (`unlinkedByPerson`) is left alone for good.
+ * - An open Problem is joined only on evidence about the Problem itself (problem-anchors.ts), never because a
+ *   person linked one look-alike to it.
  * Rule sets run in order; a ticket grouped by one is not offered to the next. Within a rule set tickets are
  * bucketed by key and each bucket is swept oldest first (problem-clusters.ts), so the cost is n·log n plus a
  * bounded amount per ticket; buckets too small or too spread out to form a group are not even sorted.
  */
-import { clusterBucket, TitleReps, type BucketAnchor } from './problem-clusters.js';
+import { anchorsByBucket } from './problem-anchors.js';
+import { clusterBucket } from './problem-clusters.js';
 import {
   compareRecords, KeyBuckets, keyValues, parseTime, passesFilters, type TicketRecord,
 } from './detection-ticket.js';
 import {
   TICKET_TYPE_CHANGE_REQUEST, TICKET_TYPE_PROBLEM,
-  type DetectionInput, type DetectionRuleSet, type DetectionTicket, type DetectionResult,
+  type DetectionInput, type DetectionTicket, type DetectionResult,
 } from './detection-types.js';
-import { groupKeyOf } from './group-key.js';
+import { groupKeyOf, recurrenceKeyOf } from './group-key.js';
 import {
   addToAnchor, anchorToGroup, chainToGroup, isComplete, type Anchor, type ChainGroup,
 } from './problem-groups.js';
-import { TitleTokenCache, titleSignature } from './title-similarity.js';
+import { chainEvidence } from './group-evidence.js';
+import { TitleTokenCache, titleSignature, titleSimilarity, type TitleTokens } from './title-similarity.js';
 
 export type * from './detection-types.js';
 
@@ -44,12 +50,16 @@ export function detectProblems(input: DetectionInput): DetectionResult {
   const anchorOf = (problemId: number): Anchor => {
     let anchor = anchors.get(problemId);
     if (!anchor) {
-      anchor = { problemId, problem: null, linked: [], added: [], ruleSet: null, key: null, keyRecord: null };
+      anchor = { problemId, problem: null, linked: [], added: [], ruleSet: null, key: null, keyRecord: null, scores: [] };
       anchors.set(problemId, anchor);
     }
     return anchor;
   };
   const openByExternalId = new Map<string, number>();
+  // Completed Problems by the group key they carry: never joined again; a recurrence gets a key of its own.
+  const closedByExternalId = new Map<string, number>();
+  const unlinked = input.unlinkedByPerson;
+  let unlinkedCount = 0;
   // Candidates as two parallel arrays: a million tickets should not cost a million extra objects.
   const candidates: DetectionTicket[] = [];
   const times: number[] = [];
@@ -58,12 +68,18 @@ export function detectProblems(input: DetectionInput): DetectionResult {
   for (const ticket of tickets) {
     if (ticket.ticketType === TICKET_TYPE_CHANGE_REQUEST) ignored += 1;
     else if (ticket.ticketType === TICKET_TYPE_PROBLEM) {
-      if (isComplete(ticket)) { ignored += 1; continue; }
+      if (isComplete(ticket)) {
+        ignored += 1;
+        if (ticket.externalID) closedByExternalId.set(ticket.externalID, ticket.id);
+        continue;
+      }
       anchorOf(ticket.id).problem = { ticket, time: parseTime(ticket.createDate) };
       if (ticket.externalID) openByExternalId.set(ticket.externalID, ticket.id);
     } else if (ticket.problemTicketId !== null && ticket.problemTicketId !== undefined) {
       if (settledTargets.has(ticket.problemTicketId)) ignored += 1;
       else anchorOf(ticket.problemTicketId).linked.push({ ticket, time: parseTime(ticket.createDate) });
+    } else if (unlinked?.has(ticket.id) === true) {
+      unlinkedCount += 1;
     } else {
       const time = parseTime(ticket.createDate);
       if (time === null || time > now) ignored += 1;
@@ -89,6 +105,7 @@ export function detectProblems(input: DetectionInput): DetectionResult {
     }
     const bucketAnchors = anchorsByBucket(orderedAnchors, ruleSet, buckets, tokens);
     const windowMs = ruleSet.windowHours * 3_600_000;
+    const compareTitles = ruleSet.titleSimilarity > 0 || ruleSet.requireSharedHost === true;
 
     for (const indexes of buckets.buckets()) {
       const anchorsHere = bucketAnchors.get(indexes) ?? [];
@@ -98,6 +115,8 @@ export function detectProblems(input: DetectionInput): DetectionResult {
       const records = anchorsHere.length > 0 ? sorted : withinReach(sorted, windowMs);
       if (records.length < ruleSet.minCount && anchorsHere.length === 0) continue;
       const key = keyValues(records[0]!.ticket, ruleSet.keyFields)!;
+      // The key's base rate, built only when a chain long enough to judge closes (most buckets never have one).
+      let bucketTimes: number[] | null = null;
       clusterBucket({
         records,
         anchors: anchorsHere,
@@ -105,14 +124,19 @@ export function detectProblems(input: DetectionInput): DetectionResult {
         ruleSet,
         closeChain: (chain) => {
           if (chain.members.length < ruleSet.minCount) return;
-          const groupKey = groupKeyOf(ruleSet.name, key, titleSignature(chain.seed));
+          bucketTimes ??= sorted.map((r) => r.time!);
+          const evidence = chainEvidence({ times: chain.members.map((m) => m.time!), bucketTimes,
+            titleAgreement: compareTitles ? titleAgreement(chain.seed, chain.members, tokens) : null });
+          // Not sure enough: not a group, and its tickets stay free for the next rule set.
+          if (evidence.confidence < (ruleSet.minConfidence ?? 0)) return;
+          const { groupKey, previousProblemId } = afterClosed(groupKeyOf(ruleSet.name, key, titleSignature(chain.seed)), closedByExternalId);
           for (const member of chain.members) grouped.add(member.ticket.id);
           // A Problem this run's job made earlier carries the group key: join it even if its title was edited.
           const existing = openByExternalId.get(groupKey);
           if (existing !== undefined) {
             const anchor = anchorOf(existing);
-            for (const member of chain.members) addToAnchor(anchor, member, ruleSet, key);
-          } else chainGroups.push({ ruleSet, key, chain, groupKey });
+            for (const member of chain.members) addToAnchor(anchor, member, ruleSet, key, evidence.confidence);
+          } else chainGroups.push({ ruleSet, key, chain, groupKey, previousProblemId, evidence });
         },
       });
     }
@@ -126,7 +150,7 @@ export function detectProblems(input: DetectionInput): DetectionResult {
   ].sort((a, b) => a.ticketIds[0]! - b.ticketIds[0]!);
   return {
     groups,
-    stats: { tickets: tickets.length, ignored, groups: groups.length, newLinks: groups.reduce((n, g) => n + g.newLinks.length, 0) },
+    stats: { tickets: tickets.length, ignored, unlinkedByPerson: unlinkedCount, groups: groups.length, newLinks: groups.reduce((n, g) => n + g.newLinks.length, 0) },
   };
 }
 
@@ -159,30 +183,33 @@ function withinReach(sorted: readonly TicketRecord[], windowMs: number): TicketR
   });
 }
 
-/** Each anchor's presence per bucket of this rule set: the problem's and its incidents' titles under that key. */
-function anchorsByBucket(anchors: readonly Anchor[], ruleSet: DetectionRuleSet, buckets: KeyBuckets,
-  tokens: TitleTokenCache): Map<number[], BucketAnchor[]> {
-  const result = new Map<number[], BucketAnchor[]>();
-  for (const anchor of anchors) {
-    const here = new Map<number[], BucketAnchor>();
-    const members = anchor.problem ? [anchor.problem, ...anchor.linked] : anchor.linked;
-    for (const member of members) {
-      const bucket = buckets.find(member.ticket, false);
-      if (bucket === null) continue;
-      let entry = here.get(bucket);
-      if (!entry) {
-        const key = keyValues(member.ticket, ruleSet.keyFields)!;
-        entry = { problemId: anchor.problemId, reps: new TitleReps(),
-          accept: (record) => addToAnchor(anchor, record, ruleSet, key) };
-        here.set(bucket, entry);
-        const list = result.get(bucket);
-        if (list) list.push(entry);
-        else result.set(bucket, [entry]);
-      }
-      const titleTokens = tokens.of(member.ticket.title);
-      if (titleTokens.tokens.size > 0) entry.reps.add(titleTokens);
-    }
+/**
+ * The group key a series uses now: when the Problem carrying its key was completed, the recurrence's own key
+ * (and again, when that Problem was completed too), with the last completed Problem to refer to.
+ */
+function afterClosed(base: string, closedByExternalId: ReadonlyMap<string, number>): { groupKey: string; previousProblemId: number | null } {
+  let groupKey = base;
+  let previousProblemId: number | null = null;
+  // Each step needs a completed Problem holding the previous key, so this ends within the number of them.
+  for (let closed = closedByExternalId.get(groupKey); closed !== undefined; closed = closedByExternalId.get(groupKey)) {
+    previousProblemId = closed;
+    groupKey = recurrenceKeyOf(groupKey, closed);
   }
-  return result;
+  return { groupKey, previousProblemId };
 }
 
+/** Titles compared for a group's confidence: enough to judge agreement, bounded for very long chains. */
+const AGREEMENT_SAMPLE = 16;
+
+/** Mean similarity of the members' titles to the first member's (an evenly spread sample of them). */
+function titleAgreement(seed: TitleTokens, members: readonly TicketRecord[], tokens: TitleTokenCache): number {
+  const step = Math.max(1, Math.floor(members.length / AGREEMENT_SAMPLE));
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < members.length; i += step) {
+    const t = tokens.of(members[i]!.ticket.title);
+    sum += t === seed ? 1 : titleSimilarity(seed, t);
+    count += 1;
+  }
+  return count === 0 ? 0 : sum / count;
+}

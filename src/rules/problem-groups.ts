@@ -5,6 +5,7 @@ import {
   TICKET_STATUS_COMPLETE, type DetectionRuleSet, type DetectionTicket, type ProblemGroup,
 } from './detection-types.js';
 import { groupKeyOf, GROUP_KEY_MAX } from './group-key.js';
+import { anchorEvidence, type Evidence } from './group-evidence.js';
 import { anchorReason, chainReason } from './problem-reason.js';
 import { titleSignature, tokenizeTitle } from './title-similarity.js';
 
@@ -18,6 +19,8 @@ export interface Anchor {
   key: (string | number)[] | null;
   /** The earliest new member of the first rule set that added one: the group's key comes from it. */
   keyRecord: TicketRecord | null;
+  /** How well each added ticket matched the Problem (its confidence). */
+  readonly scores: number[];
 }
 
 export interface ChainGroup {
@@ -25,6 +28,8 @@ export interface ChainGroup {
   readonly key: (string | number)[];
   readonly chain: Chain;
   readonly groupKey: string;
+  readonly previousProblemId: number | null;
+  readonly evidence: Evidence;
 }
 
 export const isComplete = (t: DetectionTicket): boolean => t.status === TICKET_STATUS_COMPLETE;
@@ -41,8 +46,9 @@ function isoOf(time: number | null): string | null {
  * A new member for an existing Problem. The group is reported under the first rule set that added one and the
  * key of its earliest new member — whatever order the buckets were swept in.
  */
-export function addToAnchor(anchor: Anchor, record: TicketRecord, ruleSet: DetectionRuleSet, key: (string | number)[]): void {
+export function addToAnchor(anchor: Anchor, record: TicketRecord, ruleSet: DetectionRuleSet, key: (string | number)[], score: number): void {
   anchor.added.push(record);
+  anchor.scores.push(score);
   if (anchor.ruleSet !== null && anchor.ruleSet !== ruleSet) return;
   if (anchor.keyRecord === null || compareRecords(record, anchor.keyRecord) < 0) {
     anchor.ruleSet = ruleSet;
@@ -50,6 +56,8 @@ export function addToAnchor(anchor: Anchor, record: TicketRecord, ruleSet: Detec
     anchor.keyRecord = record;
   }
 }
+
+const confidenceOf = (e: Evidence): { confidence: number; confidenceReason: string } => ({ confidence: e.confidence, confidenceReason: e.reason });
 
 function linkable(records: readonly TicketRecord[], linkCompleted: boolean): number[] {
   return records.filter((r) => linkCompleted || !isComplete(r.ticket)).map((r) => r.ticket.id).sort((a, b) => a - b);
@@ -66,7 +74,7 @@ function span(records: readonly TicketRecord[]): { first: number | null; last: n
   return { first, last };
 }
 
-export function chainToGroup({ ruleSet, key, chain, groupKey }: ChainGroup, linkCompleted: boolean, now: number): ProblemGroup {
+export function chainToGroup({ ruleSet, key, chain, groupKey, previousProblemId, evidence }: ChainGroup, linkCompleted: boolean, now: number): ProblemGroup {
   const seed = chain.members[0]!.ticket;
   const { first, last } = span(chain.members);
   const firstCreateDate = isoOf(first);
@@ -76,6 +84,7 @@ export function chainToGroup({ ruleSet, key, chain, groupKey }: ChainGroup, link
     ruleSet: ruleSet.name,
     key: keyObject(ruleSet, key),
     problemTicketId: null,
+    previousProblemId,
     ticketIds: chain.members.map((r) => r.ticket.id).sort((a, b) => a - b),
     newLinks: linkable(chain.members, linkCompleted),
     existingLinks: [],
@@ -86,7 +95,10 @@ export function chainToGroup({ ruleSet, key, chain, groupKey }: ChainGroup, link
     lastCreateDate,
     active: last !== null && now - last <= ruleSet.windowHours * 3_600_000,
     reason: chainReason({ ruleSet, key, title: seed.title ?? '', count: chain.members.length,
-      completed: chain.members.filter((r) => isComplete(r.ticket)).length, first: firstCreateDate, last: lastCreateDate }),
+      completed: chain.members.filter((r) => isComplete(r.ticket)).length, first: firstCreateDate, last: lastCreateDate,
+      previousProblemId }),
+    confidence: evidence.confidence,
+    confidenceReason: evidence.reason,
   };
 }
 
@@ -106,6 +118,7 @@ export function anchorToGroup(anchor: Anchor, linkCompleted: boolean, now: numbe
     ruleSet: ruleSet.name,
     key: keyObject(ruleSet, key),
     problemTicketId: anchor.problemId,
+    previousProblemId: null,
     ticketIds: [...ids].sort((a, b) => a - b),
     newLinks: linkable(anchor.added, linkCompleted),
     existingLinks: anchor.linked.map((r) => r.ticket.id).sort((a, b) => a - b),
@@ -117,5 +130,6 @@ export function anchorToGroup(anchor: Anchor, linkCompleted: boolean, now: numbe
     active: last !== null && now - last <= ruleSet.windowHours * 3_600_000,
     reason: anchorReason({ ruleSet, key, problemId: anchor.problemId, problemTitle: problem?.title ?? null,
       added: anchor.added.length, linked: anchor.linked.length }),
+    ...confidenceOf(anchorEvidence(anchor.scores)),
   };
 }

@@ -32,13 +32,16 @@ export interface ChainReasonInput {
   completed: number;
   first: string | null;
   last: string | null;
+  /** The completed Problem this series had before: the new group is its recurrence. */
+  previousProblemId?: number | null | undefined;
 }
 
 export function chainReason(r: ChainReasonInput): string {
   const history = r.completed > 0 ? ` (${r.completed} already complete)` : '';
+  const recurrence = r.previousProblemId != null ? `; recurs after problem ${r.previousProblemId} was completed` : '';
   return `${r.count} tickets${history} with ${describeKey(r.ruleSet.keyFields, r.key)}${titlePart(r.ruleSet, r.title)}, `
     + `each within ${formatWindow(r.ruleSet.windowHours)} of the previous one, ${day(r.first)} to ${day(r.last)} `
-    + `(rule set "${r.ruleSet.name}", at least ${r.ruleSet.minCount})`;
+    + `(rule set "${r.ruleSet.name}", at least ${r.ruleSet.minCount})${recurrence}`;
 }
 
 export interface AnchorReasonInput {

@@ -1,10 +1,10 @@
 /**
- * How a purchase order number is compared. API-NOTES: BillingItems carry `purchaseOrderNumber` "copied at
+ * How a purchase order number is compared. docs/autotask-api.md#billing-items: BillingItems carry `purchaseOrderNumber` "copied at
  * posting" and Contracts carry it as a string ≤ 50; Autotask makes one invoice per PO number. People type these
  * by hand, so surrounding whitespace is noise, and null, "" and "   " all mean "no purchase order".
  */
 
-/** Autotask's limit on Contracts.purchaseOrderNumber (API-NOTES "Contracts": string ≤ 50). */
+/** Autotask's limit on Contracts.purchaseOrderNumber (docs/autotask-api.md#contracts: string ≤ 50). */
 export const PO_MAX_LENGTH = 50;
 
 /** The PO number as invoiced: trimmed; null when there is none. */

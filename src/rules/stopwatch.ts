@@ -174,7 +174,7 @@ export function workedSeconds(sw: Stopwatch, now: Date): number {
 }
 
 /**
- * The `push-time-entries` entry of a stopped stopwatch (INTERFACE.md "Time entries"): the stopwatch id is the
+ * The `push-time-entries` entry of a stopped stopwatch (docs/contract.md#time-entry-input): the stopwatch id is the
  * entry key, the span runs from the first start to the stop, and `workedSeconds` is the paused-out total.
  * Returns null while the stopwatch is not stopped.
  */

@@ -1,7 +1,7 @@
 /**
  * Worked seconds → billed `hoursWorked` under the configured rounding policy (issue 8 "Hours").
  *
- * API-NOTES "TimeEntries": hoursWorked must be > 0 and ≤ 24. Autotask keeps hours to 4 decimals (0.0001 h =
+ * docs/autotask-api.md#time-entries: hoursWorked must be > 0 and ≤ 24. Autotask keeps hours to 4 decimals (0.0001 h =
  * 0.36 s), so the result is rounded to 4 decimals at most.
  *
  * - none:     billed = worked.
@@ -54,7 +54,7 @@ export function floorHours(seconds: number): number {
   return Math.floor((seconds / 3600) * 10_000 + 1e-9) / 10_000;
 }
 
-/** The billed hours for `worked` seconds, capped at 24 (API-NOTES: hoursWorked ≤ 24). */
+/** The billed hours for `worked` seconds, capped at 24 (docs/autotask-api.md#time-entries: hoursWorked ≤ 24). */
 export function hoursWorked(worked: number, rounding: RoundingPolicy): number {
   return Math.min(MAX_HOURS, roundHours(billedSeconds(worked, rounding)));
 }

@@ -1,5 +1,5 @@
 /**
- * The time-entry input of `push-time-entries` (INTERFACE.md "Time entries for push-time-entries"): the job data
+ * The time-entry input of `push-time-entries` (docs/contract.md#time-entry-input): the job data
  * format, also what a stopped stopwatch enqueues. Parsing is pure, so the schema lives with the rules; the job
  * and the HTTP routes use it to name the bad field (INTERFACE: "a clear error that names the field").
  */
@@ -21,7 +21,7 @@ export interface TimeEntryInput {
   internalNotes: string | null;
 }
 
-/** An ISO instant; a value without a zone is UTC (API-NOTES "All date-times are UTC"). Normalised to `…sssZ`. */
+/** An ISO instant; a value without a zone is UTC (docs/autotask-api.md#dates). Normalised to `…sssZ`. */
 const instant = z.string().transform((value, ctx) => {
   try {
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) throw new RangeError('shape');

@@ -3,7 +3,7 @@
  * span, which notes — or a refusal with a reason an operator can act on. Pure: the job fetches the ticket and the
  * resource, calls planTimeEntry, and only then talks to Autotask.
  *
- * Facts relied on (API-NOTES "TimeEntries", "Tickets"):
+ * Facts relied on (docs/autotask-api.md#time-entries, #tickets):
  * - a ticket entry needs ticketID, resourceID, roleID, dateWorked, 0 < hoursWorked ≤ 24 and summaryNotes;
  * - roleID must equal the ticket's assignedResourceRoleID unless the tenant allows otherwise;
  * - the resource must be real and active; status 5 is Complete;
@@ -19,7 +19,7 @@ import { isoDate, parseUtc } from '../lib/time.js';
 import { TICKET_STATUS_COMPLETE } from './detection-types.js';
 import { billedSeconds, describeSeconds, floorHours, MAX_HOURS, MAX_SECONDS, roundHours } from './time-entry-hours.js';
 import type { RoundingPolicy } from './time-entry-hours.js';
-import type { TimeEntryInput } from './time-entry-input.js';
+import { NOTES_MAX, type TimeEntryInput } from './time-entry-input.js';
 
 export type { TimeEntryInput } from './time-entry-input.js';
 
@@ -66,7 +66,7 @@ export interface TimeEntryCreateBody {
 
 export type TimeEntryRefusalCode =
   | 'TICKET_NOT_FOUND' | 'TICKET_MISMATCH' | 'TICKET_COMPLETE' | 'RESOURCE_NOT_FOUND' | 'RESOURCE_INACTIVE'
-  | 'INVALID_DATE' | 'END_BEFORE_START' | 'ZERO_DURATION' | 'TOO_LONG' | 'SPAN_TOO_SHORT' | 'ROLE_MISSING';
+  | 'INVALID_DATE' | 'END_BEFORE_START' | 'ZERO_DURATION' | 'TOO_LONG' | 'SPAN_TOO_SHORT' | 'ROLE_MISSING' | 'NOTES_TOO_LONG';
 
 export interface TimeEntryRefusal {
   ok: false;
@@ -103,23 +103,47 @@ function checkTicketAndResource(ticketId: number, resourceId: number, ticket: Ti
 
 export type StopwatchStartCheck =
   | { ok: true }
-  | (TimeEntryRefusal & { field: 'ticketId' | 'resourceId' });
+  | (TimeEntryRefusal & { field: 'ticketId' | 'resourceId' | 'roleId' | 'summaryNotes' | 'internalNotes' });
 
-/** Used by `POST /api/stopwatches` before a stopwatch starts, so a bad ticket fails now rather than at push. */
+/**
+ * Notes longer than Autotask's field length are refused at create. Autotask (.NET, SQL Server nvarchar) counts
+ * UTF-16 code units, as JavaScript's `length` does — not characters: an emoji counts 2 (docs/time-entries.md).
+ */
+export function checkNotesLength(notes: { summaryNotes?: string | null; internalNotes?: string | null }):
+  (TimeEntryRefusal & { field: 'summaryNotes' | 'internalNotes' }) | null {
+  for (const field of ['summaryNotes', 'internalNotes'] as const) {
+    const length = notes[field]?.length ?? 0;
+    if (length > NOTES_MAX) {
+      return { ...refuse('NOTES_TOO_LONG', `${length} UTF-16 code units; Autotask accepts at most ${NOTES_MAX} (an emoji counts 2)`), field };
+    }
+  }
+  return null;
+}
+
+/**
+ * Used by `POST /api/stopwatches` before a stopwatch starts, so a bad ticket, a role the push cannot resolve or
+ * notes Autotask would refuse fail now (naming the field) rather than at push, after the work was done.
+ */
 export function checkStopwatchStart(input: { ticketId: number; resourceId: number; ticket: TicketFacts | null;
-  resource: ResourceFacts | null; allowCompletedTickets: boolean }): StopwatchStartCheck {
+  resource: ResourceFacts | null; allowCompletedTickets: boolean; roleId?: number | null; defaultRoles?: Record<string, number>;
+  summaryNotes?: string | null; internalNotes?: string | null }): StopwatchStartCheck {
   const refusal = checkTicketAndResource(input.ticketId, input.resourceId, input.ticket, input.resource,
     input.allowCompletedTickets);
-  if (refusal === null) return { ok: true };
-  const field = refusal.code.startsWith('RESOURCE') ? 'resourceId' : 'ticketId';
-  return { ...refusal, field };
+  if (refusal !== null) return { ...refusal, field: refusal.code.startsWith('RESOURCE') ? 'resourceId' : 'ticketId' };
+  const notes = checkNotesLength(input);
+  if (notes !== null) return notes;
+  if (input.defaultRoles !== undefined && input.ticket !== null) {
+    const role = resolveRole({ roleId: input.roleId ?? null, resourceId: input.resourceId, ticketId: input.ticketId }, input.ticket, input.defaultRoles);
+    if (!role.ok) return { ...role, field: 'roleId' };
+  }
+  return { ok: true };
 }
 
 export type RoleResolution = { ok: true; roleId: number; reason: string } | TimeEntryRefusal;
 
 /**
  * Role: the given roleId; else the ticket's assignedResourceRoleID when the resource is the ticket's assigned
- * resource (the role Autotask accepts, API-NOTES); else the configured default role of the resource; else refuse.
+ * resource (the role Autotask accepts, docs/autotask-api.md#time-entries); else the configured default role of the resource; else refuse.
  */
 export function resolveRole(entry: Pick<TimeEntryInput, 'roleId' | 'resourceId' | 'ticketId'>, ticket: TicketFacts,
   defaultRoles: Record<string, number>): RoleResolution {
@@ -248,6 +272,27 @@ export function timeEntryMatches(existing: { ticketID: number | null; resourceID
   const b = parseInstant(body.startDateTime);
   if (a === null || b === null) return false;
   return Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
+}
+
+/** Notes as compared: Autotask drops NUL characters and may turn line endings into \n; outer spaces carry no work. */
+function comparableNotes(notes: string | null | undefined): string {
+  return (notes ?? '').replaceAll('\u0000', '').replace(/\r\n?/g, '\n').trim();
+}
+
+/**
+ * Whether an entry that starts in the same second (timeEntryMatches) is the same piece of work (issue 14 item 8):
+ * same hours (to the 0.01 h Autotask shows), same role and same summary notes. Two pieces of work can start in
+ * the same second (a second import, an entry a person typed); only the fingerprint tells them apart.
+ */
+export function sameWork(existing: { hoursWorked?: number | null; roleID?: number | null; summaryNotes?: string | null },
+  body: Pick<TimeEntryCreateBody, 'hoursWorked' | 'roleID' | 'summaryNotes'>): { same: boolean; differences: string[] } {
+  const differences: string[] = [];
+  if (existing.hoursWorked === null || existing.hoursWorked === undefined || Math.abs(existing.hoursWorked - body.hoursWorked) >= 0.005) {
+    differences.push(`hoursWorked ${existing.hoursWorked ?? 'none'} ≠ ${body.hoursWorked}`);
+  }
+  if ((existing.roleID ?? null) !== body.roleID) differences.push(`roleID ${existing.roleID ?? 'none'} ≠ ${body.roleID}`);
+  if (comparableNotes(existing.summaryNotes) !== comparableNotes(body.summaryNotes)) differences.push('summaryNotes differ');
+  return { same: differences.length === 0, differences };
 }
 
 /**

@@ -149,6 +149,17 @@ export function titleSimilarity(a: TitleTokens, b: TitleTokens, options: Similar
   return Math.min(1, shared / Math.max(Math.min(a.weight, b.weight), 2));
 }
 
+/**
+ * Similarity of a title to a title already in a group. A group title naming several hosts ("Disk space low on
+ * SRV-FS01, SRV-SQL02, SRV-DC01") matches only the same title again: through it, a single SQL02 alert and a
+ * single DC01 alert would both look like the FS01 series, and one ticket would hold unrelated series together.
+ */
+export function memberSimilarity(member: TitleTokens, tokens: TitleTokens, options: SimilarityOptions = {}): number {
+  if (member === tokens) return !options.requireSharedHost || tokens.hosts.size > 0 ? 1 : 0;
+  if (member.hosts.size > 1) return 0;
+  return titleSimilarity(tokens, member, options);
+}
+
 export function areTitlesSimilar(a: TitleTokens, b: TitleTokens, threshold: number, options: SimilarityOptions = {}): boolean {
   return titleSimilarity(a, b, options) >= threshold;
 }

@@ -17,6 +17,19 @@ import { JOBS_QUEUE, jobOptions, type QueuedJobData, type RuntimeQueues } from '
 import { warningTexts } from './job-warnings.js';
 import type { RuntimeServices } from './services.js';
 
+/** A stage that failed for good, with its own reason (never BullMQ's "child … failed"). */
+export interface StageFailure {
+  job: string;
+  jobId: string;
+  reason: string;
+}
+
+/** What the flow's handler is given once every stage ran: `data.stages` and `data.failures`. */
+export interface FlowOutcomes {
+  stages: StageOutcome[];
+  failures: StageFailure[];
+}
+
 /** A stage of an in-process flow failed; keeps the stage's code and retry verdict. */
 export class StageFailedError extends AppError {
   constructor(stage: string, cause: unknown) {
@@ -74,10 +87,15 @@ export async function childCount(job: Job): Promise<number> {
   return (counts.processed ?? 0) + (counts.unprocessed ?? 0) + (counts.failed ?? 0) + (counts.ignored ?? 0);
 }
 
-/** Adds the plan's stages as children of `parent` (a chain after a parallel start; see jobs/sync-all.ts). */
+/**
+ * Adds the plan's stages as children of `parent` (a chain after a parallel start; see jobs/sync-all.ts). A stage
+ * that fails does not fail the jobs above it (`ignoreDependencyOnFailure`): the chain orders the stories, it does
+ * not make them depend on each other (issue 14 item 3). A stage that needs another one's data checks that itself
+ * (build-invoices refuses to run on an incomplete billing-item pull), so it also holds outside the flow.
+ */
 export async function expandFlow(queues: RuntimeQueues, services: Pick<RuntimeServices, 'config'>, plan: FlowPlan,
   parent: Job<QueuedJobData>): Promise<void> {
-  const opts = { ...jobOptions(services.config), failParentOnFailure: true };
+  const opts = { ...jobOptions(services.config), ignoreDependencyOnFailure: true };
   const envelope = (name: string): QueuedJobData => ({ tenant: parent.data.tenant, data: stageDataOf(parent.data.data, name) });
   const parentRef = { id: parent.id ?? '', queue: parent.queueQualifiedName };
   let level: FlowJobNode[] = plan.parallel.map((name) => ({ name, queueName: JOBS_QUEUE, data: envelope(name), opts }));
@@ -86,21 +104,30 @@ export async function expandFlow(queues: RuntimeQueues, services: Pick<RuntimeSe
   await queues.flows.addBulk(roots);
 }
 
-/** Outcomes of every completed stage under `root`, in plan order. */
-export async function collectStageOutcomes(queues: RuntimeQueues, plan: FlowPlan, root: Job): Promise<StageOutcome[]> {
-  const outcomes: StageOutcome[] = [];
+/** Outcomes of every completed stage and the failures of every failed one under `root`, in plan order. */
+export async function collectStageOutcomes(queues: RuntimeQueues, plan: FlowPlan, root: Job): Promise<FlowOutcomes> {
+  const stages: StageOutcome[] = [];
+  const failures: StageFailure[] = [];
+  const idOf = (job: Job, key: string): string => key.slice(job.queueQualifiedName.length + 1);
   const visit = async (job: Job): Promise<void> => {
     const values = await job.getChildrenValues<JobResult>();
     for (const [key, value] of Object.entries(values)) {
-      const id = key.slice(job.queueQualifiedName.length + 1);
+      const id = idOf(job, key);
       const child = await queues.jobs.getJob(id);
-      outcomes.push({ job: child?.name ?? 'unknown', jobId: id, summary: String(value?.summary ?? ''), counts: value?.counts ?? {} });
+      stages.push({ job: child?.name ?? 'unknown', jobId: id, summary: String(value?.summary ?? ''), counts: value?.counts ?? {} });
+      if (child) await visit(child);
+    }
+    for (const [key, reason] of Object.entries(await job.getIgnoredChildrenFailures())) {
+      const id = idOf(job, key);
+      const child = await queues.jobs.getJob(id);
+      failures.push({ job: child?.name ?? 'unknown', jobId: id, reason: child?.failedReason || reason });
       if (child) await visit(child);
     }
   };
   await visit(root);
   const order = planStages(plan);
-  return outcomes.sort((a, b) => order.indexOf(a.job) - order.indexOf(b.job));
+  const byPlan = (a: { job: string }, b: { job: string }): number => order.indexOf(a.job) - order.indexOf(b.job);
+  return { stages: stages.sort(byPlan), failures: failures.sort(byPlan) };
 }
 
 /** `run <flow>`: the same stages through executeJob, in order (parallel ones together), then the flow's handler. */
@@ -110,6 +137,7 @@ export async function runFlowInProcess(name: string, definition: JobDefinition, 
   parseFlowData(definition, plan, registry, rawData.data);
   assertStagesRegistered(name, plan, registry);
   const stages: StageOutcome[] = [];
+  const failures: StageFailure[] = [];
   const runStage = async (stage: string, signal: AbortSignal): Promise<void> => {
     const stageDefinition = registry.jobs.get(stage)!;
     const jobId = `${options.jobId}:${stage}`;
@@ -119,26 +147,15 @@ export async function runFlowInProcess(name: string, definition: JobDefinition, 
       const warnings = warningTexts(result);
       stages.push({ job: stage, jobId, summary: result.summary, counts: result.counts, ...(warnings.length ? { warnings } : {}) });
     } catch (error) {
-      throw error instanceof StageFailedError ? error : new StageFailedError(stage, error);
+      // As under the worker: a failed stage is reported, and every other stage still runs (expandFlow says why).
+      if (options.signal.aborted) throw error instanceof StageFailedError ? error : new StageFailedError(stage, error);
+      failures.push({ job: stage, jobId, reason: error instanceof AppError ? `${error.code}: ${errorMessage(error)}` : errorMessage(error) });
     }
   };
-  const siblings = new AbortController();
-  const onAbort = (): void => siblings.abort(options.signal.reason);
-  options.signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    // The first stage to fail is the reason; the siblings it aborts fail after it and are not reported.
-    let firstError: unknown;
-    await Promise.allSettled(plan.parallel.map((stage) => runStage(stage, siblings.signal).catch((error: unknown) => {
-      firstError ??= error;
-      siblings.abort(error);
-      throw error;
-    })));
-    if (firstError !== undefined) throw firstError;
-    for (const stage of plan.chain) await runStage(stage, options.signal);
-  } finally {
-    options.signal.removeEventListener('abort', onAbort);
-  }
+  await Promise.all(plan.parallel.map((stage) => runStage(stage, options.signal)));
+  for (const stage of plan.chain) await runStage(stage, options.signal);
   const order = planStages(plan);
-  stages.sort((a, b) => order.indexOf(a.job) - order.indexOf(b.job));
-  return executeJob(definition, { tenant: rawData.tenant, data: { ...rawData.data, stages } }, services, options);
+  const byPlan = (a: { job: string }, b: { job: string }): number => order.indexOf(a.job) - order.indexOf(b.job);
+  return executeJob(definition, { tenant: rawData.tenant, data: { ...rawData.data, stages: stages.sort(byPlan), failures: failures.sort(byPlan) } },
+    services, options);
 }

@@ -2,7 +2,7 @@
  * The BullMQ processor: one job through executeJob, and what its outcome means for the queue.
  *  - data that fails its schema, an unknown job, a non-retryable AppError → UnrecoverableError at once;
  *  - BudgetExhaustedError → the job moves to delayed until `retryAt` and throws DelayedError, so BullMQ does
- *    not count an attempt (the budget frees on its own; API-NOTES "Request threshold");
+ *    not count an attempt (the budget frees on its own; docs/autotask-api.md#request-threshold);
  *  - an abort because this worker is shutting down → back to delayed (due now) for another worker, no attempt;
  *  - a job that writes to the tenant while another run of it holds the tenant's lease (store/job-mutex.ts) →
  *    delayed for a moment, no attempt: two runs at once would defeat each other's look-before-write checks;
@@ -15,7 +15,7 @@ import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type 
 import type { JobResult } from '../../jobs/define-job.js';
 import type { JobRegistry } from '../../jobs/registry.js';
 import { BudgetExhaustedError } from '../autotask/errors.js';
-import { AppError, errorMessage } from '../lib/errors.js';
+import { AppError, errorMessage, RetryLaterError } from '../lib/errors.js';
 import { holdingLease, tryTenantLease } from './exclusive.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { UnknownJobError } from './enqueue.js';
@@ -38,6 +38,8 @@ export interface ProcessorDeps {
  * because a webhook-driven detect-problems must link within seconds and the run it waits for is usually brief
  * (its own link PATCH fires an Update webhook that queues another detection); a retry is one SET NX.
  */
+/** How long a job handed to a stopping worker waits before it can be taken again. */
+const SHUTDOWN_REQUEUE_DELAY_MS = 1_000;
 const MUTEX_RETRY_MS = 250;
 
 function isControlFlow(error: unknown): boolean {
@@ -59,6 +61,12 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
   return async (job: Job<QueuedJobData, JobResult>, token?: string, signal?: AbortSignal): Promise<JobResult> => {
     const jobId = job.id ?? 'unknown';
     const abort = signal ?? new AbortController().signal;
+    if (deps.isShuttingDown()) {
+      // A paused BullMQ worker may still take a job (one it had fetched, or one a stop just put back): it goes
+      // straight back, a little later so a worker that is not stopping takes it instead of this one again.
+      await job.moveToDelayed(Date.now() + SHUTDOWN_REQUEUE_DELAY_MS, token);
+      throw new DelayedError();
+    }
     try {
       const definition = registry.jobs.get(job.name);
       if (!definition) throw new UnknownJobError(job.name, [...registry.jobs.keys()]);
@@ -73,7 +81,7 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
           services.logger.info({ job: job.name, jobId, tenant: envelope.tenant }, 'flow expanded into its stages');
         }
         if (await job.moveToWaitingChildren(token ?? '')) throw new WaitingChildrenError();
-        rawData = { tenant: envelope.tenant, data: { ...envelope.data, stages: await collectStageOutcomes(queues, plan, job) } };
+        rawData = { tenant: envelope.tenant, data: { ...envelope.data, ...(await collectStageOutcomes(queues, plan, job)) } };
       }
       // First-run mode (src/store/first-run.ts): a job that writes to a tenant nobody confirmed yet runs as a dry
       // run, whatever queued it (a schedule, a trigger, a webhook); its result waits for review.
@@ -108,8 +116,13 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
         await job.moveToDelayed(error.retryAt.getTime(), token);
         throw new DelayedError();
       }
+      if (error instanceof RetryLaterError) {
+        log.warn({ retryAt: error.retryAt.toISOString(), code: error.code }, `${error.message}; job waits without spending an attempt`);
+        await job.moveToDelayed(error.retryAt.getTime(), token);
+        throw new DelayedError();
+      }
       if (abort.aborted && deps.isShuttingDown()) {
-        log.warn('worker shutting down; job goes back to the queue without spending an attempt');
+        log.warn({ stoppedBy: errorMessage(error) }, 'worker shutting down; job goes back to the queue without spending an attempt');
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
       }

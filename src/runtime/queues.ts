@@ -5,7 +5,7 @@
  * so every key of both queues lands in one slot and BullMQ's multi-key Lua scripts (and flows) keep working.
  */
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { AppConfig } from '../../config/schema.js';
 
 export const JOBS_QUEUE = 'jobs';
@@ -51,7 +51,7 @@ export function jobOptions(config: Pick<AppConfig, 'queue'>): JobsOptions {
   };
 }
 
-export function createQueues(connection: Redis, config: Pick<AppConfig, 'queue'>): RuntimeQueues {
+export function createQueues(connection: RedisConnection, config: Pick<AppConfig, 'queue'>): RuntimeQueues {
   const prefix = bullPrefix(config);
   const jobs = new Queue<QueuedJobData>(JOBS_QUEUE, { connection, prefix, defaultJobOptions: jobOptions(config) });
   const deadLetters = new Queue<DeadLetterData>(DEAD_LETTER_QUEUE, {

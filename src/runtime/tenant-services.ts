@@ -4,13 +4,13 @@
  * HTTP. Scopes are built lazily and once per tenant, so a command that never touches a tenant never constructs
  * its client.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { AppConfig, TenantConfig } from '../../config/schema.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { InputError } from '../lib/errors.js';
 import { createTenantScope, type TenantScope } from '../scope/tenant-scope.js';
 
-export type AutotaskClientFactory = (tenant: TenantConfig, redis: Redis) => AutotaskClient;
+export type AutotaskClientFactory = (tenant: TenantConfig, redis: RedisConnection) => AutotaskClient;
 
 export type { TenantScope };
 
@@ -27,7 +27,7 @@ export interface TenantServices {
   all(): TenantScope[];
 }
 
-export function createTenantServices(config: AppConfig, redis: Redis, factory: AutotaskClientFactory): TenantServices {
+export function createTenantServices(config: AppConfig, redis: RedisConnection, factory: AutotaskClientFactory): TenantServices {
   const byId = new Map(config.tenants.map((t) => [t.id, t] as const));
   const built = new Map<string, TenantScope>();
   const ids = config.tenants.map((t) => t.id);

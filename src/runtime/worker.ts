@@ -1,12 +1,12 @@
 /**
  * One BullMQ worker on the jobs queue. Lock duration comes from config: a long API-bound job (thousands of
- * tickets at 3 slots per endpoint, API-NOTES "Thread limit") renews its lock every lockDuration/2 while it runs,
+ * tickets at 3 slots per endpoint, docs/autotask-api.md#thread-limit) renews its lock every lockDuration/2 while it runs,
  * so it is not declared stalled and run twice. Draining on shutdown: stop taking jobs, give running ones
  * `graceMs`, then abort them (they go back to the queue, see processor.ts) and close.
  */
 import { DelayedError, WaitingChildrenError, Worker } from 'bullmq';
 import { performance } from 'node:perf_hooks';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { JobResult } from '../../jobs/define-job.js';
 import { sleep } from '../lib/sleep.js';
 import { clearDeadLetter, recordDeadLetter } from './dead-letter.js';
@@ -28,7 +28,7 @@ export interface RuntimeWorker {
 }
 
 export interface WorkerDeps extends Omit<ProcessorDeps, 'isShuttingDown'> {
-  connection: Redis;
+  connection: RedisConnection;
   observer?: JobObserver;
 }
 
@@ -98,13 +98,17 @@ export function startWorker(deps: WorkerDeps): RuntimeWorker {
       const timers = new AbortController();
       const timeout = (ms: number): Promise<boolean> => sleep(ms, timers.signal).then(() => false, () => false);
       try {
-        const inTime = await Promise.race([finished.then(() => true), timeout(graceMs)]);
-        if (!inTime) {
+        // Running jobs are asked to stop at once: each stops at its next safe point (between two writes, after a
+        // page is stored, after a delivery is recorded), keeps its checkpoint and goes back to the queue without
+        // spending an attempt. A write in flight is let finish (src/autotask/request.ts). Waiting for whole runs
+        // instead would outlast a container's stop timeout (docker stop: 10 s) and end in SIGKILL.
+        if (active > 0) {
           abortedJobs = active;
-          log.warn({ running: active, graceMs }, 'grace period over; aborting running jobs, they go back to the queue');
+          log.info({ running: active, graceMs }, 'stopping running jobs at their next safe point; they go back to the queue');
           worker.cancelAllJobs('shutdown');
-          await Promise.race([finished, timeout(Math.min(5_000, Math.max(graceMs, 1_000)))]);
         }
+        const inTime = await Promise.race([finished.then(() => true), timeout(graceMs)]);
+        if (!inTime) log.warn({ running: active, graceMs }, 'running jobs did not reach a safe point within the grace period; closing anyway');
       } finally {
         timers.abort();
       }

@@ -1,5 +1,5 @@
 /**
- * Zone discovery and the credential check, with the failure shapes API-NOTES "Zone and authentication"
+ * Zone discovery and the credential check, with the failure shapes docs/autotask-api.md#zones, #authentication
  * reports: an unknown user is HTTP 500 "Zone information could not be determined", a bad integration code is
  * HTTP 500 "IntegrationCode is invalid.", and only a wrong secret is a 401.
  */

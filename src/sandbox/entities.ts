@@ -1,6 +1,6 @@
 /**
  * What each simulated entity is: its capabilities (entityInformation) and its fields (entityInformation/fields).
- * API-NOTES "Entities used here" gives the capabilities: Invoices and BillingItems cannot be created, only
+ * docs/autotask-api.md#contracts to #look-ups gives the capabilities: Invoices and BillingItems cannot be created, only
  * BillingItems' webServiceDate is writable, Tickets have no delete, TimeEntries do; only Companies,
  * ConfigurationItems, Tickets and TicketNotes support webhooks. Some fields cannot be filtered on (Tickets
  * creatorType / lastActivityPersonType, BillingItems lineItemFullDescription / lineItemGroupDescription).
@@ -33,13 +33,13 @@ export interface EntityDef {
   webhooks: boolean;
   /** Records carry `userDefinedFields: [{name, value}]` (filterable with `"udf": true`). */
   udfs: boolean;
-  /** Created only through a parent route, e.g. TicketNotes via POST /Tickets/{id}/Notes (API-NOTES "Writing"). */
+  /** Created only through a parent route, e.g. TicketNotes via POST /Tickets/{id}/Notes (docs/autotask-api.md#writing). */
   parent: { entity: SandboxEntity; field: string; route: string } | null;
   /** Read-only date-times the sandbox maintains on create and on every write. */
   createdField: string | null;
   modifiedField: string | null;
   fields: FieldDef[];
-  /** Lower-cased field name → definition (names are case-insensitive, API-NOTES "Reading"). */
+  /** Lower-cased field name → definition (names are case-insensitive, docs/autotask-api.md#query-filters). */
   byLowerName: Map<string, FieldDef>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The entity-specific rules of API-NOTES "Entities used here", applied after the generic checks of writes.ts.
+ * The entity-specific rules of docs/autotask-api.md#contracts to #look-ups, applied after the generic checks of writes.ts.
  * Tickets: problemTicketId must point at a Problem (ticketType 3); assigning needs both assignedResourceID and
  * assignedResourceRoleID; completedDate follows status 5 (Complete). TimeEntries: a ticket, an active resource
  * that is not the API user, roleID equal to the ticket's assignedResourceRoleID, 0 < hoursWorked ≤ 24 and within

@@ -2,7 +2,7 @@
  * Fault injection (issue 3 "Fault injection"): fixed or random latency, a rate of transient failures — a bare
  * 500 "Internal server error", a connection reset, or a timeout (no answer for `timeoutMs`, then the socket is
  * dropped) — and "lost responses": a create or update is applied but its answer never arrives, which is
- * exactly the case API-NOTES warns about ("a create whose answer is lost may have happened").
+ * exactly the case docs/autotask-api.md#writing warns about ("a create whose answer is lost may have happened").
  */
 import type { Rng } from './random.js';
 

@@ -1,5 +1,5 @@
 /**
- * Compiles a query filter into a predicate, refusing what Autotask refuses (API-NOTES "Reading"): unknown
+ * Compiles a query filter into a predicate, refusing what Autotask refuses (docs/autotask-api.md#query-filters): unknown
  * operators and fields, fields that cannot be queried, an empty filter, booleans other than true/false,
  * more than 500 OR conditions, more than one udf condition. Names are case-insensitive. String comparisons are
  * case-insensitive, as the SQL Server collation behind Autotask is. A null field never satisfies a comparison
@@ -60,7 +60,7 @@ function normalise(field: Pick<FieldDef, 'name' | 'dataType'>, value: unknown): 
   return String(value).toLowerCase();
 }
 
-/** API-NOTES: date-times are UTC; a value written without a zone is UTC. */
+/** docs/autotask-api.md#dates: date-times are UTC; a value written without a zone is UTC. */
 export function parseDateTime(value: string): number {
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
   return new Date(hasZone || value.length <= 10 ? value : `${value}Z`).getTime();

@@ -1,9 +1,11 @@
 /**
  * The Autotask sandbox: a simulated tenant over HTTP with the REST shapes, rules and limits of
- * shared/autotask/API-NOTES.md, for the demo, the integration tests and the benchmarks. Product code never
- * imports this folder (LAYOUT.md); tests, benches and the `sandbox`/`demo` commands do.
+ * docs/autotask-api.md, for the demo, the integration tests and the benchmarks. Product code never
+ * imports this folder (docs/architecture.md); tests, benches and the `sandbox`/`demo` commands do.
  */
+import { SandboxEvents } from './events.js';
 import { resolveFaults } from './faults.js';
+import { LateWrites } from './late-writes.js';
 import { RequestThreshold, ThreadLimiter } from './limits.js';
 import { DEFAULT_CREDENTIALS, type SandboxHandle, type SandboxOptions } from './options.js';
 import { createRng } from './random.js';
@@ -22,12 +24,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     store.update('Resources', store.apiUserResourceId, { userName: credentials.username, email: credentials.username });
   }
   let faults = resolveFaults(options);
+  const late = new LateWrites();
   const threads = new ThreadLimiter(options.threadLimit ?? 3);
   const threshold = new RequestThreshold(options.threshold ?? {}, () => Date.now());
   const stats = new StatsRecorder(options.requestLogLimit ?? 5000);
   const webhooks = new WebhookEmitter(options.webhook ?? null, (kind) => stats.webhook(kind));
-  const running = await startServer({ store, credentials, threads, threshold, stats, webhooks, rng: createRng(seed),
-    faults: () => faults }, options.port ?? 0, options.host ?? '127.0.0.1');
+  const events = new SandboxEvents();
+  const running = await startServer({ store, credentials, threads, threshold, stats, webhooks, events, rng: createRng(seed),
+    faults: () => faults, late }, options.port ?? 0, options.host ?? '127.0.0.1');
 
   return {
     url: running.restRoot,
@@ -37,9 +41,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     data: store,
     get requestLog() { return stats.log; },
     get webhookDeliveries() { return webhooks.deliveries; },
+    onWrite: (listener) => events.onWrite(listener),
+    onRequest: (listener) => events.onRequest(listener),
     stats: () => ({ ...stats.snapshot(), threshold: { limit: threshold.limit, used: threshold.used() } }),
     resetStats: () => stats.reset(),
     setFaults: (next) => { faults = resolveFaults(next, faults); },
+    holdCreates: (entity, count = 1) => late.hold(entity, count),
+    heldCreates: () => late.pending(),
+    applyHeldCreates: () => late.applyAll(),
     setLimits: (limits) => {
       if (limits.threadLimit !== undefined) threads.limit = limits.threadLimit;
       if (limits.threshold?.limit !== undefined) threshold.limit = limits.threshold.limit;
@@ -53,6 +62,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 export { DEFAULT_CREDENTIALS, type SandboxCredentials, type SandboxHandle, type SandboxOptions, type RuntimeLimits } from './options.js';
+export type { SandboxWriteEvent } from './events.js';
 export type { FaultOptions, TransientFault } from './faults.js';
 export type { ThresholdOptions } from './limits.js';
 export type { WebhookOptions, WebhookDelivery } from './webhooks.js';

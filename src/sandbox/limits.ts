@@ -1,5 +1,5 @@
 /**
- * The two limits of API-NOTES "Errors and limits":
+ * The two limits of docs/autotask-api.md#thread-limit and #request-threshold:
  * - thread limit: at most N (3) requests in flight per integration code per entity endpoint; the next one is
  *   answered 429 at once with the "thread threshold … exceeded" text (zoneInformation is exempt,
  *   ThresholdInformation is not);

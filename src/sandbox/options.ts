@@ -1,4 +1,5 @@
 /** Options and handle of `startSandbox` (src/sandbox/index.ts). */
+import type { SandboxWriteEvent } from './events.js';
 import type { FaultOptions } from './faults.js';
 import type { ThresholdOptions } from './limits.js';
 import type { RequestLogEntry, SandboxStats } from './stats.js';
@@ -56,9 +57,22 @@ export interface SandboxHandle {
   readonly requestLog: readonly RequestLogEntry[];
   /** Webhook deliveries attempted (bounded). */
   readonly webhookDeliveries: readonly WebhookDelivery[];
+  /**
+   * Calls `listener` synchronously each time a request's write has been applied, before its answer is sent
+   * (so a test can crash the client at "written, not yet confirmed"). Returns the unsubscribe function.
+   */
+  onWrite(listener: (event: SandboxWriteEvent) => void): () => void;
+  /** Calls `listener` with each request's log entry once the request has finished. Returns the unsubscribe function. */
+  onRequest(listener: (entry: RequestLogEntry) => void): () => void;
   stats(): SandboxStats & { threshold: { limit: number; used: number } };
   resetStats(): void;
   setFaults(faults: FaultOptions): void;
+  /** Holds the next `count` creates of `entity`: no answer, applied only by applyHeldCreates (late-writes.ts). */
+  holdCreates(entity: string, count?: number): void;
+  /** How many held creates wait to be applied. */
+  heldCreates(): number;
+  /** Applies the held creates now, as Autotask finishing a request late; returns their ids. */
+  applyHeldCreates(): Array<number | null>;
   setLimits(limits: RuntimeLimits): void;
   setWebhook(webhook: WebhookOptions | null): void;
   /** Resolves when every webhook delivery started so far has finished. */

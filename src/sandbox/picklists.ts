@@ -1,6 +1,6 @@
 /**
- * The sandbox tenant's picklists. API-NOTES "Metadata": picklists differ per tenant and their ids are not
- * 1..N in label order, so only the system values are kept where API-NOTES names them (ticketType 1..5,
+ * The sandbox tenant's picklists. docs/autotask-api.md#metadata: picklists differ per tenant and their ids are not
+ * 1..N in label order, so only the system values are kept where docs/autotask-api.md#tickets names them (ticketType 1..5,
  * status 1 New / 5 Complete, source 8 Monitoring Alert, contractType ids); everything else uses
  * tenant-looking ids so a client that hard-codes labels or positions fails here as it would in production.
  */

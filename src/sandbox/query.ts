@@ -1,6 +1,6 @@
 /**
  * Query execution: `POST /{Entity}/query`, `/query/count`, `GET ?search=` and the paging URLs.
- * API-NOTES "Reading": MaxRecords 1..500 else HTTP 500; ascending ids; `pageDetails` with a `nextPageUrl`
+ * docs/autotask-api.md#paging: MaxRecords 1..500 else HTTP 500; ascending ids; `pageDetails` with a `nextPageUrl`
  * that must be POSTed again with the same body. The paging token is stateless: it carries the position and a
  * digest of the body, so a different body (or a GET, refused by the router) cannot continue the query.
  */

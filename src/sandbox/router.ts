@@ -1,6 +1,6 @@
 /**
- * The REST routes below `/ATServicesRest/V1.0/` once a request is authenticated and admitted (API-NOTES
- * "Reading" and "Writing"). Returns the answer to send or throws SandboxApiError (HTTP 500 `{"errors"}` and
+ * The REST routes below `/ATServicesRest/V1.0/` once a request is authenticated and admitted
+ * (docs/autotask-api.md#query-filters, #paging, #writing). Returns the answer to send or throws SandboxApiError (HTTP 500 `{"errors"}` and
  * friends) or RouteError (IIS-style 404/405 `{"Message"}`). There is deliberately no `PATCH /{Entity}/{id}`.
  */
 import { ENTITY_DEFS, findEntity, type EntityDef } from './entities.js';
@@ -44,7 +44,7 @@ function parseId(segment: string | undefined): number | null {
 function picklistJson(store: TenantStore, def: EntityDef, field: string): unknown[] | null {
   const entries = store.picklist(def.name, field);
   if (!entries) return null;
-  // API-NOTES: picklist values come as strings ("3") while records carry numbers.
+  // docs/autotask-api.md#metadata: picklist values come as strings ("3") while records carry numbers.
   return entries.map((e, index) => ({ value: String(e.value), label: e.label, isDefaultValue: e.isDefaultValue ?? false,
     sortOrder: e.sortOrder ?? index + 1, parentValue: e.parentValue === null || e.parentValue === undefined ? '' : String(e.parentValue),
     isActive: e.isActive ?? true, isSystem: e.isSystem ?? false }));
@@ -76,7 +76,7 @@ function queryRoutes(ctx: RouterContext, def: EntityDef, req: ApiRequest, rest: 
   const body = isGet ? searchBody(req) : req.body;
   const action = rest[0]?.toLowerCase();
   if (isGet && body === undefined) {
-    // A nextPageUrl followed with GET: Autotask's IIS answers 405 (API-NOTES "Reading").
+    // A nextPageUrl followed with GET: Autotask's IIS answers 405 (docs/autotask-api.md#paging).
     if (action === 'next' || action === 'prev') throw notAllowed('GET');
     throw new SandboxApiError(500, 'A GET query needs a search parameter holding the query JSON.');
   }
@@ -174,6 +174,6 @@ export function routeApi(ctx: RouterContext, req: ApiRequest): Answer {
     const result = deleteRecord(wctx, def, id);
     return { status: 200, body: { itemId: id }, write: { entity: def.name, method: 'DELETE', result } };
   }
-  // PATCH /{Entity}/{id} does not exist (API-NOTES "Writing"): the id goes in the body of PATCH /{Entity}.
+  // PATCH /{Entity}/{id} does not exist (docs/autotask-api.md#writing): the id goes in the body of PATCH /{Entity}.
   throw notAllowed(req.method);
 }

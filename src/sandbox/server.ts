@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { checkCredentials, impersonationHeader, zoneInformation } from './auth.js';
 import { findEntity } from './entities.js';
 import { drawFault, drawLatency, drawLostResponse, type ResolvedFaults } from './faults.js';
+import type { SandboxEvents } from './events.js';
+import type { LateWrites } from './late-writes.js';
 import type { RequestThreshold, ThreadLimiter } from './limits.js';
 import type { SandboxCredentials } from './options.js';
 import type { Rng } from './random.js';
@@ -25,8 +27,10 @@ export interface ServerParts {
   threshold: RequestThreshold;
   stats: StatsRecorder;
   webhooks: WebhookEmitter;
+  events: SandboxEvents;
   rng: Rng;
   faults: () => ResolvedFaults;
+  late: LateWrites;
 }
 
 export interface RunningServer {
@@ -54,7 +58,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export async function startServer(parts: ServerParts, port: number, host: string): Promise<RunningServer> {
-  const { store, credentials, threads, threshold, stats, webhooks, rng } = parts;
+  const { store, credentials, threads, threshold, stats, webhooks, events, rng } = parts;
   const sleepers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let closed = false;
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => {
@@ -109,7 +113,7 @@ export async function startServer(parts: ServerParts, port: number, host: string
       const segments = pathParts.slice(2);
       endpoint = endpointName(segments[0]);
       if (endpoint === 'zoneInformation' && segments.length === 1) {
-        // Exempt from credentials and from thread limiting (API-NOTES; Autotask's thread-limiting page).
+        // Exempt from credentials and from thread limiting (docs/autotask-api.md#zones, #thread-limit).
         if (method !== 'GET') { send(405, { Message: `The requested resource does not support http method '${method}'.` }); return; }
         const zone = zoneInformation(url.searchParams.get('user'), credentials, store, restRoot, `${origin}/`);
         send(zone.status, zone.body);
@@ -154,17 +158,32 @@ export async function startServer(parts: ServerParts, port: number, host: string
         if (badJson) throw new SandboxApiError(500, 'The request body is not valid JSON.');
         const now = new Date();
         const actorResourceId = actorFor(method, impersonationHeader(req.headers));
+        if (method === 'POST' && endpoint !== null && segments.length === 1 && parts.late.take(endpoint)) {
+          // Held: no answer now; the create lands when the test applies it (late-writes.ts).
+          const request = { method, segments, query: url.searchParams, body, rawUrl };
+          parts.late.add({ entity: endpoint, apply: () => {
+            try {
+              const late = routeApi({ store, restRoot, now: new Date(), actorResourceId, threshold: { limit: threshold.limit, used: threshold.used() } }, request);
+              if (late.write) stats.write(late.write.entity, late.write.method);
+              return late.write ? late.write.result.record.id : null;
+            } catch { return null; }
+          } });
+          stats.fault('lateWrite');
+          drop('lost');
+          return;
+        }
         const answer = routeApi({ store, restRoot, now, actorResourceId, threshold: { limit: threshold.limit, used: threshold.used() } },
           { method, segments, query: url.searchParams, body, rawUrl });
         if (answer.write) {
           const { entity, method: writeMethod, result } = answer.write;
           stats.write(entity, writeMethod);
+          events.write({ entity, method: writeMethod, action: result.action, record: result.record, changed: result.changed });
           if (entity === 'Tickets' && result.action !== 'Delete') {
             const fields = Object.fromEntries(result.changed.map((k) => [k, result.record[k]]));
             webhooks.emit(result.action, result.record.id, fields, actorResourceId, now);
           }
           if (writeMethod !== 'DELETE' && drawLostResponse(faults, rng)) {
-            // The write happened; the answer never arrives (API-NOTES: "a create whose answer is lost may have happened").
+            // The write happened; the answer never arrives (docs/autotask-api.md#writing: a create whose answer is lost may have happened).
             stats.fault('lostResponse');
             status = answer.status;
             drop('lost');
@@ -182,13 +201,13 @@ export async function startServer(parts: ServerParts, port: number, host: string
       sendError(error);
     } finally {
       if (status !== null && outcome === 'answered') stats.status(endpoint, status);
-      stats.append({ at: new Date().toISOString(), method, path: rawUrl, entity: endpoint, status, outcome,
+      events.request(stats.append({ at: new Date().toISOString(), method, path: rawUrl, entity: endpoint, status, outcome,
         durationMs: Math.round((performance.now() - started) * 10) / 10, requestBytes, responseBytes,
-        ...(logBody === undefined ? {} : { body: logBody }), ...(errors ? { errors } : {}) });
+        ...(logBody === undefined ? {} : { body: logBody }), ...(errors ? { errors } : {}) }));
     }
   }
 
-  /** Writes are made as the API user, or as the ImpersonationResourceId when one is sent (API-NOTES). */
+  /** Writes are made as the API user, or as the ImpersonationResourceId when one is sent (docs/autotask-api.md#authentication). */
   function actorFor(method: string, impersonation: string | undefined): number {
     if (impersonation === undefined || method === 'GET') return store.apiUserResourceId;
     const id = Number(impersonation);

@@ -23,7 +23,7 @@ export interface SandboxStats {
   endpoints: Record<string, EndpointStats>;
   /** Writes applied to the tenant, by entity then method. */
   writes: Record<string, Partial<Record<WriteMethod, number>>>;
-  faults: { error500: number; reset: number; timeout: number; lostResponse: number };
+  faults: { error500: number; reset: number; timeout: number; lostResponse: number; lateWrite: number };
   status429: number;
   webhooks: { sent: number; delivered: number; failed: number };
 }
@@ -62,7 +62,7 @@ export class StatsRecorder {
   constructor(private readonly logLimit: number) {}
 
   static empty(): SandboxStats {
-    return { totalRequests: 0, endpoints: {}, writes: {}, faults: { error500: 0, reset: 0, timeout: 0, lostResponse: 0 },
+    return { totalRequests: 0, endpoints: {}, writes: {}, faults: { error500: 0, reset: 0, timeout: 0, lostResponse: 0, lateWrite: 0 },
       status429: 0, webhooks: { sent: 0, delivered: 0, failed: 0 } };
   }
 
@@ -110,11 +110,13 @@ export class StatsRecorder {
     this.stats.webhooks[kind] += 1;
   }
 
-  append(entry: Omit<RequestLogEntry, 'seq'>): void {
+  append(entry: Omit<RequestLogEntry, 'seq'>): RequestLogEntry {
     this.seq += 1;
-    this.log.push({ seq: this.seq, ...entry });
+    const logged = { seq: this.seq, ...entry };
+    this.log.push(logged);
     // Trim in batches so a long run stays O(1) amortised per request.
     if (this.log.length > this.logLimit + Math.max(16, this.logLimit >> 2)) this.log.splice(0, this.log.length - this.logLimit);
+    return logged;
   }
 
   snapshot(): SandboxStats {

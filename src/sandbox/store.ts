@@ -1,5 +1,5 @@
 /**
- * The in-memory tenant. Records are kept sorted by id per entity (API-NOTES: results come in ascending id
+ * The in-memory tenant. Records are kept sorted by id per entity (docs/autotask-api.md#paging: results come in ascending id
  * order) with a Map beside them, so a page that starts at `id gt N` is found by binary search instead of a
  * scan — a 100,000-ticket tenant must answer each page in well under a millisecond of lookup.
  */

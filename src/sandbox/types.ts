@@ -1,6 +1,6 @@
 /**
  * Shapes shared by the sandbox modules: the simulated tenant's entities, records and data sets.
- * The sandbox is a test double of Autotask itself (API-NOTES), never imported by product code.
+ * The sandbox is a test double of Autotask itself (docs/autotask-api.md), never imported by product code.
  */
 
 /** Endpoints the sandbox serves. Roles and ResourceRoles are real Autotask entities the time-entry rules need. */
@@ -34,7 +34,7 @@ export interface TenantData {
   apiUserResourceId: number;
 }
 
-/** An error answer of the simulated API: status and the `{"errors":[…]}` texts (API-NOTES "Errors and limits"). */
+/** An error answer of the simulated API: status and the `{"errors":[…]}` texts (docs/autotask-api.md#errors). */
 export class SandboxApiError extends Error {
   readonly status: number;
   readonly errors: string[];
@@ -46,7 +46,7 @@ export class SandboxApiError extends Error {
   }
 }
 
-/** A wrong route or method, answered the way IIS/ASP.NET does: `{"Message": …}` (API-NOTES "Wrong route"). */
+/** A wrong route or method, answered the way IIS/ASP.NET does: `{"Message": …}` (docs/autotask-api.md#errors). */
 export class RouteError extends Error {
   readonly status: 404 | 405;
   constructor(status: 404 | 405, message: string) {

@@ -1,5 +1,5 @@
 /**
- * Ticket webhooks as Autotask sends them (API-NOTES "Webhooks"): payload keys Action, Guid, EntityType, Id,
+ * Ticket webhooks as Autotask sends them (docs/autotask-api.md#webhooks): payload keys Action, Guid, EntityType, Id,
  * Fields, EventTime, SequenceNumber, PersonID; header `X-Hook-Signature: sha1=<base64 HMAC-SHA1(secret, raw
  * body)>`. Delivery is fire-and-forget with a short timeout, so a slow receiver never slows the API.
  * `signatureOver: 'escaped'` signs the `\uXXXX`-escaped form of the JSON that Autotask has been seen signing,

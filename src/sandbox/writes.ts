@@ -1,5 +1,5 @@
 /**
- * Creates, updates and deletes with Autotask's rules (API-NOTES "Writing", "Errors and limits"): the entity
+ * Creates, updates and deletes with Autotask's rules (docs/autotask-api.md#writing, #errors): the entity
  * must allow the operation, read-only fields are refused, required fields must be present after the write,
  * references must exist, picklist values must be active ones of the tenant, strings respect their length, and
  * every failure is an HTTP 500 `{"errors":[…]}`. PATCH merges, PUT replaces (omitted writable fields become
@@ -41,7 +41,7 @@ function coerce(field: FieldDef, value: unknown, errors: string[]): unknown {
       const ms = typeof value === 'string' ? parseDateTime(value) : NaN;
       if (!Number.isFinite(ms)) return fail();
       const iso = new Date(ms).toISOString();
-      // API-NOTES: date-only fields are stored at midnight.
+      // docs/autotask-api.md#dates: date-only fields are stored at midnight.
       return field.dataType === 'date' ? `${iso.slice(0, 10)}T00:00:00.000Z` : iso;
     }
     default: {
@@ -144,7 +144,7 @@ export function createRecord(ctx: WriteContext, def: EntityDef, body: unknown, p
   return { record, action: 'Create', changed: changedFields(null, record) };
 }
 
-/** PATCH /{Entity} (merge) or PUT /{Entity} (replace), `id` in the body (API-NOTES "Writing"). */
+/** PATCH /{Entity} (merge) or PUT /{Entity} (replace), `id` in the body (docs/autotask-api.md#writing). */
 export function updateRecord(ctx: WriteContext, def: EntityDef, body: unknown, mode: 'patch' | 'put', parentId?: number): WriteResult {
   if (!def.canUpdate || (def.parent && parentId === undefined)) {
     throw new RouteError(405, `The requested resource does not support http method '${mode.toUpperCase()}'.`);

@@ -4,7 +4,7 @@
  * builds one per tenant, once (src/runtime/tenant-services.ts), and hands it to jobs and commands; they never see
  * the Redis connection or a key.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import type { TenantConfig } from '../../config/schema.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { createTenantStores, type TenantStores } from '../store/tenant-stores.js';
@@ -14,6 +14,6 @@ export interface TenantScope extends TenantStores {
   client: AutotaskClient;
 }
 
-export function createTenantScope(tenant: TenantConfig, client: AutotaskClient, redis: Redis, keyPrefix: string): TenantScope {
+export function createTenantScope(tenant: TenantConfig, client: AutotaskClient, redis: RedisConnection, keyPrefix: string): TenantScope {
   return { tenant, client, ...createTenantStores(redis, keyPrefix, tenant.id) };
 }

@@ -1,5 +1,5 @@
 /**
- * Where invoice documents go (LAYOUT.md: a *sink*). Autotask cannot create invoices through its API (API-NOTES
+ * Where invoice documents go (docs/glossary.md#sink). Autotask cannot create invoices through its API (docs/autotask-api.md#invoices
  * "Invoices"), so the worker hands each PO group to a sink and marks the billing items only after the sink has
  * confirmed. A sink must be idempotent per `invoiceKey`: the job may deliver the same document again after a
  * crash between delivery and marking, and that must not produce a second invoice downstream.

@@ -4,7 +4,7 @@
  * lastActivityDate so the look-back prune is a range operation, not a scan. Upserts are idempotent: writing
  * the same record twice leaves the same state, so a retried or resumed pull is harmless.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { tenantKeys, type TenantKeys } from './keys.js';
 import type { StoredBillingItem, StoredContract, StoredTicket } from './projections.js';
 
@@ -20,7 +20,7 @@ const WRITE_BATCH = 1_000;
 export class EntityStore {
   private readonly keys: TenantKeys;
 
-  constructor(private readonly redis: Redis, keyPrefix: string, readonly tenantId: string) {
+  constructor(private readonly redis: RedisConnection, keyPrefix: string, readonly tenantId: string) {
     this.keys = tenantKeys(keyPrefix, tenantId);
   }
 

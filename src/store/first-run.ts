@@ -5,7 +5,7 @@
  * confirm` (or the console) records who confirmed and when; from then on, writes go out as configured.
  * The state lives in Redis beside the tenant's other state, so every worker of a deployment sees the same answer.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '../lib/redis-connection.js';
 import { tenantKeys } from './keys.js';
 
 export interface FirstRunPreview {

@@ -9,7 +9,7 @@
  * A lost Redis loses the ledgers; the job then falls back on Autotask's own state (the item's current
  * webServiceDate) before marking, and sinks de-duplicate by Idempotency-Key / file name.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { tenantKeys, type TenantKeys } from './keys.js';
 
 export type InvoiceStatus = 'draft' | 'delivered';
@@ -29,7 +29,7 @@ export interface StoredInvoice<Doc, Warning> {
 export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown> {
   private readonly keys: TenantKeys;
 
-  constructor(private readonly redis: Redis, keyPrefix: string, readonly tenantId: string) {
+  constructor(private readonly redis: RedisConnection, keyPrefix: string, readonly tenantId: string) {
     this.keys = tenantKeys(keyPrefix, tenantId);
   }
 

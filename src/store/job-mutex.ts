@@ -12,7 +12,7 @@
  * check runs every leaseMs/3 and at once whenever the connection to Redis is ready again.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { AppError } from '../lib/errors.js';
 import { keepRenewed } from '../lib/lease-renewal.js';
 import { luaScript, runScript } from '../lib/redis-script.js';
@@ -37,7 +37,7 @@ export interface JobMutexLease {
 }
 
 export interface JobMutexOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   tenantId: string;
   /** The job name: one lease per tenant and job. */

@@ -23,6 +23,8 @@ export interface StoredBillingItem {
   purchaseOrderNumber: TextOrNull; itemName: string; description: TextOrNull; quantity: number | null; rate: number | null;
   extendedPrice: number | null; taxDollars: number | null; totalAmount: number | null; ticketID: IdOrNull;
   timeEntryID: IdOrNull; webServiceDate: DateTimeOrNull;
+  /** Set when a field could not be read exactly (src/autotask/schemas/billing-items.ts): the item is set aside. */
+  unreadable: TextOrNull;
 }
 
 export interface StoredTicket {
@@ -43,7 +45,7 @@ const CONTRACT_KEYS = ['id', 'companyID', 'contractName', 'contractNumber', 'con
   'startDate', 'endDate', 'purchaseOrderNumber', 'lastModifiedDateTime'] as const;
 const BILLING_ITEM_KEYS = ['id', 'companyID', 'contractID', 'invoiceID', 'itemDate', 'postedDate', 'purchaseOrderNumber',
   'itemName', 'description', 'quantity', 'rate', 'extendedPrice', 'taxDollars', 'totalAmount', 'ticketID', 'timeEntryID',
-  'webServiceDate'] as const;
+  'webServiceDate', 'unreadable'] as const;
 const TICKET_KEYS = ['id', 'ticketNumber', 'title', 'companyID', 'companyLocationID', 'configurationItemID', 'contactID',
   'createDate', 'lastActivityDate', 'completedDate', 'status', 'priority', 'queueID', 'source', 'issueType',
   'subIssueType', 'ticketType', 'problemTicketId', 'externalID', 'assignedResourceID', 'assignedResourceRoleID'] as const;

@@ -19,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { luaScript, runScript } from '../lib/redis-script.js';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { AppError } from '../lib/errors.js';
 import {
   pauseStopwatch, resumeStopwatch, startStopwatch, stopStopwatch,
@@ -49,7 +49,7 @@ export type StartResult =
   | { ok: false; code: 'INVALID_INPUT'; reason: string };
 
 export interface StopwatchStoreOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   tenantId: string;
   /** Injected for tests; defaults to the system clock. */
@@ -71,7 +71,12 @@ export interface StopwatchStore {
   /** Records why a push failed; the stopwatch stays unpushed. */
   markPushError(id: string, reason: string): Promise<StopwatchStoreResult>;
   /** Ids of stopped stopwatches without a time entry, oldest stop first. */
-  unpushed(limit?: number): Promise<string[]>;
+  unpushed(limit?: number, offset?: number): Promise<string[]>;
+  /**
+   * A person's correction of a stopped stopwatch that is not yet an entry (issue 14 item 10): set the role, trim the
+   * notes; clears the refusal so the next push (a retry, or the sweep) tries again with the new content.
+   */
+  correct(id: string, patch: { roleId?: number | null; summaryNotes?: string | null; internalNotes?: string | null }): Promise<StopwatchStoreResult>;
 }
 
 /** Contention is transient: the caller (an HTTP request, a job) may retry. */
@@ -208,8 +213,18 @@ export function createStopwatchStore(options: StopwatchStoreOptions): StopwatchS
       return { next: { ...sw, pushError: reason.slice(0, 2000) } };
     }),
 
-    async unpushed(limit = 1000) {
-      return await redis.zrange(keys.stopwatchUnpushed, 0, Math.max(1, limit) - 1);
+    correct: (id, patch) => update(id, (sw) => {
+      if (sw.state !== 'stopped') return { ok: false, code: 'NOT_STOPPED', reason: `stopwatch ${id} is ${sw.state}; stop it before correcting it` };
+      if (sw.timeEntryId !== null) {
+        return { ok: false, code: 'ALREADY_PUSHED', reason: `stopwatch ${id} already became time entry ${sw.timeEntryId}; correct the entry in Autotask` };
+      }
+      return { next: { ...sw, ...(patch.roleId !== undefined ? { roleId: patch.roleId } : {}),
+        ...(patch.summaryNotes !== undefined ? { summaryNotes: patch.summaryNotes } : {}),
+        ...(patch.internalNotes !== undefined ? { internalNotes: patch.internalNotes } : {}), pushError: null } };
+    }),
+
+    async unpushed(limit = 1000, offset = 0) {
+      return await redis.zrange(keys.stopwatchUnpushed, offset, offset + Math.max(1, limit) - 1);
     },
   };
 }

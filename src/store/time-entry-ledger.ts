@@ -1,9 +1,9 @@
 /**
  * The time-entry ledger of push-time-entries (issue 8): one record per entry key, so "the same key is never
- * pushed twice" (INTERFACE.md) holds across retries, re-runs and crashed workers.
+ * pushed twice" (docs/contract.md#time-entry-input) holds across retries, re-runs and crashed workers.
  *
  * Exactly-once design. Autotask has no idempotency key and nothing prevents duplicate time entries; a create
- * whose answer was lost may have happened (API-NOTES "Writing", "TimeEntries"). So for each entry the job does:
+ * whose answer was lost may have happened (docs/autotask-api.md#writing, #time-entries). So for each entry the job does:
  *   1. markPending(key, fingerprint): a `created` key is skipped (its entry exists); anything else is now pending;
  *   2. query Autotask for a time entry of that ticket, resource and start second (timeEntryLookup +
  *      timeEntryMatches in src/rules/time-entry.ts); when one is found, it is the one a lost create made;
@@ -20,7 +20,7 @@
  * (what `pending()` lists for re-pushing). Every change is a compare-and-set of the whole JSON in one Lua script,
  * so the HASH and the ZSET never disagree.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { AppError } from '../lib/errors.js';
 import { luaScript, runScript } from '../lib/redis-script.js';
 import type { TimeEntryInput } from '../rules/time-entry-input.js';
@@ -42,6 +42,11 @@ export interface TimeEntryLedgerState {
   entry: TimeEntryInput | null;
   firstSeenAt: string;
   updatedAt: string;
+  /**
+   * When the last create was sent, until its answer is known (cleared by a definite refusal). A create whose
+   * answer was lost can still land minutes later: until a window has passed, the push looks, it does not create.
+   */
+  createSentAt?: string | null;
 }
 
 export interface MarkPendingResult {
@@ -52,7 +57,7 @@ export interface MarkPendingResult {
 }
 
 export interface TimeEntryLedgerOptions {
-  redis: Redis;
+  redis: RedisConnection;
   keyPrefix: string;
   tenantId: string;
   clock?: () => Date;
@@ -64,6 +69,8 @@ export interface TimeEntryLedger {
   markPending(key: string, fingerprint: string, entry?: TimeEntryInput): Promise<MarkPendingResult>;
   markCreated(key: string, timeEntryId: number): Promise<TimeEntryLedgerState>;
   markFailed(key: string, reason: string): Promise<TimeEntryLedgerState>;
+  /** Records that a create is about to be sent (before it is: a crash mid-request leaves the mark). */
+  markCreateSent(key: string): Promise<TimeEntryLedgerState>;
   /** Pending keys, oldest change first. */
   pending(limit?: number): Promise<TimeEntryLedgerState[]>;
 }
@@ -144,7 +151,15 @@ export function createTimeEntryLedger(options: TimeEntryLedgerOptions): TimeEntr
     async markFailed(key, reason) {
       return (await change(key, (current, now) => {
         if (current?.status === 'created') return null;
-        return { ...(current ?? fresh(key, now)), status: 'failed', reason: reason.slice(0, 2000), updatedAt: now };
+        // A refusal is a definite answer to the last create: nothing of it can land later.
+        return { ...(current ?? fresh(key, now)), status: 'failed', reason: reason.slice(0, 2000), createSentAt: null, updatedAt: now };
+      })).state;
+    },
+
+    async markCreateSent(key) {
+      return (await change(key, (current, now) => {
+        if (current?.status === 'created') return null;
+        return { ...(current ?? fresh(key, now)), status: 'pending', createSentAt: now, updatedAt: now };
       })).state;
     },
 

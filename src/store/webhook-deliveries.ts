@@ -3,7 +3,7 @@
  * failed, so the same Guid can arrive several times; the first one wins, atomically
  * (SET NX), and is remembered for a day — Autotask's own retries end within minutes.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../lib/redis-connection.js';
 import { tenantKeys } from './keys.js';
 
 const SEEN_TTL_SECONDS = 24 * 3600;
@@ -13,7 +13,7 @@ export interface WebhookDeliveries {
   firstSeen(deliveryId: string): Promise<boolean>;
 }
 
-export function createWebhookDeliveries(redis: Redis, keyPrefix: string, tenantId: string): WebhookDeliveries {
+export function createWebhookDeliveries(redis: RedisConnection, keyPrefix: string, tenantId: string): WebhookDeliveries {
   const keys = tenantKeys(keyPrefix, tenantId);
   return {
     async firstSeen(deliveryId) {

@@ -27,6 +27,7 @@ const BENCHES: Bench[] = [
   { file: 'governor.ts', title: 'governor round trips (Redis)', parse: parseGovernor, timeoutMs: 60_000 },
   { file: 'invoice-grouping.ts', title: 'invoice grouping, 1M billing items', parse: parseInvoiceGrouping, timeoutMs: 180_000 },
   { file: 'detection-uci.ts', title: 'problem detection on the UCI incident log', parse: parseDetectionUci, timeoutMs: 120_000 },
+  { file: 'redis-memory.ts', title: 'Redis memory of the store: 100k tickets, 10k invoices', timeoutMs: 180_000 },
   { file: 'detection-1m.ts', title: 'problem detection, 1M tickets', parse: parseDetection1m, timeoutMs: 180_000 },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * Building blocks of the entity schemas. API-NOTES: "All date-times are UTC", strings "can contain \u0000",
+ * Building blocks of the entity schemas. docs/autotask-api.md#dates: date-times are UTC, strings can contain \u0000,
  * picklist values are numbers on records (strings only in metadata). Every record schema is loose: fields we do
  * not name are kept as they came, so a PATCH never drops what another integration relies on.
  */

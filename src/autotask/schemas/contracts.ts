@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { atDateTimeOrNull, atId, atIdOrNull, atText, atTextOrNull } from './common.js';
 
-/** API-NOTES "Contracts": purchaseOrderNumber is a string of at most 50 characters; status 1 = active. */
+/** docs/autotask-api.md#contracts: purchaseOrderNumber is a string of at most 50 characters; status 1 = active. */
 export const contractSchema = z.looseObject({
   id: atId,
   companyID: atId,

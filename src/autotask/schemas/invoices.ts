@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { atDateTimeOrNull, atId, atNumberOrNull, atTextOrNull } from './common.js';
 
-/** API-NOTES "Invoices": query and update only; cannot be created through any API. */
+/** docs/autotask-api.md#invoices: query and update only; cannot be created through any API. */
 export const invoiceSchema = z.looseObject({
   id: atId,
   companyID: atId,

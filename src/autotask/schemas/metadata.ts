@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** `/{Entity}/entityInformation` (API-NOTES "Metadata"). */
+/** `/{Entity}/entityInformation` (docs/autotask-api.md#metadata). */
 export const entityInformationSchema = z.looseObject({
   name: z.string().optional(),
   canCreate: z.boolean(),
@@ -37,7 +37,7 @@ export const fieldInformationSchema = z.looseObject({
 });
 export type FieldInformation = z.infer<typeof fieldInformationSchema>;
 
-/** `/ThresholdInformation` (API-NOTES "Request threshold"). */
+/** `/ThresholdInformation` (docs/autotask-api.md#request-threshold). */
 export const thresholdInformationSchema = z.looseObject({
   externalRequestThreshold: z.number().int().positive(),
   requestThresholdTimeframe: z.number().int().positive(),
@@ -45,7 +45,7 @@ export const thresholdInformationSchema = z.looseObject({
 });
 export type ThresholdInformation = z.infer<typeof thresholdInformationSchema>;
 
-/** Zone discovery answer (API-NOTES "Zone and authentication"). */
+/** Zone discovery answer (docs/autotask-api.md#zones). */
 export const zoneInformationSchema = z.looseObject({
   zoneName: z.string().optional(),
   url: z.url(),

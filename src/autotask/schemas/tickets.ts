@@ -3,7 +3,7 @@ import { atDateTimeOrNull, atId, atIdOrNull, atText, atTextOrNull } from './comm
 
 export { TICKET_SOURCE_MONITORING_ALERT, TICKET_STATUS, TICKET_TYPE } from '../../lib/ticket-values.js';
 
-/** API-NOTES "Tickets": title ≤ 255, description ≤ 8000, externalID ≤ 50; note `problemTicketId` (lower-case d). */
+/** docs/autotask-api.md#tickets: title ≤ 255, description ≤ 8000, externalID ≤ 50; note `problemTicketId` (lower-case d). */
 export const ticketSchema = z.looseObject({
   id: atId,
   ticketNumber: atTextOrNull,

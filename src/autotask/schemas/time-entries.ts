@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { atDateTimeOrNull, atId, atIdOrNull, atNumberOrNull, atTextOrNull } from './common.js';
 
-/** API-NOTES "TimeEntries": ticketID, resourceID, roleID, dateWorked, 0 < hoursWorked ≤ 24, summaryNotes. */
+/** docs/autotask-api.md#time-entries: ticketID, resourceID, roleID, dateWorked, 0 < hoursWorked ≤ 24, summaryNotes. */
 export const timeEntrySchema = z.looseObject({
   id: atId,
   ticketID: atIdOrNull,

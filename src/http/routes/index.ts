@@ -5,7 +5,9 @@
  */
 import type { ExtraRoute } from '../types.js';
 import { registerInvoiceRoutes } from './invoices.js';
+import { registerProblemSuggestionRoutes } from './problem-suggestions.js';
 import { registerStopwatchRoutes } from './stopwatches.js';
 import { registerWebhookRoutes } from './webhooks.js';
 
-export const productRoutes: ExtraRoute[] = [registerInvoiceRoutes, registerStopwatchRoutes, registerWebhookRoutes];
+export const productRoutes: ExtraRoute[] = [registerInvoiceRoutes, registerStopwatchRoutes, registerWebhookRoutes,
+  registerProblemSuggestionRoutes];

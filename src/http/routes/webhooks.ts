@@ -1,11 +1,11 @@
 /**
- * POST /webhooks/autotask (API-NOTES "Webhooks", issue 7). Autotask waits 10 s, retries after 30 s, drops after
+ * POST /webhooks/autotask (docs/autotask-api.md#webhooks, issue 7). Autotask waits 10 s, retries after 30 s, drops after
  * 5 tries and disables a webhook after 25 failures in a row, so this route answers fast and queues the work:
  *  1. the X-Hook-Signature is checked over the raw bytes (then Autotask's escaped form) before anything is read;
  *  2. the payload is parsed and checked; a delivery seen before (same Guid, or entity+id+sequence) is answered
  *     200 and not queued again;
  *  3. a ticket Create/Update enqueues an incremental `detect-problems` for that ticket and answers 202.
- * Without AUTOTASK_WEBHOOK_SECRET the route is not registered at all (INTERFACE.md: webhook route disabled).
+ * Without AUTOTASK_WEBHOOK_SECRET the route is not registered at all (docs/contract.md#environment: unset secret, no webhook route).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';

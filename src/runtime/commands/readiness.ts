@@ -1,9 +1,9 @@
 /**
  * Readiness (GET /readyz): Redis answers PING, and every tenant's Autotask answers ThresholdInformation (a cheap call, but it
- * counts against the tenant's hourly budget — API-NOTES "Request threshold" — so answers are cached:
+ * counts against the tenant's hourly budget — docs/autotask-api.md#request-threshold — so answers are cached:
  * okTtlMs after a success, failTtlMs after a failure; concurrent probes share one call).
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../../lib/redis-connection.js';
 import { errorMessage } from '../../lib/errors.js';
 import type { TenantServices } from '../tenant-services.js';
 
@@ -43,7 +43,7 @@ export interface Readiness {
   check(): Promise<ReadinessReport>;
 }
 
-export function createReadiness(redis: Pick<Redis, 'ping' | 'status'>, tenants: TenantServices, options: ReadinessOptions = {},
+export function createReadiness(redis: Pick<RedisConnection, 'ping' | 'status'>, tenants: TenantServices, options: ReadinessOptions = {},
   startup: StartupState = () => undefined): Readiness {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const okTtlMs = options.okTtlMs ?? 30_000;

@@ -1,5 +1,5 @@
 /**
- * The demo's money: approved-and-posted billing items (API-NOTES "BillingItems") for the purchase-order
+ * The demo's money: approved-and-posted billing items (docs/autotask-api.md#billing-items) for the purchase-order
  * stories — labour from time entries on block-hours and T&M contracts, recurring service lines, project
  * milestones and expenses, and hundreds of 0.10 / 0.20 / 0.70 charges whose float sum drifts from the exact
  * cents. Some items are already invoiced (with their Invoice) and a few were already marked (webServiceDate).

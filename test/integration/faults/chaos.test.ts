@@ -4,16 +4,18 @@
  * again and again and restarted; then left to finish. The tenant must end exactly as after a clean run: no
  * duplicate Problem, time entry, invoice delivery or webServiceDate mark, nothing missing.
  *
- * Half the kills land at random moments; the other half at the moments a crash hurts most, found by watching
- * the tenant: the instant a time entry or a Problem is created, a billing item is marked or an incident linked
- * (the write is made, the worker dies before it hears the answer), and while an invoice delivery is in flight.
+ * Most kills land at the moments a crash hurts most, told by the sandbox's write events: the instant a
+ * time entry or a Problem is created, a billing item is marked or an incident linked (the write is made, the
+ * worker dies before it hears the answer), and while an invoice delivery is in flight. The others land at random
+ * points counted in requests the tenant answered (a seeded count), never in wall-clock time, so a slow or
+ * loaded machine changes when a kill happens but not where in the work it lands.
  * The sandbox runs in this process (its state is what is judged); only the workers are child processes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, TenantStore, type SandboxEntity, type SandboxHandle, type SandboxRecord } from '../../../src/sandbox/index.js';
+import { startSandbox, TenantStore, type SandboxHandle, type SandboxWriteEvent } from '../../../src/sandbox/index.js';
 import { Deployment } from './support/deployment.js';
 import { InvoiceReceiver } from './support/invoice-receiver.js';
-import { cleanRun, INVOICE_SECRET, seededRandom, sleep, smallerDemoTenant, timeEntries, type CleanRun } from './support/scenario.js';
+import { cleanRun, INVOICE_SECRET, poll, seededRandom, smallerDemoTenant, timeEntries, type CleanRun } from './support/scenario.js';
 import { NO_DUPLICATES, tenantDuplicates, tenantState } from './support/tenant-state.js';
 import type { WorkerProcess } from './support/worker-process.js';
 
@@ -25,20 +27,11 @@ const ENTRIES = timeEntries(NOW, 6, 'chaos');
 
 type Moment = 'time-entry-created' | 'problem-created' | 'item-marked' | 'incident-linked' | 'invoice-in-flight';
 
-/** Calls `listener` synchronously after the tenant applied a create or an update (before any answer is sent). */
-function watchWrites(sandbox: SandboxHandle, listener: (entity: SandboxEntity, record: SandboxRecord, kind: 'insert' | 'update') => void): void {
-  const store = sandbox.data;
-  const insert = store.insert.bind(store);
-  const update = store.update.bind(store);
-  store.insert = (entity, record) => { const made = insert(entity, record); listener(entity, made, 'insert'); return made; };
-  store.update = (entity, id, patch) => { const made = update(entity, id, patch); listener(entity, made, 'update'); return made; };
-}
-
-function momentOf(entity: SandboxEntity, record: SandboxRecord, kind: 'insert' | 'update'): Moment | null {
-  if (entity === 'TimeEntries' && kind === 'insert') return 'time-entry-created';
-  if (entity === 'Tickets' && kind === 'insert' && record.ticketType === 3) return 'problem-created';
-  if (entity === 'BillingItems' && kind === 'update') return 'item-marked';
-  if (entity === 'Tickets' && kind === 'update' && record.problemTicketId !== null && record.problemTicketId !== undefined) return 'incident-linked';
+function momentOf({ entity, action, record }: SandboxWriteEvent): Moment | null {
+  if (entity === 'TimeEntries' && action === 'Create') return 'time-entry-created';
+  if (entity === 'Tickets' && action === 'Create' && record.ticketType === 3) return 'problem-created';
+  if (entity === 'BillingItems' && action === 'Update') return 'item-marked';
+  if (entity === 'Tickets' && action === 'Update' && record.problemTicketId !== null && record.problemTicketId !== undefined) return 'incident-linked';
   return null;
 }
 
@@ -83,6 +76,14 @@ describe('chaos: faults, lost answers and SIGKILLed workers', () => {
         item.id = await deployment.trigger(item.job, item.data);
       }
     };
+    /** Waits until `reached()` or until every run of the work has completed (nothing left that could reach it). */
+    const untilReachedOrDone = (reached: () => boolean, what: string): Promise<'reached' | 'done'> => poll(async () => {
+      if (reached()) return 'reached';
+      const states = await Promise.all(work.map(async (item) => (await deployment.jobState(item.id)).state));
+      if (states.every((state) => state === 'completed')) return reached() ? 'reached' : 'done';
+      if (states.some((state) => state === 'failed')) await keepBusy();
+      return undefined;
+    }, 120_000, what);
 
     // Armed moments: the next write of one of these kinds kills the worker before it hears the answer.
     const armed = new Set<Moment>();
@@ -92,32 +93,33 @@ describe('chaos: faults, lost answers and SIGKILLed workers', () => {
       worker.signal('SIGKILL');
       hit = moment;
     };
-    watchWrites(sandbox, (entity, record, kind) => { const moment = momentOf(entity, record, kind); if (moment) fire(moment); });
+    sandbox.onWrite((event) => { const moment = momentOf(event); if (moment) fire(moment); });
     // An invoice POST is held while the worker is killed, then its connection dropped: delivered, never confirmed.
     receiver.beforeAnswer = () => { fire('invoice-in-flight'); return hit !== 'invoice-in-flight'; };
+    let answered = 0;
+    sandbox.onRequest(() => { answered += 1; });
 
     const pending: Moment[] = ['time-entry-created', 'invoice-in-flight', 'item-marked', 'problem-created', 'incident-linked', 'item-marked'];
     const kills: string[] = [];
     for (let k = 0; k < KILLS; k++) {
       await keepBusy();
       let how: string;
-      if (pending.length > 0 && (k % 2 === 0 || KILLS - k <= pending.length)) {
+      // The first three kills land at moments (so at least three do, whatever the pace), then moments and
+      // random points alternate, so the random ones fall inside the work rather than after it.
+      if (pending.length > 0 && (k < 3 || k % 2 === 1)) {
         hit = null;
         for (const moment of pending) armed.add(moment);
-        const deadline = Date.now() + 25_000;
-        while (!hit && Date.now() < deadline) {
-          await sleep(250);
-          if (!hit) await keepBusy();
-        }
+        const outcome = await untilReachedOrDone(() => hit !== null, `a write or delivery of ${pending.join(', ')}`);
         armed.clear();
         const moment: Moment | null = hit;
         if (moment) pending.splice(pending.indexOf(moment), 1);
-        else pending.length = 0; // the pipeline is past these points: the rest of the kills are random
-        how = moment ?? 'deadline';
+        else pending.length = 0; // the work is done without reaching these: the rest of the kills are random
+        how = moment ?? outcome;
       } else {
-        const delay = 200 + Math.floor(random() * 2_300);
-        await sleep(delay);
-        how = `after ${delay} ms`;
+        const after = 5 + Math.floor(random() * 60);
+        const from = answered;
+        const outcome = await untilReachedOrDone(() => answered - from >= after, `${after} more requests`);
+        how = outcome === 'reached' ? `after ${after} requests` : 'after the work was done';
       }
       await worker.kill('SIGKILL');
       kills.push(how);
@@ -142,7 +144,7 @@ describe('chaos: faults, lost answers and SIGKILLed workers', () => {
       `(${kills.join(', ')}); ${stats.totalRequests} requests, faults ${JSON.stringify(stats.faults)}, ` +
       `writes ${JSON.stringify(stats.writes)}; invoice POSTs ${receiver.deliveries.length} for ${receiver.countsByKey().size} keys`);
     expect(kills.length).toBeGreaterThanOrEqual(10);
-    expect(kills.filter((how) => !how.startsWith('after') && how !== 'deadline').length, 'kills at a write or delivery').toBeGreaterThanOrEqual(3);
+    expect(kills.filter((how) => !how.startsWith('after') && how !== 'done').length, 'kills at a write or delivery').toBeGreaterThanOrEqual(3);
     expect(stats.faults.lostResponse).toBeGreaterThan(0);
     expect(stats.faults.error500 + stats.faults.reset + stats.faults.timeout).toBeGreaterThan(0);
 
@@ -168,11 +170,8 @@ describe('chaos: faults, lost answers and SIGKILLed workers', () => {
 });
 
 async function waitSettled(deployment: Deployment, id: string, timeoutMs = 120_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
+  return poll(async () => {
     const { state } = await deployment.jobState(id);
-    if (state === 'completed' || state === 'failed' || state === 'missing') return state;
-    if (Date.now() > until) throw new Error(`job ${id} still ${state} after ${timeoutMs} ms`);
-    await sleep(200);
-  }
+    return state === 'completed' || state === 'failed' || state === 'missing' ? state : undefined;
+  }, timeoutMs, `job ${id} to settle`);
 }

@@ -16,7 +16,7 @@ import { tryAcquireJobMutex } from '../../../src/store/job-mutex.js';
 import { TenantStore } from '../../../src/sandbox/index.js';
 import { eventually, startProduct, type Product } from '../../helpers/product.js';
 import { cleanPrefix, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
-import { smallerDemoTenant, sleep, timeEntries } from './support/scenario.js';
+import { poll, smallerDemoTenant, timeEntries } from './support/scenario.js';
 import { NO_DUPLICATES, tenantDuplicates } from './support/tenant-state.js';
 
 const NOW = new Date();
@@ -74,20 +74,31 @@ describe('overlapping runs of the writing jobs', () => {
   it('the lease: one holder per tenant and job, renewed while held, free again on release; a lost lease aborts its holder', async () => {
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     const keyPrefix = uniquePrefix('mutex');
-    const options = { redis, keyPrefix, tenantId: 'default', name: 'build-invoices', leaseMs: 1_000 };
+    // A lease long enough that a loaded machine cannot miss a renewal (one every leaseMs/3).
+    const options = { redis, keyPrefix, tenantId: 'default', name: 'build-invoices', leaseMs: 6_000 };
     try {
       const first = await tryAcquireJobMutex(options);
       expect(first).not.toBeNull();
       expect(await tryAcquireJobMutex(options)).toBeNull();
       expect(await tryAcquireJobMutex({ ...options, name: 'detect-problems' })).not.toBeNull();
-      await sleep(1_500); // renewed while held
+      // Renewed while held: the lease key's time to live goes back up (only a renewal raises it). The key is
+      // found under this test's own prefix, so the test does not depend on how src/store names it.
+      const [leaseKey] = (await redis.keys(`*${keyPrefix}*build-invoices*`));
+      expect(leaseKey, 'the lease key').toBeDefined();
+      let lowest = await redis.pttl(leaseKey!);
+      await poll(async () => {
+        const ttl = await redis.pttl(leaseKey!);
+        if (ttl > lowest) return true;
+        lowest = Math.min(lowest, ttl);
+        return undefined;
+      }, 30_000, 'the held lease to be renewed');
       expect(await tryAcquireJobMutex(options)).toBeNull();
       expect(first!.signal.aborted).toBe(false);
       await first!.release();
       const second = await tryAcquireJobMutex(options);
       expect(second).not.toBeNull();
       await cleanPrefix(redis, keyPrefix); // as if Redis lost its data
-      await eventually(async () => second!.signal.aborted, 5_000, 'the holder to hear its lease is gone');
+      await eventually(async () => second!.signal.aborted, 30_000, 'the holder to hear its lease is gone');
       expect(second!.signal.reason).toMatchObject({ code: 'JOB_MUTEX_LOST' });
       await second!.release();
     } finally {

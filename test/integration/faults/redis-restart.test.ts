@@ -1,7 +1,7 @@
 /**
  * Issue 10 "Faults": Redis restarted in the middle of a run. The worker talks to a redis-server of this test's
- * own (never the shared 6379), which is SIGKILLed while build-invoices is marking billing items and started
- * again a second later; the worker process is not touched and must carry on by itself.
+ * own (never the shared 6379), which is SIGKILLed at the 10th billing-item mark (a sandbox write event) and
+ * started again once the worker has logged that it lost the connection (an outage it has seen, not a guessed delay); the worker process is not touched and must carry on by itself.
  *  - With its data (an append-only file fsynced on every write, as the compose file runs Redis): the same jobs
  *    finish and the tenant ends as after a clean run.
  *  - Without (a Redis that loses everything): the queue, the store and the ledgers are gone, so the run is
@@ -14,13 +14,16 @@ import { startSandbox, TenantStore, type SandboxHandle } from '../../../src/sand
 import { Deployment } from './support/deployment.js';
 import { InvoiceReceiver } from './support/invoice-receiver.js';
 import { RedisServer } from './support/redis-server.js';
-import { cleanRun, INVOICE_SECRET, sleep, smallerDemoTenant, timeEntries, type CleanRun } from './support/scenario.js';
+import { cleanRun, INVOICE_SECRET, poll, smallerDemoTenant, timeEntries, type CleanRun } from './support/scenario.js';
+import type { WorkerProcess } from './support/worker-process.js';
 import { NO_DUPLICATES, tenantDuplicates, tenantState } from './support/tenant-state.js';
 
 const NOW = new Date();
 const KEEP_EVERY = 3;
 const tenant = () => ({ scenario: smallerDemoTenant(NOW, KEEP_EVERY), now: NOW, seed: 3 });
 const ENTRIES = timeEntries(NOW, 5, 'redis');
+/** What the worker logs when its Redis connection goes away. */
+const LOST_REDIS = /ECONNREFUSED|Connection is closed|connect/i;
 
 describe('Redis restarted in the middle of a run', () => {
   let clean: CleanRun;
@@ -33,7 +36,7 @@ describe('Redis restarted in the middle of a run', () => {
 
   /** A sandbox (latency, so the run lasts a few seconds) whose 10th billing-item mark kills `redis`. */
   async function setUp(persistent: boolean): Promise<{ sandbox: SandboxHandle; redis: RedisServer; deployment: Deployment;
-    receiver: InvoiceReceiver; restarted: Promise<void> }> {
+    receiver: InvoiceReceiver; restartAfterOutage: (worker: WorkerProcess) => Promise<void> }> {
     const redis = await RedisServer.start(persistent);
     open.push({ close: () => redis.stop() });
     const sandbox = await startSandbox({ ...tenant(), port: 0, latencyMs: 10, latencyJitterMs: 10 });
@@ -47,35 +50,33 @@ describe('Redis restarted in the middle of a run', () => {
     let marks = 0;
     let signal: () => void = () => undefined;
     const killed = new Promise<void>((resolve) => { signal = resolve; });
-    const update = sandbox.data.update.bind(sandbox.data);
-    sandbox.data.update = (entity, id, patch) => {
-      const made = update(entity, id, patch);
-      if (entity === 'BillingItems' && ++marks === 10) { redis.killNow(); signal(); }
-      return made;
+    sandbox.onWrite(({ entity, action }) => {
+      if (entity === 'BillingItems' && action === 'Update' && ++marks === 10) { redis.killNow(); signal(); }
+    });
+    const restartAfterOutage = async (worker: WorkerProcess): Promise<void> => {
+      await killed;
+      await poll(async () => (worker.logLines(LOST_REDIS).length > 0 ? true : undefined), 60_000, 'the worker to see Redis go away');
+      await redis.restart();
     };
-    const restarted = killed.then(async () => { await sleep(1_000); await redis.restart(); });
-    return { sandbox, redis, deployment, receiver, restarted };
+    return { sandbox, redis, deployment, receiver, restartAfterOutage };
   }
 
   async function settle(deployment: Deployment, id: string): Promise<string> {
-    const until = Date.now() + 90_000;
-    for (;;) {
+    return poll(async () => {
       const { state } = await deployment.jobState(id).catch(() => ({ state: 'unreachable' }));
-      if (state === 'completed' || state === 'failed' || state === 'missing') return state;
-      if (Date.now() > until) throw new Error(`job ${id} still ${state}`);
-      await sleep(250);
-    }
+      return state === 'completed' || state === 'failed' || state === 'missing' ? state : undefined;
+    }, 90_000, `job ${id} to settle`);
   }
 
   it('with its data: the same run finishes by itself, as a clean run', async () => {
-    const { sandbox, deployment, receiver, restarted } = await setUp(true);
+    const { sandbox, deployment, receiver, restartAfterOutage } = await setUp(true);
     const worker = await deployment.startWorker();
     const ids = [await deployment.trigger('sync-all'), await deployment.trigger('push-time-entries', { entries: ENTRIES })];
-    await restarted;
+    await restartAfterOutage(worker);
     for (const id of ids) expect(await settle(deployment, id), `job ${id}`).toBe('completed');
 
     expect(worker.running, 'the worker process stayed up').toBe(true);
-    expect(worker.logLines(/ECONNREFUSED|Connection is closed|connect/i).length, 'it saw Redis go away').toBeGreaterThan(0);
+    expect(worker.logLines(LOST_REDIS).length, 'it saw Redis go away').toBeGreaterThan(0);
     expect(tenantDuplicates(sandbox, new TenantStore(smallerDemoTenant(NOW, KEEP_EVERY)))).toEqual(NO_DUPLICATES);
     const state = tenantState(sandbox, deployment.invoiceDir);
     expect(state).toEqual(clean.state);
@@ -84,11 +85,11 @@ describe('Redis restarted in the middle of a run', () => {
   }, 150_000);
 
   it('without its data: the worker reconnects, the run triggered again completes, nothing is made twice', async () => {
-    const { sandbox, deployment, receiver, restarted } = await setUp(false);
+    const { sandbox, deployment, receiver, restartAfterOutage } = await setUp(false);
     const worker = await deployment.startWorker();
     await deployment.trigger('sync-all');
     await deployment.trigger('push-time-entries', { entries: ENTRIES });
-    await restarted;
+    await restartAfterOutage(worker);
     // The queue went with the data: the run is triggered again, as its schedule would do. The tenant's confirmation
     // went too, so it is back in first-run mode (dry runs) until a person confirms again; the operator does.
     await deployment.confirm();

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { Deployment } from './support/deployment.js';
-import { poll, sleep, timeEntries } from './support/scenario.js';
+import { poll, timeEntries } from './support/scenario.js';
 import type { WorkerProcess } from './support/worker-process.js';
 
 const LIMIT = 800;
@@ -21,7 +21,9 @@ describe('two worker processes, one Redis, one tenant', () => {
   let deployment: Deployment;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, scenario: 'demo', now: NOW, latencyMs: 15, latencyJitterMs: 25, threshold: { limit: LIMIT } });
+    // Slow answers at first, so the two processes' requests overlap until an endpoint has 3 in flight whatever
+    // the machine's pace (then the usual latency, below): the bound is reached by construction, not by luck.
+    sandbox = await startSandbox({ port: 0, scenario: 'demo', now: NOW, latencyMs: 1_000, threshold: { limit: LIMIT } });
     deployment = new Deployment({ label: 'two', sandbox, file: {
       autotask: { budgetFraction: FRACTION, thresholdRefreshMs: 10_000 },
       // Partitions read concurrently: each process alone would use all 3 slots of an endpoint.
@@ -44,6 +46,9 @@ describe('two worker processes, one Redis, one tenant', () => {
       await deployment.trigger('push-time-entries', { entries: timeEntries(NOW, 8, 'two') }),
     ];
     const queue = deployment.jobs();
+    const mostInFlight = (): number => Math.max(0, ...Object.values(sandbox.stats().endpoints).map((e) => e.maxConcurrency));
+    await poll(async () => (mostInFlight() >= 3 ? true : undefined), 90_000, 'an endpoint with 3 requests in flight');
+    sandbox.setFaults({ latencyMs: 15, latencyJitterMs: 25 });
 
     // More work than the ceiling allows: both processes stop at it and their jobs wait (delayed) for budget.
     const stalledAt = await poll(async () => {
@@ -56,8 +61,16 @@ describe('two worker processes, one Redis, one tenant', () => {
     // Every request but the ThresholdInformation reads (exempt, so a waiting worker can learn that budget freed)
     // stayed within the ceiling; the tenant's own threshold was never reached.
     expect(stalledAt - reads()).toBeLessThanOrEqual(CEILING);
-    await sleep(1_500);
-    expect(sandbox.stats().threshold.used - reads(), 'nothing sent while waiting').toBeLessThanOrEqual(CEILING);
+    // While they wait, a worker whose delayed job comes back re-reads ThresholdInformation (its view is stale)
+    // before it would send anything: the reads after the stall are the moments a leak would show, so the
+    // window is "until the next read", not a fixed time; nothing in it may take the tenant past the ceiling.
+    const sentWhileWaiting: string[] = [];
+    const stopWatching = sandbox.onRequest((entry) => { if (entry.entity !== 'ThresholdInformation') sentWhileWaiting.push(entry.path); });
+    const readsAtStall = reads();
+    await poll(async () => (reads() > readsAtStall ? true : undefined), 90_000, 'a waiting worker to re-read ThresholdInformation');
+    stopWatching();
+    expect(sandbox.stats().threshold.used - reads(), `nothing past the ceiling while waiting (sent: ${sentWhileWaiting.join(', ')})`)
+      .toBeLessThanOrEqual(CEILING);
 
     // The tenant's threshold goes up; the next ThresholdInformation read (thresholdRefreshMs) lets the work finish.
     sandbox.setLimits({ threshold: { limit: 10_000 } });

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BudgetExhaustedError } from '../../../src/autotask/errors.js';
 import { THRESHOLD_ENDPOINT } from '../../../src/autotask/governor.js';
 import { tenantKeys } from '../../../src/store/keys.js';
-import { GovernorRig, TENANT, pause } from './support.js';
+import { GovernorRig, TENANT } from './support.js';
 
 let rig: GovernorRig;
 beforeEach(() => { rig = new GovernorRig(); });
@@ -93,7 +93,7 @@ describe('the hourly budget shared by every process', () => {
     const redis = rig.connection();
     // Stay clear of a minute boundary, so the buckets seeded below do not shift while the test runs.
     const serverMs = async (): Promise<number> => { const [s, us] = await redis.time(); return Number(s) * 1000 + Math.floor(Number(us) / 1000); };
-    if ((await serverMs()) % 60_000 > 55_000) await pause(60_000 - ((await serverMs()) % 60_000) + 100);
+    await vi.waitFor(async () => { expect((await serverMs()) % 60_000).toBeLessThanOrEqual(55_000); }, { timeout: 10_000, interval: 100 });
     const minute = Math.floor((await serverMs()) / 60_000);
     // 61 and more minutes old: out of the window. 60 minutes old: the oldest bucket still counted.
     await redis.hset(tenantKeys(rig.prefix, TENANT).budget, { [minute - 90]: 500, [minute - 61]: 1_000, [minute - 60]: 45 });

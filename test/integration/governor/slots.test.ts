@@ -1,23 +1,52 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConcurrencyMeter, GovernorRig, pause } from './support.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RedisCommandWatch } from '../../helpers/redis.js';
+import { ConcurrencyMeter, GovernorRig } from './support.js';
 
 let rig: GovernorRig;
-beforeEach(() => { rig = new GovernorRig(); });
-afterEach(async () => { await rig.cleanup(); });
+let watch: RedisCommandWatch;
+beforeEach(async () => { rig = new GovernorRig(); watch = await new RedisCommandWatch(rig.prefix).start(); });
+afterEach(async () => { watch.stop(); await rig.cleanup(); });
+
+/**
+ * A holder of a slot keeps it until 3 are held and the waiters have since been refused twice more (the slot
+ * script ran twice: a fourth slot, if the governor gave one, would have been taken then), or until nobody is
+ * left waiting. Events, not a fixed hold time: 3 are reached, and a 4th had its chances, on any machine.
+ */
+function holder(meter: ConcurrencyMeter, total: number): { hold: () => Promise<void>; finished: () => void } {
+  let fullSince = -1;
+  let finished = 0;
+  const attempts = (): number => watch.count('evalsha', 'eval');
+  return {
+    hold: async () => {
+      if (meter.current >= 3 && fullSince < 0) fullSince = attempts();
+      await vi.waitFor(() => {
+        if (finished + meter.current >= total) return;
+        if (meter.current >= 3 && fullSince < 0) fullSince = attempts();
+        expect(meter.current >= 3 && attempts() - fullSince >= 2, 'three held and the waiters refused twice').toBe(true);
+      }, { timeout: 20_000, interval: 2 });
+    },
+    finished: () => {
+      finished += 1;
+      fullSince = -1;
+    },
+  };
+}
 
 describe('slots shared by every process', () => {
   it('two instances never hold more than 3 slots of one endpoint at once, and do reach 3', async () => {
     const governors = [rig.governor(), rig.governor()];
     const meter = new ConcurrencyMeter();
+    const { hold, finished } = holder(meter, 12);
     let done = 0;
     await Promise.all(Array.from({ length: 12 }, async (_, i) => {
       const lease = await governors[i % 2]!.acquire('Tickets');
       try {
         meter.enter();
-        await pause(30);
+        await hold();
         meter.leave();
+        finished();
         done += 1;
       } finally {
         await lease.release();
@@ -30,12 +59,14 @@ describe('slots shared by every process', () => {
 
   it('a slow HTTP endpoint reached through fetch under the governor never sees a 4th concurrent request', async () => {
     const meter = new ConcurrencyMeter();
+    const { hold, finished } = holder(meter, 12);
     const server: Server = createServer((_req, res) => {
       meter.enter();
-      setTimeout(() => {
+      void hold().then(() => {
         meter.leave();
+        finished();
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[]}');
-      }, 40);
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/V1.0/Tickets/query`;
@@ -89,11 +120,28 @@ describe('slots shared by every process', () => {
   });
 
   it('a live holder keeps its slot past its lease: the lease is renewed while held', async () => {
-    const a = rig.governor({ threadsPerEndpoint: 1, slotLeaseMs: 1_000 });
-    const b = rig.governor({ threadsPerEndpoint: 1, slotLeaseMs: 1_000 });
+    // A lease several renewals long (one every lease/3), so a loaded machine cannot miss all of them.
+    const a = rig.governor({ threadsPerEndpoint: 1, slotLeaseMs: 4_000 });
+    const b = rig.governor({ threadsPerEndpoint: 1, slotLeaseMs: 4_000 });
     const lease = await a.acquire('BillingItems');
-    await expect(b.acquire('BillingItems', AbortSignal.timeout(2_500))).rejects.toMatchObject({ name: 'TimeoutError' });
+    const redis = rig.connection();
+    const [slots] = await redis.keys(`*${rig.prefix}*BillingItems*`);
+    expect(slots, 'the slot key').toBeDefined();
+    const [, firstExpiry] = await redis.zrange(slots!, 0, 0, 'WITHSCORES');
+    let got = false;
+    const waiting = b.acquire('BillingItems').then((next) => { got = true; return next; });
+    // Wait (by Redis' clock, which the slot expiries use) until the first lease would have ended…
+    await vi.waitFor(async () => {
+      const [seconds, micros] = await redis.time();
+      expect(Number(seconds) * 1000 + Number(micros) / 1000).toBeGreaterThan(Number(firstExpiry));
+    }, { timeout: 30_000, interval: 50 });
+    // …and until b has asked again since: it is still refused, because a renewed the lease.
+    const asked = watch.count('evalsha', 'eval');
+    await vi.waitFor(() => { expect(watch.count('evalsha', 'eval') - asked).toBeGreaterThanOrEqual(2); }, { timeout: 20_000, interval: 5 });
+    expect(got).toBe(false);
+    expect(await redis.zcard(slots!)).toBe(1);
     await lease.release();
-    await (await b.acquire('BillingItems')).release();
+    await (await waiting).release();
+    expect(got).toBe(true);
   });
 });

@@ -52,4 +52,3 @@ export class ConcurrencyMeter {
   }
 }
 
-export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -22,10 +22,8 @@ describe('detect-problems against the demo tenant', () => {
     expect(problem).toMatchObject({ companyID: DEMO_FACTS.narcolepticServer.companyID,
       configurationItemID: DEMO_FACTS.narcolepticServer.configurationItemID, externalID: expect.any(String) });
     const linkedTo = (id: number) => h.sandbox.data.all('Tickets').filter((t) => t.problemTicketId === id).map((t) => t.id).sort((a, b) => a - b);
-    // Completed alerts count as history; by default only the open ones are linked (detection.linkCompleted).
-    const open = DEMO_FACTS.narcolepticServer.ticketIds.filter((id) => h.sandbox.data.get('Tickets', id)?.status !== 5);
-    expect(open.length).toBeGreaterThan(0);
-    expect(linkedTo(problem.id)).toEqual(open.sort((a, b) => a - b));
+    // The whole series is linked by default, completed instances too (detection.linkCompleted, issue 15).
+    expect(linkedTo(problem.id)).toEqual([...DEMO_FACTS.narcolepticServer.ticketIds].sort((a, b) => a - b));
     expect(String(problem.description)).toContain(String(h.sandbox.data.get('Tickets', DEMO_FACTS.narcolepticServer.ticketIds[0]!)?.ticketNumber));
     expect(linkedTo(DEMO_FACTS.existingProblemId)).toEqual(expect.arrayContaining([...DEMO_FACTS.backupJob.ticketIds]));
     for (const id of [...DEMO_FACTS.narcolepticServer.decoyTicketIds, ...DEMO_FACTS.monitoringNoiseTicketIds]) {
@@ -39,6 +37,18 @@ describe('detect-problems against the demo tenant', () => {
     const again = await h.run(detectProblemsJob);
     expect(again.counts.writes).toBe(0);
     expect(writes(h).filter((r) => r.seq > (h.sandbox.requestLog[mark - 1]?.seq ?? 0))).toEqual([]);
+  });
+
+  it('with linkCompleted off only the open repeats are linked', async () => {
+    h = await startHarness({ file: { detection: { linkCompleted: false } } });
+    await h.run(syncTicketsJob);
+    await h.run(detectProblemsJob);
+    const problem = problems(h).at(-1)!;
+    const open = DEMO_FACTS.narcolepticServer.ticketIds.filter((id) => h.sandbox.data.get('Tickets', id)?.status !== 5);
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.length).toBeLessThan(DEMO_FACTS.narcolepticServer.ticketIds.length);
+    expect(h.sandbox.data.all('Tickets').filter((t) => t.problemTicketId === problem.id).map((t) => t.id).sort((a, b) => a - b))
+      .toEqual([...open].sort((a, b) => a - b));
   });
 
   it('with linkCompleted every repeat is linked, and a lost answer on the Problem create does not make a second Problem', async () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { executeExclusive } from '../../../src/runtime/exclusive.js';
 import type { Runtime } from '../../../src/app/process.js';
 import { tryAcquireJobMutex } from '../../../src/store/job-mutex.js';
-import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
+import { cleanPrefix, connectRedis, RedisCommandWatch, uniquePrefix } from '../../helpers/redis.js';
 import { probeJob, registryOf, startTestRuntime, testConfig } from './support.js';
 
 const prefix = uniquePrefix('excl');
@@ -25,8 +25,12 @@ describe('executeExclusive (run <job> in process)', () => {
     const held = await tryAcquireJobMutex({ redis: runtime.services.redis, keyPrefix: prefix, tenantId: 'default', name: 'push-time-entries', leaseMs: 5_000 });
     expect(held).not.toBeNull();
     let finished = false;
+    const watch = await new RedisCommandWatch(prefix).start();
     const running = executeExclusive(probe.definition, { tenant: 'default', data: {} }, runtime.services, options()).then(() => { finished = true; });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // It asked for the lease twice and was refused both times (a run that ignored the lease would have run
+    // after its first ask, and never asked again).
+    await vi.waitFor(() => { expect(watch.count('set')).toBeGreaterThanOrEqual(2); }, { timeout: 20_000, interval: 20 });
+    watch.stop();
     expect(finished).toBe(false);
     expect(probe.calls).toHaveLength(0);
     await held!.release();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { authHeaders } from './helpers.js';
 
-describe('sandbox zone discovery and authentication (API-NOTES "Zone and authentication")', () => {
+describe('sandbox zone discovery and authentication (docs/autotask-api.md#zones, #authentication)', () => {
   let sandbox: SandboxHandle;
   beforeAll(async () => { sandbox = await startSandbox({ scenario: 'empty' }); });
   afterAll(async () => { await sandbox.close(); });

@@ -18,7 +18,7 @@ describe('sandbox fault injection', () => {
     expect(made?.title).toBe('Lost answer test');
     expect(sandbox.stats().faults.lostResponse).toBe(1);
     expect(sandbox.requestLog.at(-1)).toMatchObject({ outcome: 'lost', status: 200, method: 'POST' });
-    // Reads are never "lost": the client can look for the record it may have made (API-NOTES "Writing").
+    // Reads are never "lost": the client can look for the record it may have made (docs/autotask-api.md#writing).
     const look = await client(sandbox).query<{ id: number }>('Tickets', [{ op: 'eq', field: 'title', value: 'Lost answer test' }]);
     expect(look.json.items.map((t) => t.id)).toEqual([made?.id]);
   });

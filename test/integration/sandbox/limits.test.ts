@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { ALL, client } from './helpers.js';
 
-describe('sandbox limits (API-NOTES "Errors and limits")', () => {
+describe('sandbox limits (docs/autotask-api.md#thread-limit, #request-threshold)', () => {
   let sandbox: SandboxHandle | undefined;
   afterEach(async () => { await sandbox?.close(); sandbox = undefined; });
 

@@ -6,7 +6,7 @@ import { client } from './helpers.js';
 type Field = { name: string; isPickList: boolean; isReadOnly: boolean; isQueryable: boolean; isRequired: boolean;
   picklistValues: Array<{ value: unknown; label: string; isActive: boolean; parentValue: unknown }> | null };
 
-describe('sandbox metadata (API-NOTES "Metadata")', () => {
+describe('sandbox metadata (docs/autotask-api.md#metadata)', () => {
   let sandbox: SandboxHandle;
   let api: ReturnType<typeof client>;
   beforeAll(async () => { sandbox = await startSandbox({ scenario: 'empty' }); api = client(sandbox); });

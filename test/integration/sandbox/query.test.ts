@@ -4,7 +4,7 @@ import { ALL, authHeaders, client } from './helpers.js';
 
 type Row = { id: number } & Record<string, unknown>;
 
-describe('sandbox queries (API-NOTES "Reading")', () => {
+describe('sandbox queries (docs/autotask-api.md#query-filters)', () => {
   let sandbox: SandboxHandle;
   let api: ReturnType<typeof client>;
   beforeAll(async () => { sandbox = await startSandbox({ scenario: 'demo' }); api = client(sandbox); });

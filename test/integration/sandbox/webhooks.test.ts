@@ -7,7 +7,7 @@ import { client } from './helpers.js';
 
 interface Received { body: string; signature: string | undefined }
 
-/** What a receiver does (API-NOTES "Webhooks"): HMAC-SHA1 of the raw body, base64, compared in constant time. */
+/** What a receiver does (docs/autotask-api.md#webhooks): HMAC-SHA1 of the raw body, base64, compared in constant time. */
 function verifies(secret: string, body: string, header: string | undefined): boolean {
   const expected = Buffer.from(`sha1=${createHmac('sha1', secret).update(body, 'utf8').digest('base64')}`);
   const given = Buffer.from(header ?? '');

@@ -1,11 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { client } from './helpers.js';
 
 type Errors = { errors: string[] };
 type Row = { id: number } & Record<string, unknown>;
 
-describe('sandbox writes (API-NOTES "Writing" and "Entities used here")', () => {
+
+/** Waits until the clock has moved past `isoTime` (a condition, not a guessed delay). */
+async function clockPast(isoTime: string): Promise<void> {
+  await vi.waitFor(() => { expect(Date.now()).toBeGreaterThan(Date.parse(isoTime)); }, { interval: 1 });
+}
+
+describe('sandbox writes (docs/autotask-api.md#writing, #contracts to #look-ups)', () => {
   let sandbox: SandboxHandle;
   let api: ReturnType<typeof client>;
   beforeAll(async () => { sandbox = await startSandbox({ scenario: 'demo' }); api = client(sandbox); });
@@ -72,7 +78,7 @@ describe('sandbox writes (API-NOTES "Writing" and "Entities used here")', () => 
   it('maintains lastActivityDate on update and completedDate with status Complete', async () => {
     const { itemId } = (await api.post<{ itemId: number }>('Tickets', newTicket())).json;
     const before = sandbox.data.get('Tickets', itemId)?.lastActivityDate as string;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await clockPast(before); // so a maintained lastActivityDate is visibly later
     expect((await api.patch('Tickets', { id: itemId, status: 5 })).status).toBe(200);
     const after = sandbox.data.get('Tickets', itemId);
     expect(Date.parse(after?.lastActivityDate as string)).toBeGreaterThan(Date.parse(before));
@@ -143,7 +149,7 @@ describe('sandbox writes (API-NOTES "Writing" and "Entities used here")', () => 
 
   it('writes ticket notes through the parent route and counts them as ticket activity', async () => {
     const { itemId: ticketId } = (await api.post<{ itemId: number }>('Tickets', newTicket())).json;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await clockPast(sandbox.data.get('Tickets', ticketId)?.lastActivityDate as string);
     const note = await api.post<{ itemId: number }>(`Tickets/${ticketId}/Notes`, { title: 'Update', description: 'Called the user', noteType: 1, publish: 1 });
     expect(note.status).toBe(200);
     const stored = sandbox.data.get('TicketNotes', note.json.itemId);

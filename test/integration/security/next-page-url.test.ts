@@ -1,5 +1,5 @@
 /**
- * API-NOTES: "Never send the credentials to a nextPageUrl whose origin differs from the tenant's." A fake tenant
+ * docs/autotask-api.md#paging: never send the credentials to a nextPageUrl whose origin differs from the tenant's. A fake tenant
  * on 127.0.0.1 answers the first page of a query with a nextPageUrl (or a redirect) pointing elsewhere; an
  * "attacker" server on another port records what reaches it. It must see nothing — and nothing carrying the
  * Secret or ApiIntegrationCode headers may reach any URL but the tenant's own query route.

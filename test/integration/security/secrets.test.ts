@@ -1,5 +1,5 @@
 /**
- * Secrets never appear in logs, job data or the dashboard's views (INTERFACE.md). A product-like process (the
+ * Secrets never appear in logs, job data or the dashboard's views (docs/contract.md#environment). A product-like process (the
  * real runtime, routes, client and governor against a sandbox tenant) logs at trace level into memory while it
  * runs the whole pipeline (sync-all, or its jobs one by one while build-invoices is not registered), a job that
  * fails on transient faults, a tenant whose secret is wrong, webhooks and dashboard logins. Then the logs, every

@@ -1,12 +1,15 @@
 /**
  * Shared pieces of the client's unit tests: a tenant, fast settings, and a tiny in-memory Autotask query
- * endpoint for nock that understands the filters the client sends (id gt/gte/lte, in, eq) and counts requests.
+ * endpoint for nock that filters with the sandbox's own evaluator (src/sandbox/filter.ts) and counts requests.
  */
 import nock from 'nock';
 import type { TenantConfig } from '../../../config/schema.js';
 import { autotaskSection } from '../../../config/sections/autotask.js';
 import { createAutotaskClient, type AutotaskClientOptions } from '../../../src/autotask/index.js';
 import type { FilterItem, RateGovernor, SlotLease } from '../../../src/autotask/types.js';
+import { findEntity } from '../../../src/sandbox/entities.js';
+import { compileFilter } from '../../../src/sandbox/filter.js';
+import type { SandboxRecord } from '../../../src/sandbox/types.js';
 
 export const ROOT = 'https://webservices5.autotask.net/ATServicesRest/';
 export const ORIGIN = 'https://webservices5.autotask.net';
@@ -32,25 +35,6 @@ export function ticket(id: number, extra: Record<string, unknown> = {}): Record<
     createDate: '2026-11-02T14:05:33.217Z', ...extra };
 }
 
-type Condition = { op: string; field: string; value?: unknown };
-
-function matches(record: Record<string, unknown>, item: FilterItem): boolean {
-  if ('items' in item) {
-    return item.op === 'and' ? item.items.every((i) => matches(record, i)) : item.items.some((i) => matches(record, i));
-  }
-  const c = item as Condition;
-  const v = record[c.field];
-  switch (c.op) {
-    case 'eq': return v === c.value;
-    case 'gt': return (v as number) > (c.value as number);
-    case 'gte': return (v as number) >= (c.value as number);
-    case 'lt': return (v as number) < (c.value as number);
-    case 'lte': return (v as number) <= (c.value as number);
-    case 'in': return (c.value as unknown[]).includes(v);
-    default: throw new Error(`fake endpoint: unsupported op ${c.op}`);
-  }
-}
-
 export interface QueryBody { filter: FilterItem[]; MaxRecords: number; IncludeFields?: string[] }
 
 /** A nock-served `POST /V1.0/{entity}/query` (and `/query/count`) over `records`; `bodies` collects what was sent. */
@@ -58,8 +42,13 @@ export function fakeQueryEndpoint(entity: string, records: Record<string, unknow
   const bodies: QueryBody[] = [];
   const counts: FilterItem[][] = [];
   const stats = { inFlight: 0, maxInFlight: 0 };
-  const select = (filter: FilterItem[]) => records.filter((r) => filter.every((item) => matches(r, item)))
-    .sort((a, b) => (a.id as number) - (b.id as number));
+  // The sandbox's own filter compiler: the same evaluator (and the same refusals) the integration tests meet.
+  const def = findEntity(entity);
+  if (!def) throw new Error(`fake endpoint: ${entity} is not a sandbox entity`);
+  const select = (filter: FilterItem[]) => {
+    const { test } = compileFilter(def, filter);
+    return records.filter((r) => test(r as SandboxRecord)).sort((a, b) => (a.id as number) - (b.id as number));
+  };
   nock(ORIGIN).persist().post(`/ATServicesRest/V1.0/${entity}/query`).reply((_uri, body, callback) => {
     const b = body as QueryBody;
     bodies.push(b);

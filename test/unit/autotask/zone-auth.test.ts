@@ -74,7 +74,7 @@ describe('zone discovery', () => {
   });
 });
 
-describe('the three auth failure shapes (API-NOTES)', () => {
+describe('the three auth failure shapes (docs/autotask-api.md#zones, #authentication)', () => {
   it('unknown user: HTTP 500 "Zone information could not be determined" at discovery', async () => {
     let calls = 0;
     nock(ZONE_ORIGIN).persist().get(ZONE_PATH).query(true).reply(() => {

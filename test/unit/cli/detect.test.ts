@@ -26,13 +26,15 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('autotask-sync detect', () => {
-  it('prints one line per group in the INTERFACE.md format', async () => {
+  it('prints one line per group in the docs/contract.md#detection-output format', async () => {
     const story = narcolepticServer();
     const { code, lines, err } = await run('--input', file(jsonl(story.tickets)));
     expect(code).toBe(0);
     expect(lines).toHaveLength(1);
     const line = lines[0] as Record<string, unknown>;
-    expect(Object.keys(line)).toEqual(['problemTicketId', 'ticketIds', 'reason']);
+    expect(Object.keys(line)).toEqual(['problemTicketId', 'ticketIds', 'reason', 'confidence', 'confidenceReason']);
+    expect(line.confidence).toBeGreaterThanOrEqual(0.5);
+    expect(line.confidence).toBeLessThanOrEqual(1);
     expect(line.problemTicketId).toBeNull();
     expect(line.ticketIds).toEqual(story.tickets.map((t) => t.id));
     expect(line.reason).toMatch(/^14 tickets .*configurationItemID 100/);

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFileSink, serializeInvoiceFile } from '../../../src/sinks/file-sink.js';
 import { SinkConflictError, SinkDeliveryError } from '../../../src/sinks/invoice-sink.js';
 import { invoiceDoc } from './fixtures.js';
@@ -25,7 +25,8 @@ describe('file sink', () => {
     const sink = createFileSink({ directory: dir });
     const first = await sink.deliver(invoiceDoc());
     const before = await stat(first.reference);
-    await new Promise((r) => setTimeout(r, 20));
+    // Once the clock is past the file's mtime, a rewrite would show as a later mtime.
+    await vi.waitFor(() => { expect(Date.now()).toBeGreaterThan(Math.ceil(before.mtimeMs) + 1); }, { interval: 1 });
     const second = await sink.deliver(invoiceDoc());
     expect(second).toEqual(first);
     expect((await stat(second.reference)).mtimeMs).toBe(before.mtimeMs);

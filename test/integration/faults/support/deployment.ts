@@ -8,13 +8,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { RedisSettings } from '../../../../config/redis.js';
 import { dlqCommand } from '../../../../src/cli/dlq.js';
 import { triggerCommand } from '../../../../src/cli/trigger.js';
 import { JOBS_QUEUE } from '../../../../src/runtime/queues.js';
+import type { RedisConnection } from '../../../../src/lib/redis-connection.js';
+import { createRedis } from '../../../../src/runtime/redis.js';
 import type { SandboxHandle } from '../../../../src/sandbox/index.js';
 import { createFirstRunStore } from '../../../../src/store/first-run.js';
-import { cleanPrefix, REDIS_URL, uniquePrefix } from '../../../helpers/redis.js';
+import { deleteDeploymentKeys } from '../../../../src/store/deployment-keys.js';
+import { REDIS_URL, uniquePrefix } from '../../../helpers/redis.js';
 import { WorkerProcess } from './worker-process.js';
 
 export const ADMIN_TOKEN = 'fault-test-admin-token-0123456789';
@@ -23,6 +26,8 @@ export interface DeploymentOptions {
   label: string;
   sandbox: SandboxHandle;
   redisUrl?: string;
+  /** A cluster or sentinel set instead of `redisUrl`; its variables (REDIS_CLUSTER_NODES…) go into `env` too. */
+  redis?: { settings(): RedisSettings; env(): Record<string, string> };
   /** Merged into the SYNC_CONFIG file (queue.prefix is always the deployment's own). */
   file?: { queue?: Record<string, unknown>; autotask?: Record<string, unknown>; [section: string]: unknown };
   env?: Record<string, string>;
@@ -43,11 +48,13 @@ export class Deployment {
   private readonly workers: WorkerProcess[] = [];
   private queue: Queue | undefined;
   private checker: Worker | undefined;
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisConnection[] = [];
+  private readonly redisSettings: RedisSettings | string;
 
   constructor(options: DeploymentOptions) {
     this.prefix = uniquePrefix(options.label);
     this.redisUrl = options.redisUrl ?? REDIS_URL;
+    this.redisSettings = options.redis?.settings() ?? this.redisUrl;
     this.dir = mkdtempSync(join(tmpdir(), `autotask-sync-${options.label}-`));
     this.invoiceDir = join(this.dir, 'invoices');
     this.file = {
@@ -69,14 +76,15 @@ export class Deployment {
       ADMIN_TOKEN,
       INVOICE_OUTPUT_DIR: this.invoiceDir,
       LOG_LEVEL: 'info',
+      ...options.redis?.env(),
       ...options.env,
     };
   }
 
   /** A Redis connection of the test's own (closed by close()). */
-  connect(): Redis {
-    const redis = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
-    redis.on('error', () => undefined);
+  connect(): RedisConnection {
+    // The product's own connection factory: the test reaches Redis exactly as the workers do.
+    const redis = createRedis(this.redisSettings, 'autotask-sync-test');
     this.connections.push(redis);
     return redis;
   }
@@ -151,7 +159,7 @@ export class Deployment {
     await this.queue?.close().catch(() => undefined);
     const redis = this.connections[0] ?? this.connect();
     try {
-      if (redis.status === 'ready' || redis.status === 'connecting' || redis.status === 'connect') await cleanPrefix(redis, this.prefix);
+      if (redis.status === 'ready' || redis.status === 'connecting' || redis.status === 'connect') await deleteDeploymentKeys(redis, this.prefix);
     } finally {
       for (const connection of this.connections) connection.disconnect();
       rmSync(this.dir, { recursive: true, force: true });

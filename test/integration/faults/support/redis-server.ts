@@ -4,13 +4,13 @@
  * append-only file fsynced on every write, as the compose file's Redis: a restart then loses nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -21,15 +21,44 @@ async function freePort(): Promise<number> {
   });
 }
 
+export interface RedisServerOptions {
+  /** Added to the command line (cluster, replica or sentinel settings). */
+  args?: (port: number) => string[];
+  /** The text of a config file written into the directory and passed first (sentinel mode needs one it can rewrite). */
+  configFile?: (port: number, dir: string) => string;
+  /** A directory shared with the other servers of one test, removed by whoever created it. */
+  dir?: string;
+}
+
 export class RedisServer {
   private child: ChildProcess | undefined;
   private output = '';
 
-  private constructor(readonly port: number, readonly dir: string, readonly persistent: boolean) {}
+  private constructor(readonly port: number, readonly dir: string, readonly persistent: boolean,
+    private readonly firstArgs: readonly string[], private readonly extraArgs: readonly string[], private readonly ownsDir: boolean) {}
 
-  static async start(persistent: boolean): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'autotask-sync-redis-')), persistent);
-    await server.launch();
+  /**
+   * `args` are added to the command line (cluster or replica settings); `dir` shares a directory with other
+   * servers of one test (each still writes its own files there), removed by whoever created it.
+   */
+  static async start(persistent: boolean, options: RedisServerOptions = {}): Promise<RedisServer> {
+    const port = await freePort();
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'autotask-sync-redis-'));
+    const config = options.configFile?.(port, dir);
+    // A config file (sentinel mode needs one it can rewrite) must be the first argument of redis-server.
+    const first: string[] = [];
+    if (config !== undefined) {
+      const path = join(dir, `redis-${port}.conf`);
+      writeFileSync(path, config);
+      first.push(path);
+    }
+    const server = new RedisServer(port, dir, persistent, first, options.args?.(port) ?? [], options.dir === undefined);
+    try {
+      await server.launch();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
     return server;
   }
 
@@ -40,8 +69,8 @@ export class RedisServer {
   private async launch(): Promise<void> {
     const persistence = this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
     this.output = '';
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '',
-      ...persistence, '--daemonize', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-server', [...this.firstArgs, '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '',
+      ...persistence, '--daemonize', 'no', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
     child.stderr?.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
     this.child = child;
@@ -85,6 +114,11 @@ export class RedisServer {
 
   async stop(): Promise<void> {
     await this.kill();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** What the server printed (to explain a failure). */
+  log(): string {
+    return this.output;
   }
 }

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { vi } from 'vitest';
 import { buildDemoTenant, DEFAULT_CREDENTIALS, DEMO_FACTS, type SandboxOptions, type SandboxStats, type TenantData } from '../../../../src/sandbox/index.js';
 import { eventually, startProduct } from '../../../helpers/product.js';
 import { InvoiceReceiver } from './invoice-receiver.js';
@@ -83,15 +84,14 @@ export async function cleanRun(sandbox: SandboxOptions, entries: Array<Record<st
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` every 200 ms until it returns a value, or fails naming `what` after `timeoutMs`. */
+/**
+ * Polls `probe` (vi.waitFor, every 200 ms) until it returns a value; fails naming `what` after `timeoutMs`. The
+ * timeout only bounds a hung run: every wait in the fault tests is for a condition, never for a fixed time.
+ */
 export async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
+  return vi.waitFor(async () => {
     const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
+    if (value === undefined) throw new Error(`timed out waiting for ${what}`);
+    return value;
+  }, { timeout: timeoutMs, interval: 200 });
 }

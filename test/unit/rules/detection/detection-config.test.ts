@@ -7,7 +7,7 @@ describe('detection config section', () => {
     const a = fileSchema.parse({}).detection;
     expect(a.ruleSets.map((r) => r.name)).toEqual(DEFAULT_RULE_SETS.map((r) => r.name));
     expect(a.ruleSets[0]).toMatchObject({ keyFields: ['companyID', 'configurationItemID'], titleSimilarity: 0.6,
-      windowHours: 168, minCount: 3, requireSharedHost: false, filters: {} });
+      windowHours: 168, minCount: 3, minConfidence: 0.5, requireSharedHost: false, filters: {} });
     expect(a.ruleSets[1]).toMatchObject({ keyFields: ['companyID'], requireSharedHost: true, filters: { source: [8] } });
     a.ruleSets[0]!.minCount = 99;
     expect(detectionSection.parse({}).ruleSets[0]!.minCount).toBe(3);
@@ -16,7 +16,7 @@ describe('detection config section', () => {
   it('fills omitted rule-set fields with their defaults and keeps an explicit empty list', () => {
     const parsed = detectionSection.parse({ ruleSets: [{ name: 'queue', keyFields: ['queueID'] }] });
     expect(parsed.ruleSets).toEqual([{ name: 'queue', keyFields: ['queueID'], titleSimilarity: 0.6,
-      requireSharedHost: false, filters: {}, windowHours: 168, minCount: 3 }]);
+      requireSharedHost: false, filters: {}, windowHours: 168, minCount: 3, minConfidence: 0.5 }]);
     expect(detectionSection.parse({ ruleSets: [] }).ruleSets).toEqual([]);
   });
 

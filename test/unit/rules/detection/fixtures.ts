@@ -1,4 +1,4 @@
-/** Builders for the story tests: Autotask-shaped tickets (REST field names, API-NOTES "Tickets"). */
+/** Builders for the story tests: Autotask-shaped tickets (REST field names, docs/autotask-api.md#tickets). */
 import { detectionSection } from '../../../../config/sections/detection.js';
 import type { DetectionRuleSet, DetectionTicket } from '../../../../src/rules/detection-types.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { detectionSection } from '../../../../config/sections/detection.js';
 import { detectProblems, type DetectionTicket, type ProblemGroup } from '../../../../src/rules/problem-detection.js';
 import { defaultRuleSets, latest } from './fixtures.js';
 import { scoreGrouping } from './scoring.js';
@@ -7,7 +8,9 @@ import {
   type Story,
 } from './stories.js';
 
-function run(tickets: DetectionTicket[], linkCompleted = false): ProblemGroup[] {
+const DEFAULT_LINK_COMPLETED = detectionSection.parse({}).linkCompleted;
+
+function run(tickets: DetectionTicket[], linkCompleted = DEFAULT_LINK_COMPLETED): ProblemGroup[] {
   return detectProblems({ tickets, ruleSets: defaultRuleSets(), options: { linkCompleted, now: latest(tickets) } }).groups;
 }
 
@@ -27,17 +30,18 @@ describe('detectProblems on the stories (default rule sets)', () => {
     expect(group!.problemTicketId).toBeNull();
     expect(group!.ruleSet).toBe('same-configuration-item');
     expect(group!.key).toEqual({ companyID: 10, configurationItemID: 100 });
-    // The first ten are complete: history that counts, but is not linked by default.
-    expect(group!.newLinks).toEqual(story.tickets.slice(10).map((t) => t.id));
+    // The first ten are complete: by default they are linked too (the whole story, issue 15).
+    expect(group!.newLinks).toEqual(story.tickets.map((t) => t.id));
     expect(group!.active).toBe(true);
     expect(group!.reason).toContain('14 tickets (10 already complete) with companyID 10, configurationItemID 100');
     expect(group!.groupKey.length).toBeLessThanOrEqual(50);
   });
 
-  it('completed tickets are linked too when linkCompleted is set', () => {
+  it('with linkCompleted off, completed tickets count as history but only the open ones are linked', () => {
     const story = narcolepticServer();
-    const [group] = run(story.tickets, true);
-    expect(group!.newLinks).toEqual(story.tickets.map((t) => t.id));
+    const [group] = run(story.tickets, false);
+    expect(group!.ticketIds).toEqual(story.tickets.map((t) => t.id));
+    expect(group!.newLinks).toEqual(story.tickets.slice(10).map((t) => t.id));
   });
 
   it('a backup failing every two to four days makes one group', () => {
@@ -107,7 +111,7 @@ describe('detectProblems on the stories (default rule sets)', () => {
       for (const [g, members] of story.groups.entries()) for (const id of members) gold.set(id, `${s}-${g}`);
     }
     const groups = run(tickets);
-    const scores = scoreGrouping(groups.map((g) => g.ticketIds), gold);
+    const scores = scoreGrouping(groups.map((g) => g.ticketIds), gold, tickets.length);
     expect(scores.precision).toBe(1);
     expect(scores.recall).toBe(1);
     expect(scores.bcubedF1).toBe(1);

@@ -33,7 +33,7 @@ describe('groupInvoices: the stories of issue 6', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('writes the document exactly in the INTERFACE.md shape', () => {
+  it('writes the document exactly in the docs/contract.md#invoice-document shape', () => {
     const doc = groupInvoices({ items: [items[2] as (typeof items)[number]], contracts }).invoices[0];
     expect(Object.keys(doc ?? {})).toEqual(['invoiceKey', 'companyID', 'purchaseOrderNumber', 'contractIDs', 'periodStart',
       'periodEnd', 'items', 'subtotal', 'tax', 'total']);

@@ -3,7 +3,7 @@ import { entryFingerprint, timeEntriesJobDataSchema, timeEntryInputSchema } from
 
 const valid = { key: 'sw-1', ticketId: 100, resourceId: 7, startDateTime: '2026-03-02T09:00:00', endDateTime: '2026-03-02T10:00:00.000Z' };
 
-describe('time entry input (INTERFACE.md job data)', () => {
+describe('time entry input (docs/contract.md#time-entry-input)', () => {
   it('applies the documented nulls and normalises instants to UTC', () => {
     expect(timeEntryInputSchema.parse({ ...valid, startDateTime: '2026-03-02T11:00:00+02:00' })).toEqual({
       ...valid, startDateTime: '2026-03-02T09:00:00.000Z', roleId: null, workedSeconds: null, summaryNotes: '', internalNotes: null,
