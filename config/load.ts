@@ -167,6 +167,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     redis,
     port: envValues.PORT,
     logLevel: envValues.LOG_LEVEL,
+    trustProxy: envValues.TRUST_PROXY,
     ...(envValues.ADMIN_TOKEN ? { adminToken: envValues.ADMIN_TOKEN } : {}),
     ...(envValues.AUTOTASK_WEBHOOK_SECRET ? { webhookSecret: envValues.AUTOTASK_WEBHOOK_SECRET } : {}),
     invoiceOutputDir: envValues.INVOICE_OUTPUT_DIR,

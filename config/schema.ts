@@ -48,6 +48,8 @@ export const envSchema = z.object({
   INVOICE_OUTPUT_DIR: z.string().min(1).default('./data/invoices').describe('file sink: one JSON document per invoice'),
   INVOICE_WEBHOOK_URL: httpUrl().optional().or(z.literal('').transform(() => undefined)).describe('HTTP sink: each invoice POSTed as JSON, signed, with an Idempotency-Key header'),
   INVOICE_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional().or(z.literal('').transform(() => undefined)).describe('HMAC-SHA256 key of the HTTP sink\'s signature (required with INVOICE_WEBHOOK_URL)'),
+  TRUST_PROXY: z.enum(['0', '1', '']).default('0').transform((v) => v === '1')
+    .describe('1 = the worker sits behind a TLS-terminating reverse proxy: console cookies are Secure and X-Forwarded-Proto is believed'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
 });
 
@@ -91,6 +93,8 @@ export interface AppConfig {
   port: number;
   logLevel: EnvInput['LOG_LEVEL'];
   adminToken?: string;
+  /** TRUST_PROXY: a reverse proxy terminates TLS in front of us, so the console's cookies are always Secure. */
+  trustProxy: boolean;
   webhookSecret?: string;
   invoiceOutputDir: string;
   invoiceWebhook?: { url: string; secret: string };

@@ -9,6 +9,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import { createAdminGuard } from './auth.js';
+import { registerConsole } from './console/index.js';
 import { registerDashboard } from './dashboard.js';
 import { installErrorHandler } from './errors.js';
 import { registerDeadLetterRoutes } from './routes/dead-letters.js';
@@ -124,6 +125,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     return reply.header('content-type', options.metrics.registry.contentType).send(text);
   });
   await registerDashboard(app, options.queues);
+  await registerConsole(app, services);
 
   await app.register(async (api) => {
     api.addHook('onRoute', requireBodyRule);

@@ -2,6 +2,7 @@
  * The runtime's commands: the only way HTTP routes and CLI commands reach the queues, the tenants' stores and
  * Autotask. A route or CLI command parses its input, calls one of these, and turns the answer into a response.
  */
+import { createConsoleCommands, type ConsoleCommands } from './console.js';
 import type { CommandContext } from './context.js';
 import { listInvoices, type InvoiceListing } from './invoices.js';
 import { createJobCommands, type JobCommands } from './jobs.js';
@@ -16,11 +17,13 @@ export type { ReadinessOptions, ReadinessReport } from './readiness.js';
 export type { StopwatchAnswer, StopwatchRefused, StopwatchView } from './stopwatches.js';
 export type { WebhookEvent, WebhookOutcome, WebhookRequest } from './webhooks.js';
 export type { InvoiceListing } from './invoices.js';
+export type { RecentRun } from './console.js';
+export type { FirstRunState } from '../first-run.js';
 export type { SuggestionAnswer, SuggestionView } from './problem-suggestions.js';
 /** `run <job>` needs no queues: it takes services and the registry only. */
 export { runJob as runJobInProcess, type RunJobRequest } from './run-job.js';
 
-export interface RuntimeCommands extends JobCommands, StopwatchCommands, ProblemSuggestionCommands {
+export interface RuntimeCommands extends JobCommands, StopwatchCommands, ProblemSuggestionCommands, ConsoleCommands {
   listInvoices(request: { tenant?: string | undefined; status?: 'draft' | 'delivered' | undefined }): Promise<InvoiceListing>;
   acceptTicketWebhook(request: WebhookRequest): Promise<WebhookOutcome>;
   readiness(): Promise<ReadinessReport>;
@@ -32,6 +35,7 @@ export function createCommands(ctx: CommandContext, options: { readiness?: Readi
     ...createJobCommands(ctx),
     ...createStopwatchCommands(ctx),
     ...createProblemSuggestionCommands(ctx),
+    ...createConsoleCommands(ctx),
     listInvoices: (request) => listInvoices(ctx, request),
     acceptTicketWebhook: (request) => acceptTicketWebhook(ctx, request),
     readiness: () => readiness.check(),

@@ -1,0 +1,141 @@
+/** The console's pages: each reads through the runtime commands and renders escaped HTML (./html.ts). */
+import type { FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView } from '../../runtime/commands/index.js';
+import type { DeadLetter } from '../../runtime/dead-letter.js';
+import { html, postButton, SafeHtml } from './html.js';
+
+const TZ = 'UTC';
+/** Times with date and zone, always (a bare "10:02" on a dashboard is ambiguous). */
+function when(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} ${TZ}`;
+}
+function seconds(ms: number | null): string {
+  return ms === null ? '—' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+function money(value: unknown, decimals: number): string {
+  return typeof value === 'number' ? value.toFixed(decimals) : '—';
+}
+
+export async function overviewPage(commands: RuntimeCommands, csrf: string): Promise<SafeHtml> {
+  const [states, readiness, letters, runs, next] = await Promise.all([commands.firstRunStates(), commands.readiness()
+    .catch((e: unknown): ReadinessReport => ({ ready: false, degraded: [], checks: { redis: { ok: false, reason: String(e) } } })),
+  commands.listDeadLetters(), commands.recentRuns(200), commands.nextRuns()]);
+  const rows = states.map((s: FirstRunState) => {
+    const check = readiness.checks[`tenant:${s.tenant}`];
+    const last = runs.find((r) => r.name === 'sync-all' && r.tenant === s.tenant);
+    const nextRun = next.find((n) => n.job === 'sync-all' && n.tenant === s.tenant);
+    const dead = letters.filter((l) => l.tenant === s.tenant).length;
+    return html`<tr data-tenant="${s.tenant}"><td>${s.tenant}</td>
+<td>${last ? html`<span class="${last.outcome === 'completed' ? 'ok' : 'bad'}">${last.outcome}</span> ${when(last.finishedAt)}
+${last.failedStages.length ? html`<br>failed stage: ${last.failedStages.join(', ')}` : ''}<br><span class="muted">${last.summary.split('\n').slice(1).join('; ')}</span>` : '—'}</td>
+<td>${nextRun ? when(nextRun.next) : html`<span class="muted">no schedule</span>`}</td>
+<td class="num">${dead}</td>
+<td>${check ? html`<span class="${check.ok ? 'ok' : 'bad'}">${check.ok ? 'ready' : 'not ready'}</span> ${check.reason ?? ''}` : '—'}</td>
+<td class="first-run">${s.confirmed ? html`<span class="ok">confirmed</span> ${when(s.confirmedAt)} by ${s.confirmedBy ?? '?'}`
+    : html`<span class="warn">first-run: dry runs only</span><ul>${s.previews.map((p) => html`<li>${p.job}: would write ${p.wouldWrite} — ${p.summary.split('\n')[0] ?? ''}</li>`)}</ul>
+${postButton(`/console/tenants/${encodeURIComponent(s.tenant)}/confirm`, 'confirm: let it write', csrf)}`}</td></tr>`;
+  });
+  return html`<p>Instance ${readiness.ready ? html`<span class="ok">ready</span>` : html`<span class="bad">not ready</span>`}
+${readiness.degraded.length ? html` · degraded tenants: ${readiness.degraded.join(', ')}` : ''}. Times in ${TZ}.</p>
+<table id="tenants"><thead><tr><th>tenant</th><th>last sync-all</th><th>next sync-all</th><th>dead letters</th><th>Autotask</th><th>first run</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
+}
+
+export async function invoicesPage(commands: RuntimeCommands, decimals: number): Promise<SafeHtml> {
+  const sections: SafeHtml[] = [];
+  for (const tenant of commands.tenantIds()) {
+    const listing = await commands.listInvoices({ tenant });
+    for (const status of ['draft', 'delivered'] as const) {
+      const docs = listing.invoices.filter((d) => d.status === status);
+      sections.push(html`<h2>${tenant}: ${status === 'draft' ? 'drafts (next invoicing run)' : 'delivered'} (${docs.length})</h2>
+<table class="invoices ${status}"><thead><tr><th>company</th><th>PO number</th><th>contracts</th><th class="num">items</th><th class="num">subtotal</th>
+<th class="num">tax</th><th class="num">total</th><th>period</th><th>warnings / skipped</th><th>download</th></tr></thead><tbody>
+${docs.map((d) => {
+    const key = String(d.invoiceKey);
+    const q = `tenant=${encodeURIComponent(tenant)}&key=${encodeURIComponent(key)}`;
+    const warnings = Array.isArray(d.warnings) ? (d.warnings as Array<{ code: string; message: string }>) : [];
+    return html`<tr data-key="${key}"><td>${String(d.companyID)}</td><td>${d.purchaseOrderNumber === null ? html`<span class="muted">(none)</span>` : String(d.purchaseOrderNumber)}</td>
+<td>${Array.isArray(d.contractIDs) ? d.contractIDs.join(', ') : ''}</td><td class="num">${Array.isArray(d.items) ? d.items.length : 0}</td>
+<td class="num subtotal">${money(d.subtotal, decimals)}</td><td class="num tax">${money(d.tax, decimals)}</td><td class="num total">${money(d.total, decimals)}</td>
+<td>${String(d.periodStart ?? '')} – ${String(d.periodEnd ?? '')}</td>
+<td>${warnings.length ? html`<ul>${warnings.map((w) => html`<li><code>${w.code}</code> ${w.message}</li>`)}</ul>` : html`<span class="muted">none</span>`}</td>
+<td><a href="/console/invoices/document.json?${q}">JSON</a> · <a href="/console/invoices/document.csv?${q}">CSV</a></td></tr>`;
+  })}</tbody></table>`);
+    }
+  }
+  return html`<p>Amounts in the tenant's Autotask currency, rounded to ${decimals} decimals (invoices.currencyDecimals).
+The PO number column is what the PO policy sets on the document.</p>${sections}`;
+}
+
+function suggestionRow(tenant: string, s: SuggestionView, csrf: string): SafeHtml {
+  const base = `/console/problems/${encodeURIComponent(s.id)}`;
+  return html`<tr data-suggestion="${s.id}"><td>${s.title}</td><td>${s.problemTicketId === null ? 'new Problem' : `join Problem ${s.problemTicketId}`}</td>
+<td>${s.ticketIds.map((id) => html`<span class="ticket">#${id}</span> `)}<br><span class="muted">to link: ${s.newLinks.join(', ')}</span></td>
+<td>${s.reason}</td><td>${Math.round(s.confidence * 100)}% <span class="muted">${s.confidenceReason}</span></td><td>${s.status}</td>
+<td>${s.status === 'open' ? [postButton(`${base}/approve`, 'approve', csrf, { tenant }), postButton(`${base}/reject`, 'reject', csrf, { tenant })] : ''}</td></tr>`;
+}
+
+export async function problemsPage(commands: RuntimeCommands, csrf: string): Promise<SafeHtml> {
+  const parts: SafeHtml[] = [];
+  for (const tenant of commands.tenantIds()) {
+    const { suggestions } = await commands.listProblemSuggestions({ tenant });
+    const open = suggestions.filter((s) => s.status === 'open' || s.status === 'approved');
+    const done = suggestions.filter((s) => s.status === 'linked');
+    parts.push(html`<h2>${tenant}: suggestions waiting for a person (${open.length})</h2>
+<table id="suggestions-${tenant}"><thead><tr><th>title</th><th>problem</th><th>member tickets</th><th>reason</th><th>confidence</th><th>status</th><th></th></tr></thead>
+<tbody>${open.map((s) => suggestionRow(tenant, s, csrf))}</tbody></table>
+<h2>${tenant}: Problems created or joined from suggestions (${done.length})</h2>
+<table id="linked-${tenant}"><thead><tr><th>title</th><th>Problem ticket</th><th>incidents linked</th><th>decided</th></tr></thead><tbody>
+${done.map((s) => html`<tr data-suggestion="${s.id}"><td>${s.title}</td><td>${s.outcome?.problemTicketId ?? '—'}</td><td>${(s.outcome?.linked ?? []).join(', ')}</td><td>${when(s.decidedAt)}</td></tr>`)}
+</tbody></table>
+<p class="muted">Rejected: ${suggestions.filter((s) => s.status === 'rejected').length} (kept, so detection does not propose them again).</p>`);
+  }
+  return html`${parts}`;
+}
+
+function stopwatchRow(tenant: string, sw: StopwatchView, csrf: string, refused: boolean): SafeHtml {
+  return html`<tr data-stopwatch="${sw.id}"><td>${sw.id}</td><td>${sw.ticketId}</td><td>${sw.resourceId}</td><td>${sw.roleId ?? '—'}</td>
+<td class="num">${(sw.workedSeconds / 3600).toFixed(2)} h</td><td>${when(sw.startedAt)}</td>
+${refused ? html`<td class="bad">${sw.pushError ?? ''}</td><td><form method="post" action="/console/time/${encodeURIComponent(sw.id)}/retry">
+<input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="tenant" value="${tenant}">
+<label>role id <input type="number" name="roleId" value="${sw.roleId ?? ''}" min="1"></label>
+<label>summary notes <input type="text" name="summaryNotes"></label>
+<button>correct and retry</button></form></td>` : html`<td>${sw.state}</td><td>${sw.timeEntryId ?? ''}</td>`}</tr>`;
+}
+
+export async function timePage(commands: RuntimeCommands, csrf: string): Promise<SafeHtml> {
+  const parts: SafeHtml[] = [];
+  for (const tenant of commands.tenantIds()) {
+    const [running, paused, refused, pushed] = await Promise.all((['running', 'paused', 'refused', 'pushed'] as const)
+      .map((state) => commands.listStopwatches({ tenant, state, limit: 100 })));
+    const head = (last: string) => html`<thead><tr><th>id</th><th>ticket</th><th>resource</th><th>role</th><th>worked</th><th>started</th>${new SafeHtml(last)}</tr></thead>`;
+    parts.push(html`<h2>${tenant}: running and paused (${running!.length + paused!.length})</h2>
+<table id="active-${tenant}">${head('<th>state</th><th>time entry</th>')}<tbody>${[...running!, ...paused!].map((sw) => stopwatchRow(tenant, sw, csrf, false))}</tbody></table>
+<h2>${tenant}: refused by Autotask (${refused!.length})</h2>
+<table id="refused-${tenant}">${head('<th>reason</th><th>correct</th>')}<tbody>${refused!.map((sw) => stopwatchRow(tenant, sw, csrf, true))}</tbody></table>
+<h2>${tenant}: pushed (${pushed!.length})</h2>
+<table id="pushed-${tenant}">${head('<th>state</th><th>time entry</th>')}<tbody>${pushed!.map((sw) => stopwatchRow(tenant, sw, csrf, false))}</tbody></table>`);
+  }
+  return html`${parts}`;
+}
+
+export async function jobsPage(commands: RuntimeCommands, csrf: string): Promise<SafeHtml> {
+  const [runs, letters] = await Promise.all([commands.recentRuns(100), commands.listDeadLetters()]);
+  return html`<p>Queue internals: <a href="/admin/queues">Bull Board</a>. Times in ${TZ}.</p>
+<h2>Dead letters (${letters.length})</h2>
+<table id="dead-letters"><thead><tr><th>job</th><th>tenant</th><th>failed at</th><th>attempts</th><th>reason</th><th></th></tr></thead><tbody>
+${letters.map((l: DeadLetter) => html`<tr data-letter="${l.id}"><td>${l.name}</td><td>${l.tenant}</td><td>${when(l.failedAt)}</td><td class="num">${l.attemptsMade}</td>
+<td>${l.failedReason}</td><td>${postButton(`/console/dead-letters/${encodeURIComponent(l.id)}/requeue`, 'requeue', csrf)}
+${postButton(`/console/dead-letters/${encodeURIComponent(l.id)}/discard`, 'discard', csrf)}</td></tr>`)}</tbody></table>
+<h2>Recent runs</h2>
+<table id="runs"><thead><tr><th>job</th><th>tenant</th><th>finished</th><th>duration</th><th>outcome</th><th>summary</th></tr></thead><tbody>
+${runs.map((r: RecentRun) => html`<tr><td>${r.name}</td><td>${r.tenant}</td><td>${when(r.finishedAt)}</td><td class="num">${seconds(r.durationMs)}</td>
+<td class="${r.outcome === 'completed' ? 'ok' : 'bad'}">${r.outcome}${r.failedStages.length ? html`<br>failed stage: ${r.failedStages.join(', ')}` : ''}</td>
+<td>${r.summary.split('\n')[0] ?? ''}</td></tr>`)}</tbody></table>`;
+}
+
+export function signInPage(nonce: string): SafeHtml {
+  return html`<form method="post" action="/console/sign-in"><input type="hidden" name="nonce" value="${nonce}">
+<label>Admin token <input type="password" name="token" autocomplete="current-password" autofocus required></label>
+<button>sign in</button></form><p class="muted">The same ADMIN_TOKEN as the API and the Bull Board.</p>`;
+}

@@ -1,0 +1,86 @@
+/**
+ * Commands only the web console needs (src/http/console/): who the tenants are and where each stands in first-run
+ * mode, confirming one (the same store call as `autotask-sync confirm`), the recent runs of the jobs queue, and
+ * discarding a dead letter a person decided not to run again.
+ */
+import type { Job } from 'bullmq';
+import { DeadLetterNotFoundError } from '../dead-letter.js';
+import { confirmTenant, firstRunStates, type FirstRunState } from '../first-run.js';
+import type { QueuedJobData } from '../queues.js';
+import type { CommandContext } from './context.js';
+
+export interface RecentRun {
+  id: string;
+  name: string;
+  tenant: string;
+  outcome: 'completed' | 'failed';
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  summary: string;
+  /** sync-all only: the stages that failed for good (the runtime fills `data.failures`). */
+  failedStages: string[];
+}
+
+export interface ConsoleCommands {
+  tenantIds(): readonly string[];
+  firstRunStates(): Promise<FirstRunState[]>;
+  confirmFirstRun(request: { tenant: string; by: string }): Promise<FirstRunState>;
+  /** The newest finished jobs (completed and failed), newest first. */
+  recentRuns(limit?: number): Promise<RecentRun[]>;
+  /** The next run of each schedule (job, tenant, when), soonest first. */
+  nextRuns(): Promise<Array<{ job: string; tenant: string; next: string | null }>>;
+  /** Drops a dead letter without running it; DEAD_LETTER_NOT_FOUND when it is gone already. */
+  discardDeadLetter(id: string): Promise<void>;
+}
+
+function summaryOf(job: Job<QueuedJobData>, failed: boolean): string {
+  if (failed) return job.failedReason ?? 'failed';
+  const value = job.returnvalue as { summary?: unknown } | null | undefined;
+  return typeof value?.summary === 'string' ? value.summary : '';
+}
+
+function failedStagesOf(job: Job<QueuedJobData>): string[] {
+  const failures = (job.data?.data as { failures?: unknown } | undefined)?.failures;
+  if (!Array.isArray(failures)) return [];
+  return failures.map((f) => (typeof f === 'object' && f && 'job' in f ? String((f as { job: unknown }).job) : '')).filter(Boolean);
+}
+
+export function createConsoleCommands(ctx: CommandContext): ConsoleCommands {
+  const { tenants } = ctx.services;
+  return {
+    tenantIds: () => tenants.ids,
+    firstRunStates: () => firstRunStates(tenants),
+    confirmFirstRun: ({ tenant, by }) => confirmTenant(tenants, tenant, by, ctx.services.now()),
+    async recentRuns(limit = 50) {
+      const runs: RecentRun[] = [];
+      for (const outcome of ['completed', 'failed'] as const) {
+        const jobs = await ctx.queues.jobs.getJobs([outcome], 0, limit - 1, false);
+        for (const job of jobs) {
+          if (!job) continue;
+          runs.push({
+            id: job.id ?? '', name: job.name, tenant: job.data?.tenant ?? 'unknown', outcome,
+            startedAt: job.processedOn ? new Date(job.processedOn).toISOString() : null,
+            finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+            durationMs: job.processedOn && job.finishedOn ? job.finishedOn - job.processedOn : null,
+            summary: summaryOf(job, outcome === 'failed'),
+            failedStages: failedStagesOf(job),
+          });
+        }
+      }
+      return runs.sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? '')).slice(0, limit);
+    },
+    async nextRuns() {
+      const schedulers = await ctx.queues.jobs.getJobSchedulers(0, -1);
+      return schedulers.map((s) => {
+        const data = s.template?.data as Partial<QueuedJobData> | undefined;
+        return { job: s.name, tenant: data?.tenant ?? 'unknown', next: s.next ? new Date(s.next).toISOString() : null };
+      }).sort((a, b) => (a.next ?? '').localeCompare(b.next ?? ''));
+    },
+    async discardDeadLetter(id) {
+      const letter = await ctx.queues.deadLetters.getJob(id);
+      if (!letter) throw new DeadLetterNotFoundError(id);
+      await letter.remove();
+    },
+  };
+}
