@@ -4,8 +4,8 @@
  */
 import { formatUnits, roundToCurrency } from '../lib/money.js';
 import type { ContractLike, InvoiceDocument } from './invoice-types.js';
-import { makeWarning, quotePo, type InvoiceWarning } from './invoice-warnings.js';
-import { canonicalPo, comparePo, normalizePo } from './purchase-order.js';
+import { makeWarning, quotePo, type InvoiceWarning, type WarningIds } from './invoice-warnings.js';
+import { canonicalPo, comparePo, normalizePo, spellPo, visiblePo } from './purchase-order.js';
 
 /** A group being built: one (company, PO) pair. Amounts are integer money units (src/lib/money.ts). */
 export interface GroupAccumulator {
@@ -101,6 +101,16 @@ export interface BuiltGroup {
   doc: InvoiceDocument;
 }
 
+function groupBy<T>(list: readonly T[], key: (value: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const value of list) {
+    const k = key(value);
+    const bucket = out.get(k);
+    if (bucket === undefined) out.set(k, [value]); else bucket.push(value);
+  }
+  return out;
+}
+
 /** Warnings about one company's invoices (sorted by PO, "no PO" first). */
 export function buildGroupWarnings(companyID: number, built: readonly BuiltGroup[], decimals: number): InvoiceWarning[] {
   const warnings: InvoiceWarning[] = [];
@@ -115,20 +125,31 @@ export function buildGroupWarnings(companyID: number, built: readonly BuiltGroup
       { companyID, invoiceKeys: keys,
         purchaseOrderNumbers: groups.map((g) => g.po) }));
   }
-  const variants = new Map<string, GroupAccumulator[]>();
-  if (withPo.length > 1) for (const g of withPo) {
-    const canonical = canonicalPo(g.po as string);
-    const list = variants.get(canonical);
-    if (list === undefined) variants.set(canonical, [g]); else list.push(g);
-  }
-  for (const list of variants.values()) {
-    if (list.length < 2) continue;
+  const docOf = (g: GroupAccumulator): BuiltGroup => built[groups.indexOf(g)] as BuiltGroup;
+  const lookAlikes = (list: readonly GroupAccumulator[]): WarningIds => {
     const pos = list.map((g) => g.po).sort(comparePo);
+    return { companyID, purchaseOrderNumbers: pos, invoiceKeys: list.map((g) => docOf(g).doc.invoiceKey),
+      contractIDs: [...new Set(list.flatMap((g) => docOf(g).doc.contractIDs))] };
+  };
+  // Look-alikes first (issue 14 item 6): one warning per set of PO numbers that show the same, "no PO" included
+  // (a PO of only invisible characters), which covers every pair of the set.
+  const visible = groupBy(groups, (g) => (g.po === null ? '' : visiblePo(g.po)));
+  for (const list of visible.values()) {
+    if (list.length < 2) continue;
+    const ids = lookAlikes(list);
+    warnings.push(makeWarning('INVISIBLE_PO_VARIANTS',
+      `company ${companyID}: PO numbers ${(ids.purchaseOrderNumbers ?? []).map(spellPo).join(', ')} look the same but `
+        + 'differ in characters that do not show; Autotask invoices them separately, so do we — correct the PO on '
+        + 'the items or contracts if they are one order', ids));
+  }
+  // Case and spacing: reported only when the set holds more than one visible form (look-alikes are reported above).
+  const variants = groupBy(withPo.length > 1 ? withPo : [], (g) => canonicalPo(visiblePo(g.po as string)));
+  for (const list of variants.values()) {
+    if (new Set(list.map((g) => visiblePo(g.po as string))).size < 2) continue;
+    const ids = lookAlikes(list);
     warnings.push(makeWarning('PO_VARIANTS',
-      `company ${companyID}: PO numbers ${pos.map(quotePo).join(', ')} differ only in case or spacing; `
-        + 'they are invoiced separately — correct the PO on the items if they are one order',
-      { companyID, purchaseOrderNumbers: pos, invoiceKeys: list.map((g) => keys[groups.indexOf(g)] as string),
-        contractIDs: [...new Set(list.flatMap((g) => (built[groups.indexOf(g)] as BuiltGroup).doc.contractIDs))] }));
+      `company ${companyID}: PO numbers ${(ids.purchaseOrderNumbers ?? []).map(quotePo).join(', ')} differ only in case `
+        + 'or spacing; they are invoiced separately — correct the PO on the items if they are one order', ids));
   }
   groups.forEach((g, index) => {
     const key = keys[index] as string;

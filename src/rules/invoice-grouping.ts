@@ -21,6 +21,7 @@ import {
   amount, amountValue, canonicalDateTime, dateSortKey, findDuplicateIds, isCanonicalDateTime, isInvoiced, readAmount,
 } from './invoice-item-fields.js';
 import { invoiceKey } from './invoice-key.js';
+import { normalizePo } from './purchase-order.js';
 import type { BillingItemLike, ContractLike, InvoiceDocument, InvoiceDocumentItem } from './invoice-types.js';
 import { compareWarnings, makeWarning, type InvoiceWarning } from './invoice-warnings.js';
 import { compilePoRules, firstMatchingRule, type PoRule } from './po-rules.js';
@@ -159,8 +160,7 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
     if (!readAmount(item.taxDollars ?? 0)) { skipped.push({ billingItemID: id, reason: 'invalid-amount' }); continue; }
     const tax = amount.units; rounded ||= amount.rounded;
 
-    let po = item.purchaseOrderNumber ?? null;
-    if (po !== null) { po = po.trim(); if (po === '') po = null; }
+    const po = normalizePo(item.purchaseOrderNumber);
     const group = index.get(item.companyID, po, itemDate);
     const subtotal = group.subtotal + ext; const taxSum = group.tax + tax; const total = group.total + tot;
     // Integers add exactly while every partial sum stays within ±2^53; past that, this item is set aside rather
