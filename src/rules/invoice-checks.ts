@@ -2,7 +2,7 @@
  * The consistency checks of the invoice grouping, kept apart from the hot loop: they run per company, per group or
  * per contract, and only allocate where something is off.
  */
-import { formatUnits, roundToCurrency } from '../lib/money.js';
+import { formatUnits, type MoneyUnits } from '../lib/money.js';
 import type { ContractLike, InvoiceDocument } from './invoice-types.js';
 import { makeWarning, quotePo, type InvoiceWarning, type WarningIds } from './invoice-warnings.js';
 import { canonicalPo, comparePo, normalizePo, spellPo, visiblePo } from './purchase-order.js';
@@ -13,9 +13,13 @@ export interface GroupAccumulator {
   index: number;
   companyID: number;
   po: string | null;
+  /** Exact sums in units (for TOTAL_ROUNDED). */
   subtotal: number;
   tax: number;
   total: number;
+  /** Sums of the lines' amounts and taxes each rounded to the currency: what the document prints. */
+  printedSubtotal: number;
+  printedTax: number;
   /** Eligible items in the group. */
   count: number;
   /** Earliest and latest item date, as sort keys and as the canonical strings. */
@@ -101,6 +105,35 @@ export interface BuiltGroup {
   doc: InvoiceDocument;
 }
 
+export interface TotalDisagreement {
+  billingItemID: number;
+  /** extendedPrice + taxDollars, in units. */
+  expected: MoneyUnits;
+  /** The item's own totalAmount, in units. */
+  actual: MoneyUnits;
+}
+
+/**
+ * The one check that an item's own `totalAmount` equals `extendedPrice + taxDollars` (amounts in exact units, see
+ * src/lib/money.ts). The document's total follows price + tax (docs/billing-items.md#printed-totals), so an item
+ * whose own total says otherwise is shown to a person as TOTAL_DISAGREES rather than decided silently.
+ */
+export function itemTotalDisagreement(billingItemID: number, extendedPrice: MoneyUnits, tax: MoneyUnits,
+  totalAmount: MoneyUnits): TotalDisagreement | null {
+  const expected = extendedPrice + tax;
+  return expected === totalAmount ? null : { billingItemID, expected, actual: totalAmount };
+}
+
+/** One TOTAL_DISAGREES warning naming every such item (the first few with their figures). */
+export function totalDisagreesWarning(found: readonly TotalDisagreement[]): InvoiceWarning | null {
+  if (found.length === 0) return null;
+  const shown = [...found].sort((a, b) => a.billingItemID - b.billingItemID).slice(0, 5).map((d) => `item ${d.billingItemID}: totalAmount ${formatUnits(d.actual, 4)}, `
+    + `price + tax ${formatUnits(d.expected, 4)}`);
+  return makeWarning('TOTAL_DISAGREES', `${found.length} item(s) carry a totalAmount other than extendedPrice + taxDollars `
+    + `(${shown.join('; ')}${found.length > shown.length ? '; …' : ''}); the document totals use price + tax`,
+    { billingItemIDs: found.map((d) => d.billingItemID) });
+}
+
 function groupBy<T>(list: readonly T[], key: (value: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const value of list) {
@@ -153,14 +186,14 @@ export function buildGroupWarnings(companyID: number, built: readonly BuiltGroup
   }
   groups.forEach((g, index) => {
     const key = keys[index] as string;
-    const exact = roundToCurrency(g.subtotal, decimals) === g.subtotal && roundToCurrency(g.tax, decimals) === g.tax
-      && roundToCurrency(g.total, decimals) === g.total;
-    if (!exact) {
-      const sums = [['subtotal', g.subtotal], ['tax', g.tax], ['total', g.total]] as const;
-      const off = sums.filter(([, units]) => roundToCurrency(units, decimals) !== units);
+    const printedTotal = g.printedSubtotal + g.printedTax;
+    const sums = [['subtotal', g.subtotal, g.printedSubtotal], ['tax', g.tax, g.printedTax],
+      ['total', g.subtotal + g.tax, printedTotal]] as const;
+    const off = sums.filter(([, exact, printed]) => exact !== printed);
+    if (off.length > 0) {
       warnings.push(makeWarning('TOTAL_ROUNDED',
-        `invoice ${key}: ${off.map(([name, units]) => `${name} ${formatUnits(units, 4)} shown as ${formatUnits(units, decimals)}`)
-          .join(', ')}`, { companyID, invoiceKeys: [key], purchaseOrderNumbers: [g.po] }));
+        `invoice ${key}: ${off.map(([name, exact, printed]) => `${name} ${formatUnits(exact, 4)} shown as ${formatUnits(printed, decimals)}`)
+          .join(', ')} (lines rounded to the currency, then summed)`, { companyID, invoiceKeys: [key], purchaseOrderNumbers: [g.po] }));
     }
     if (g.future.length > 0) {
       warnings.push(makeWarning('FUTURE_ITEM_DATE', `invoice ${key}: ${g.future.length} item(s) dated in the future`,

@@ -16,6 +16,7 @@
 import { roundToCurrency, unitsToNumber } from '../lib/money.js';
 import {
   buildGroupWarnings, checkContracts, collectInvoiceWarnings, ContractInfo, type ContractFindings, type GroupAccumulator,
+  itemTotalDisagreement, totalDisagreesWarning, type TotalDisagreement,
 } from './invoice-checks.js';
 import {
   amount, amountValue, canonicalDateTime, dateSortKey, findDuplicateIds, isCanonicalDateTime, isInvoiced, readAmount,
@@ -107,7 +108,7 @@ class GroupIndex {
     if (company.map !== null) group = company.map.get(po);
     else for (const candidate of company.list) if (candidate.po === po) { group = candidate; break; }
     if (group === undefined) {
-      group = { index: this.groups.length, companyID, po, subtotal: 0, tax: 0, total: 0, count: 0,
+      group = { index: this.groups.length, companyID, po, subtotal: 0, tax: 0, total: 0, printedSubtotal: 0, printedTax: 0, count: 0,
         minKey: Number.POSITIVE_INFINITY, maxKey: Number.NEGATIVE_INFINITY, minDate: itemDate, maxDate: itemDate,
         future: [] };
       this.groups.push(group);
@@ -129,6 +130,7 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
   const duplicates = findDuplicateIds(items);
   const skipped: SkippedItem[] = [];
   const roundedAmounts: number[] = [];
+  const disagreements: TotalDisagreement[] = [];
   const otherDates = new Map<number, string>(); // item index → canonical date, for the rare non-canonical input
   const index = new GroupIndex();
   // Per eligible item, in input order: its group, its index in `items`, its date key and id.
@@ -163,14 +165,21 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
     const po = normalizePo(item.purchaseOrderNumber);
     const group = index.get(item.companyID, po, itemDate);
     const subtotal = group.subtotal + ext; const taxSum = group.tax + tax; const total = group.total + tot;
+    // What the document prints (docs/billing-items.md#printed-totals): each line rounded, then summed.
+    const printedSubtotal = group.printedSubtotal + roundToCurrency(ext, decimals);
+    const printedTax = group.printedTax + roundToCurrency(tax, decimals);
     // Integers add exactly while every partial sum stays within ±2^53; past that, this item is set aside rather
     // than summed inexactly (and rather than stopping every other company's invoice: issue 14 item 3).
-    if (subtotal > MAX || subtotal < -MAX || taxSum > MAX || taxSum < -MAX || total > MAX || total < -MAX) {
+    if (subtotal > MAX || subtotal < -MAX || taxSum > MAX || taxSum < -MAX || total > MAX || total < -MAX
+      || Math.abs(printedSubtotal) + Math.abs(printedTax) > MAX) {
       skipped.push({ billingItemID: id, reason: 'total-out-of-range' });
       continue;
     }
     if (rounded) roundedAmounts.push(id);
     group.subtotal = subtotal; group.tax = taxSum; group.total = total;
+    group.printedSubtotal = printedSubtotal; group.printedTax = printedTax;
+    const disagreement = itemTotalDisagreement(id, ext, tax, tot);
+    if (disagreement !== null) disagreements.push(disagreement);
     const key = dateSortKey(itemDate);
     if (key < group.minKey) { group.minKey = key; group.minDate = itemDate; }
     if (key > group.maxKey) { group.maxKey = key; group.maxDate = itemDate; }
@@ -233,9 +242,9 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
         invoiceKey: invoiceKey(companyID, group.po, ids), companyID, purchaseOrderNumber: group.po,
         contractIDs: checkContracts(group, ids, contractIDs, contracts, findings),
         periodStart: group.minDate.slice(0, 10), periodEnd: group.maxDate.slice(0, 10), items: lines,
-        subtotal: unitsToNumber(roundToCurrency(group.subtotal, decimals)),
-        tax: unitsToNumber(roundToCurrency(group.tax, decimals)),
-        total: unitsToNumber(roundToCurrency(group.total, decimals)),
+        subtotal: unitsToNumber(group.printedSubtotal),
+        tax: unitsToNumber(group.printedTax),
+        total: unitsToNumber(group.printedSubtotal + group.printedTax),
       };
       invoices.push(doc);
       return { group, doc };
@@ -244,6 +253,8 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
   }
 
   warnings.push(...collectInvoiceWarnings({ contracts, unknownContracts: findings.unknown, roundedAmounts }));
+  const disagrees = totalDisagreesWarning(disagreements);
+  if (disagrees !== null) warnings.push(disagrees);
   if (duplicates.size > 0) {
     warnings.push(makeWarning('DUPLICATE_BILLING_ITEM',
       `${duplicates.size} billing item id(s) appear more than once in the input; every copy was left out`,

@@ -20,6 +20,8 @@ export type InvoiceWarningCode =
   | 'AMOUNT_ROUNDED'
   /** An invoice's exact sum has sub-cent digits; the document shows it rounded to the currency's minor unit. */
   | 'TOTAL_ROUNDED'
+  /** An item's own totalAmount is not extendedPrice + taxDollars; the document uses price + tax. */
+  | 'TOTAL_DISAGREES'
   /** The same billing item id appeared more than once; every copy was left out. */
   | 'DUPLICATE_BILLING_ITEM'
   /** Items dated after `now` (posted ahead of the service). */
