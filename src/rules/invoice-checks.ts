@@ -2,7 +2,7 @@
  * The consistency checks of the invoice grouping, kept apart from the hot loop: they run per company, per group or
  * per contract, and only allocate where something is off.
  */
-import { formatUnits, type MoneyUnits } from '../lib/money.js';
+import { formatUnits, unitsToNumber, type MoneyUnits } from '../lib/money.js';
 import type { ContractLike, InvoiceDocument } from './invoice-types.js';
 import { makeWarning, quotePo, type InvoiceWarning, type WarningIds } from './invoice-warnings.js';
 import { canonicalPo, comparePo, normalizePo, spellPo, visiblePo } from './purchase-order.js';
@@ -107,31 +107,36 @@ export interface BuiltGroup {
 
 export interface TotalDisagreement {
   billingItemID: number;
-  /** extendedPrice + taxDollars, in units. */
+  companyID: number;
+  /** extendedPrice + taxDollars, in units: what the document uses. */
   expected: MoneyUnits;
-  /** The item's own totalAmount, in units. */
+  /** Autotask's own totalAmount, in units. */
   actual: MoneyUnits;
 }
 
 /**
  * The one check that an item's own `totalAmount` equals `extendedPrice + taxDollars` (amounts in exact units, see
- * src/lib/money.ts). The document's total follows price + tax (docs/billing-items.md#printed-totals), so an item
- * whose own total says otherwise is shown to a person as TOTAL_DISAGREES rather than decided silently.
+ * src/lib/money.ts). Autotask's totalAmount cannot be trusted (docs/autotask-samples.md: a real record has 0 beside
+ * 386.645), so the document uses price + tax (docs/billing-items.md#printed-totals) and a person is shown the
+ * disagreement as TOTAL_AMOUNT_DIFFERS rather than having it decided silently.
  */
-export function itemTotalDisagreement(billingItemID: number, extendedPrice: MoneyUnits, tax: MoneyUnits,
+export function itemTotalDisagreement(billingItemID: number, companyID: number, extendedPrice: MoneyUnits, tax: MoneyUnits,
   totalAmount: MoneyUnits): TotalDisagreement | null {
   const expected = extendedPrice + tax;
-  return expected === totalAmount ? null : { billingItemID, expected, actual: totalAmount };
+  return expected === totalAmount ? null : { billingItemID, companyID, expected, actual: totalAmount };
 }
 
-/** One TOTAL_DISAGREES warning naming every such item (the first few with their figures). */
-export function totalDisagreesWarning(found: readonly TotalDisagreement[]): InvoiceWarning | null {
-  if (found.length === 0) return null;
-  const shown = [...found].sort((a, b) => a.billingItemID - b.billingItemID).slice(0, 5).map((d) => `item ${d.billingItemID}: totalAmount ${formatUnits(d.actual, 4)}, `
-    + `price + tax ${formatUnits(d.expected, 4)}`);
-  return makeWarning('TOTAL_DISAGREES', `${found.length} item(s) carry a totalAmount other than extendedPrice + taxDollars `
-    + `(${shown.join('; ')}${found.length > shown.length ? '; …' : ''}); the document totals use price + tax`,
-    { billingItemIDs: found.map((d) => d.billingItemID) });
+/** One TOTAL_AMOUNT_DIFFERS warning per company, naming its items (the first few with both amounts in the message). */
+export function totalDiffersWarnings(found: readonly TotalDisagreement[]): InvoiceWarning[] {
+  return [...groupBy(found, (d) => String(d.companyID)).values()].map((list) => {
+    const shown = [...list].sort((a, b) => a.billingItemID - b.billingItemID).slice(0, 5)
+      .map((d) => `billing item ${d.billingItemID}: Autotask's totalAmount ${unitsToNumber(d.actual)} but extendedPrice + `
+        + `taxDollars = ${unitsToNumber(d.expected)}`);
+    const more = list.length > shown.length ? `; and ${list.length - shown.length} more` : '';
+    return makeWarning('TOTAL_AMOUNT_DIFFERS', `${shown.join('; ')}${more}. The document uses extendedPrice + taxDollars, `
+      + 'so its lines and totals agree; check the item in Autotask before sending',
+      { companyID: (list[0] as TotalDisagreement).companyID, billingItemIDs: list.map((d) => d.billingItemID) });
+  });
 }
 
 function groupBy<T>(list: readonly T[], key: (value: T) => string): Map<string, T[]> {

@@ -12,11 +12,16 @@
  * as integer money units into the group; a counting sort by group and a numeric sort inside each group give every
  * item its final slot; a second sequential pass creates each document line once, straight into that slot. The
  * contract checks run per (invoice, contract), not per item. The result does not depend on the input order.
+ *
+ * A line's total is its extendedPrice + taxDollars, and the document's totals are the sums of its lines as printed
+ * (each rounded to the currency first: docs/billing-items.md#printed-totals). Autotask's own `totalAmount` can
+ * disagree (a real record has totalAmount 0 beside extendedPrice 386.645 and no tax); the document then still uses
+ * price + tax, so lines and totals always agree, and TOTAL_AMOUNT_DIFFERS names the items.
  */
-import { roundToCurrency, unitsToNumber } from '../lib/money.js';
+import { roundToCurrency, UNITS_PER_CURRENCY_UNIT, unitsToNumber } from '../lib/money.js';
 import {
   buildGroupWarnings, checkContracts, collectInvoiceWarnings, ContractInfo, type ContractFindings, type GroupAccumulator,
-  itemTotalDisagreement, totalDisagreesWarning, type TotalDisagreement,
+  itemTotalDisagreement, totalDiffersWarnings, type TotalDisagreement,
 } from './invoice-checks.js';
 import {
   amount, amountValue, canonicalDateTime, dateSortKey, findDuplicateIds, isCanonicalDateTime, isInvoiced, readAmount,
@@ -64,10 +69,13 @@ export interface GroupInvoicesResult {
 const MAX = Number.MAX_SAFE_INTEGER;
 
 function line(item: BillingItemLike, itemDate: string): InvoiceDocumentItem {
+  const extendedPrice = amountValue(item.extendedPrice as number);
+  const taxDollars = amountValue(item.taxDollars ?? 0);
+  // price + tax, in exact units (both have ≤ 4 decimals here), not Autotask's totalAmount: see the header.
+  const totalAmount = unitsToNumber(Math.round(extendedPrice * UNITS_PER_CURRENCY_UNIT) + Math.round(taxDollars * UNITS_PER_CURRENCY_UNIT));
   return {
     billingItemID: item.id, itemDate, itemName: item.itemName ?? '', description: item.description ?? '',
-    quantity: item.quantity ?? 0, rate: item.rate ?? 0, extendedPrice: amountValue(item.extendedPrice as number),
-    taxDollars: amountValue(item.taxDollars ?? 0), totalAmount: amountValue(item.totalAmount as number),
+    quantity: item.quantity ?? 0, rate: item.rate ?? 0, extendedPrice, taxDollars, totalAmount,
     contractID: item.contractID ?? null, ticketID: item.ticketID ?? null, timeEntryID: item.timeEntryID ?? null,
   };
 }
@@ -164,7 +172,8 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
 
     const po = normalizePo(item.purchaseOrderNumber);
     const group = index.get(item.companyID, po, itemDate);
-    const subtotal = group.subtotal + ext; const taxSum = group.tax + tax; const total = group.total + tot;
+    // The document's total is price + tax (see the header), not Autotask's totalAmount.
+    const subtotal = group.subtotal + ext; const taxSum = group.tax + tax; const total = group.total + ext + tax;
     // What the document prints (docs/billing-items.md#printed-totals): each line rounded, then summed.
     const printedSubtotal = group.printedSubtotal + roundToCurrency(ext, decimals);
     const printedTax = group.printedTax + roundToCurrency(tax, decimals);
@@ -178,7 +187,7 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
     if (rounded) roundedAmounts.push(id);
     group.subtotal = subtotal; group.tax = taxSum; group.total = total;
     group.printedSubtotal = printedSubtotal; group.printedTax = printedTax;
-    const disagreement = itemTotalDisagreement(id, ext, tax, tot);
+    const disagreement = itemTotalDisagreement(id, item.companyID, ext, tax, tot);
     if (disagreement !== null) disagreements.push(disagreement);
     const key = dateSortKey(itemDate);
     if (key < group.minKey) { group.minKey = key; group.minDate = itemDate; }
@@ -253,8 +262,7 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
   }
 
   warnings.push(...collectInvoiceWarnings({ contracts, unknownContracts: findings.unknown, roundedAmounts }));
-  const disagrees = totalDisagreesWarning(disagreements);
-  if (disagrees !== null) warnings.push(disagrees);
+  warnings.push(...totalDiffersWarnings(disagreements));
   if (duplicates.size > 0) {
     warnings.push(makeWarning('DUPLICATE_BILLING_ITEM',
       `${duplicates.size} billing item id(s) appear more than once in the input; every copy was left out`,

@@ -20,10 +20,10 @@ export type InvoiceWarningCode =
   | 'AMOUNT_ROUNDED'
   /** An invoice's exact sum has sub-cent digits; the document shows it rounded to the currency's minor unit. */
   | 'TOTAL_ROUNDED'
-  /** An item's own totalAmount is not extendedPrice + taxDollars; the document uses price + tax. */
-  | 'TOTAL_DISAGREES'
   /** The same billing item id appeared more than once; every copy was left out. */
   | 'DUPLICATE_BILLING_ITEM'
+  /** Autotask's totalAmount of an item differs from its extendedPrice + taxDollars; the document uses the latter. */
+  | 'TOTAL_AMOUNT_DIFFERS'
   /** Items dated after `now` (posted ahead of the service). */
   | 'FUTURE_ITEM_DATE'
   /** Items invoiced, exported or un-posted in Autotask since the last pull: dropped before delivery. */

@@ -30,10 +30,16 @@ export interface TenantKeys {
   stopwatchUnpushed: string;
   /** Invoice documents built by build-invoices (HASH invoiceKey → JSON), by status. */
   invoices: string;
-  /** Webhook delivery de-duplication (SET with expiry per Guid key). */
+  /** Webhook delivery de-duplication (a STRING with expiry per delivery identity digest; store/webhook-deliveries.ts). */
   webhookSeen(guid: string): string;
+  /** Webhook Deactivated notices Autotask sent (HASH guid → JSON), so ops learn a webhook was switched off. */
+  webhookDeactivations: string;
   /** Short-lived locks (e.g. one build-invoices per tenant at a time). */
   lock(name: string): string;
+  /** First-run mode: who confirmed the tenant and when (HASH); absent = not confirmed, writes are dry runs. */
+  firstRun: string;
+  /** First-run mode: the last dry run of each writing job (HASH job → JSON), what a person reviews to confirm. */
+  firstRunPreviews: string;
 }
 
 function safe(part: string): string {
@@ -60,6 +66,9 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     stopwatchUnpushed: `${tag}:stopwatches-unpushed`,
     invoices: `${tag}:invoices`,
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
+    webhookDeactivations: `${tag}:webhook-deactivations`,
     lock: (name) => `${tag}:lock:${safe(name)}`,
+    firstRun: `${tag}:first-run`,
+    firstRunPreviews: `${tag}:first-run-previews`,
   };
 }

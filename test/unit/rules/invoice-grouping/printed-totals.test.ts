@@ -37,11 +37,11 @@ describe('printed totals add up', () => {
       }), { numRuns: 300 });
   });
 
-  it('warns TOTAL_DISAGREES when an item\'s own total is not price + tax, naming the item', () => {
+  it('warns TOTAL_AMOUNT_DIFFERS when an item\'s own total is not price + tax, naming the item', () => {
     const { invoices, warnings } = groupInvoices({ contracts: [], items: [
       item(1, { contractID: null, extendedPrice: 100, taxDollars: 19, totalAmount: 119 }),
       item(2, { contractID: null, extendedPrice: 100, taxDollars: 19, totalAmount: 120 })] });
-    expect(warnings.filter((w) => w.code === 'TOTAL_DISAGREES')).toEqual([
+    expect(warnings.filter((w) => w.code === 'TOTAL_AMOUNT_DIFFERS')).toEqual([
       expect.objectContaining({ billingItemIDs: [2], message: expect.stringContaining('120') as unknown })]);
     expect(invoices[0]).toMatchObject({ subtotal: 200, tax: 38, total: 238 });
     expect(cents(invoices[0]?.total ?? 0)).toBe(23_800);
