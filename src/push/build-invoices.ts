@@ -124,6 +124,7 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
     return result;
   }
 
+  await deps.invoices.saveSkipped(grouping.skipped, now);
   const drafts: Stored[] = [];
   for (const doc of grouping.invoices) drafts.push(await deps.invoices.saveDraft(doc, warningsFor(doc), now));
   const boundKeys = new Set(bound.values());

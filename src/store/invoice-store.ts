@@ -63,6 +63,19 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
     await this.redis.hset(this.keys.invoices, invoiceKey, JSON.stringify(existing));
   }
 
+  /**
+   * What the last build-invoices run left off (issue 14 item 4): replaced as a whole by each run, so the list always
+   * matches one run, never a mix. `GET /api/invoices` shows it beside the documents.
+   */
+  async saveSkipped<Item>(skipped: readonly Item[], builtAt: Date): Promise<void> {
+    await this.redis.set(this.keys.invoiceSkipped, JSON.stringify({ builtAt: builtAt.toISOString(), items: skipped }));
+  }
+
+  async lastSkipped<Item>(): Promise<{ builtAt: string; items: Item[] } | null> {
+    const raw = await this.redis.get(this.keys.invoiceSkipped);
+    return raw === null ? null : JSON.parse(raw) as { builtAt: string; items: Item[] };
+  }
+
   async list(status?: InvoiceStatus): Promise<StoredInvoice<Doc, Warning>[]> {
     const values = await this.redis.hvals(this.keys.invoices);
     return values.map((raw) => JSON.parse(raw) as StoredInvoice<Doc, Warning>)

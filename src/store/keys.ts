@@ -30,6 +30,8 @@ export interface TenantKeys {
   stopwatchUnpushed: string;
   /** Invoice documents built by build-invoices (HASH invoiceKey → JSON), by status. */
   invoices: string;
+  /** The last build-invoices run's items left off the documents, with reasons (STRING, JSON; replaced by each run). */
+  invoiceSkipped: string;
   /** Webhook delivery de-duplication (a STRING with expiry per delivery identity digest; store/webhook-deliveries.ts). */
   webhookSeen(guid: string): string;
   /** Webhook Deactivated notices Autotask sent (HASH guid → JSON), so ops learn a webhook was switched off. */
@@ -65,6 +67,7 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     stopwatchIndex: `${tag}:stopwatches`,
     stopwatchUnpushed: `${tag}:stopwatches-unpushed`,
     invoices: `${tag}:invoices`,
+    invoiceSkipped: `${tag}:invoice-skipped`,
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
     webhookDeactivations: `${tag}:webhook-deactivations`,
     lock: (name) => `${tag}:lock:${safe(name)}`,
