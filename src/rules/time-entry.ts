@@ -15,7 +15,7 @@
  * `reasons`); 'refuse' refuses the entry with SPAN_TOO_SHORT. The start is never moved: it is the instant the
  * look-before-create searches on.
  */
-import { isoDate, parseUtc } from '../lib/time.js';
+import { parseUtc } from '../lib/time.js';
 import { TICKET_STATUS_COMPLETE } from './detection-types.js';
 import { billedSeconds, describeSeconds, floorHours, MAX_HOURS, MAX_SECONDS, roundHours } from './time-entry-hours.js';
 import type { RoundingPolicy } from './time-entry-hours.js';
@@ -270,7 +270,9 @@ export function planTimeEntry(input: PlanTimeEntryInput): TimeEntryPlan {
     ticketID: entry.ticketId,
     resourceID: entry.resourceId,
     roleID: role.roleId,
-    dateWorked: `${isoDate(start)}T00:00:00.000Z`,
+    // The day the work happened where the tenant is (20:00 EDT is that day, not the next UTC one); Autotask stores
+    // date-only fields at midnight (docs/time-entries.md#dateworked).
+    dateWorked: `${localDay(start, policy.timeZone)}T00:00:00.000Z`,
     startDateTime: start.toISOString(),
     endDateTime: endSent.toISOString(),
     hoursWorked: hours,
