@@ -15,6 +15,7 @@ export const timeEntriesSection = z.strictObject({
     .describe('resourceID → roleID, used when no role is given and the resource is not the ticket\'s assigned resource'),
   summaryTemplate: z.string().min(1).max(500).default('Work on {ticketNumber}: {ticketTitle}')
     .describe('fills summaryNotes when an entry has none (Autotask requires it): {ticketNumber} {ticketTitle} {minutes}'),
+  allowFutureStart: z.boolean().default(false).describe('accept entries whose start is more than 5 minutes after now (off: refused as FUTURE_START, naming startDateTime)'),
   allowCompletedTickets: z.boolean().default(false).describe('stopwatches may start, and entries be pushed, on completed tickets (status 5)'),
   midnight: z.enum(['refuse', 'allow']).default('refuse')
     .describe('an entry crossing midnight (in timeZone): refuse it (SPANS_MIDNIGHT), or allow when the tenant setting "Allow time entries to span over midnight" is on'),

@@ -108,7 +108,7 @@ Promise<EntryOutcome> {
   if (known?.status === 'created' && known.timeEntryId !== null) {
     return { key: entry.key, status: 'already-pushed', timeEntryId: known.timeEntryId };
   }
-  const plan = planTimeEntry({ entry, ticket, resource, policy: deps.policy });
+  const plan = planTimeEntry({ entry, ticket, resource, policy: deps.policy, now: deps.now() });
   if (!plan.ok) {
     if (!deps.dryRun) await deps.ledger.markFailed(entry.key, plan.reason);
     return { key: entry.key, status: 'refused', code: plan.code, reason: plan.reason };

@@ -37,3 +37,18 @@ describe('MSP-sensible time defaults', () => {
     expect(bad.error?.issues[0]?.path).toEqual(['timeZone']);
   });
 });
+
+describe('a start in the future (issue 14 item 9)', () => {
+  const now = new Date('2026-03-02T09:00:00.000Z');
+  const ahead = { startDateTime: '2026-03-02T12:00:00.000Z', endDateTime: '2026-03-02T13:00:00.000Z' };
+  it('is refused as FUTURE_START naming startDateTime, unless timeEntries.allowFutureStart', () => {
+    const refused = planTimeEntry({ entry: { ...entry, ...ahead }, ticket, resource: { id: 7, isActive: true }, policy: defaults, now });
+    expect(refused).toMatchObject({ ok: false, code: 'FUTURE_START', reason: expect.stringContaining('startDateTime') as unknown });
+    const allowed = planTimeEntry({ entry: { ...entry, ...ahead }, ticket, resource: { id: 7, isActive: true },
+      policy: { ...defaults, allowFutureStart: true }, now });
+    expect(allowed.ok).toBe(true);
+    const skew = planTimeEntry({ entry: { ...entry, startDateTime: '2026-03-02T09:04:00.000Z', endDateTime: '2026-03-02T09:30:00.000Z' },
+      ticket, resource: { id: 7, isActive: true }, policy: defaults, now });
+    expect(skew.ok).toBe(true);
+  });
+});
