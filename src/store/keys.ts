@@ -36,6 +36,8 @@ export interface TenantKeys {
   webhookDeactivations: string;
   /** Short-lived locks (e.g. one build-invoices per tenant at a time). */
   lock(name: string): string;
+  /** tune-detection results, newest first (LIST of JSON, trimmed; store/detection-tuning.ts). */
+  detectionTuning: string;
 }
 
 function safe(part: string): string {
@@ -64,5 +66,6 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
     webhookDeactivations: `${tag}:webhook-deactivations`,
     lock: (name) => `${tag}:lock:${safe(name)}`,
+    detectionTuning: `${tag}:detection-tuning`,
   };
 }

@@ -6,6 +6,7 @@
 import type { RedisConnection } from '../lib/redis-connection.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
 import type { InvoiceWarning } from '../rules/invoice-warnings.js';
+import { DetectionTuningStore } from './detection-tuning.js';
 import { EntityStore } from './entity-store.js';
 import { InvoiceStore } from './invoice-store.js';
 import { tryAcquireJobMutex, type JobMutexLease } from './job-mutex.js';
@@ -32,6 +33,8 @@ export interface TenantStores {
   problemLinks: ProblemLinkLedger;
   /** Problem groups waiting for a person's approval or rejection. */
   problemSuggestions: ProblemSuggestionStore;
+  /** The latest tune-detection results (rules learnt from the tenant's own links, with held-out figures). */
+  detectionTuning: DetectionTuningStore;
   webhooks: WebhookDeliveries;
   lease: TenantLease;
 }
@@ -45,6 +48,7 @@ export function createTenantStores(redis: RedisConnection, keyPrefix: string, te
     ledger: createTimeEntryLedger(keys),
     problemLinks: new ProblemLinkLedger(redis, keyPrefix, tenantId),
     problemSuggestions: new ProblemSuggestionStore(redis, keyPrefix, tenantId),
+    detectionTuning: new DetectionTuningStore(redis, keyPrefix, tenantId),
     webhooks: createWebhookDeliveries(redis, keyPrefix, tenantId),
     lease: { tryAcquire: (name, leaseMs) => tryAcquireJobMutex({ ...keys, name, leaseMs }) },
   };
