@@ -23,7 +23,7 @@ export function tuningPopulation(seed = 7, problems = 40, noise = 800): { ticket
     const ci = 100 + pick(40);
     const start = random() * 58 * DAY;
     const title = `Service ${p} stopped on host ${ci}`;
-    const problem: DetectionTicket = { ...base(start + 4 * 3_600_000, ci, `Problem: ${title}`), ticketType: 4, status: 1 };
+    const problem: DetectionTicket = { ...base(start + 4 * 3_600_000, ci, `Problem: ${title}`), ticketType: 3, status: 1 };
     for (let k = 0; k < 4; k += 1) {
       const t = { ...base(start + random() * 3 * 3_600_000, ci, title), problemTicketId: problem.id };
       tickets.push(t);
