@@ -51,16 +51,16 @@ export async function readLabelsFile(path: string): Promise<Map<number, string>>
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-const f3 = (x: number): string => x.toFixed(3);
+const f4 = (x: number): string => x.toFixed(4);
 
 export function tuningTable(result: TuningResult): string {
   const { split, heldOut } = result;
   const head = `tune: learnt on ${split.learn} tickets before ${split.cutoff ?? '(none)'}, scored on the later ${split.holdout}`
     + ` (${split.labelled} labelled${split.undated ? `, ${split.undated} without createDate left out` : ''}); ${result.candidates} candidates\n`;
   if (heldOut === null) return `${head}tune: ${result.reason}\n`;
-  const row = (name: string, s: Scores): string => `${name.padEnd(22)}${f3(s.precision).padStart(7)}${f3(s.recall).padStart(7)}`
-    + `${f3(s.f1).padStart(7)}${f3(s.bcubedF1).padStart(8)}${pct(s.groupedShare).padStart(9)}${pct(s.trueShare).padStart(8)}\n`;
-  return `${head}held-out (later 30%)      P      R     F1   B³ F1  grouped    true\n`
+  const row = (name: string, s: Scores): string => `${name.padEnd(20)}${f4(s.precision).padStart(8)}${f4(s.recall).padStart(8)}`
+    + `${f4(s.f1).padStart(8)}${f4(s.bcubedF1).padStart(8)}${pct(s.groupedShare).padStart(9)}${pct(s.trueShare).padStart(8)}\n`;
+  return `${head}held-out (later 30%)       P       R      F1   B³ F1  grouped    true\n`
     + row('tuned', heldOut.tuned) + row('configured rules', heldOut.defaults) + row('sweep-chosen rule', heldOut.sweep)
     + `tuned: ${result.reason}\nsweep-chosen rule: ${result.sweepRule}\n`;
 }
