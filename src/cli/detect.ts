@@ -24,7 +24,7 @@ export interface CommandIo {
   stderr: { write(chunk: string): unknown };
 }
 
-const USAGE = `usage: autotask-sync detect --input <tickets.jsonl> [--rules <file>] [--now <date-time>]
+export const USAGE = `usage: autotask-sync detect --input <tickets.jsonl> [--rules <file>] [--now <date-time>]
        autotask-sync detect --tune --input <tickets.jsonl> [--labels <gold.jsonl>] [--rules <file>] [--write-rules <file>]
 
   --input  JSON Lines, one Autotask ticket per line (REST field names)

@@ -8,6 +8,7 @@ import type { InvoiceDocument } from '../rules/invoice-types.js';
 import type { InvoiceWarning } from '../rules/invoice-warnings.js';
 import { DetectionTuningStore } from './detection-tuning.js';
 import { EntityStore } from './entity-store.js';
+import { createFirstRunStore, type FirstRunStore } from './first-run.js';
 import { InvoiceStore } from './invoice-store.js';
 import { tryAcquireJobMutex, type JobMutexLease } from './job-mutex.js';
 import { ProblemLinkLedger } from './problem-link-ledger.js';
@@ -37,6 +38,8 @@ export interface TenantStores {
   detectionTuning: DetectionTuningStore;
   webhooks: WebhookDeliveries;
   lease: TenantLease;
+  /** First-run mode: whether a person confirmed this tenant, and the dry runs waiting for review. */
+  firstRun: FirstRunStore;
 }
 
 export function createTenantStores(redis: RedisConnection, keyPrefix: string, tenantId: string): TenantStores {
@@ -51,5 +54,6 @@ export function createTenantStores(redis: RedisConnection, keyPrefix: string, te
     detectionTuning: new DetectionTuningStore(redis, keyPrefix, tenantId),
     webhooks: createWebhookDeliveries(redis, keyPrefix, tenantId),
     lease: { tryAcquire: (name, leaseMs) => tryAcquireJobMutex({ ...keys, name, leaseMs }) },
+    firstRun: createFirstRunStore(redis, keyPrefix, tenantId),
   };
 }
