@@ -9,6 +9,10 @@ import { chooseRuleSets, type TuningResult } from '../../../src/rules/detection-
 import { DetectionTuningStore, MAX_KEPT } from '../../../src/store/detection-tuning.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
 import { eventually, startProduct, type Product } from '../../helpers/product.js';
+import { startHarness, type Harness } from '../../helpers/harness.js';
+import { detectProblemsJob } from '../../../jobs/detect-problems.js';
+import { syncTicketsJob } from '../../../jobs/sync-tickets.js';
+import { scoreGrouping } from '../../../src/rules/detection-scoring.js';
 
 let p: Product | undefined;
 afterEach(async () => { await p?.close(); p = undefined; });
@@ -53,6 +57,32 @@ describe('tune-detection', () => {
     const detected = await runJob('detect-problems');
     expect(detected.rules).toEqual({ source: choice.source, ruleSets: choice.ruleSets.map((r) => r.name), reason: choice.reason });
   }, 120_000);
+});
+
+describe('detect-problems with a stored tuning result', () => {
+  let h: Harness | undefined;
+  afterEach(async () => { await h?.close(); h = undefined; });
+  const precise = (precision: number) => ({ ...scoreGrouping([], new Map(), 0), precision });
+  const stored = (tuned: number, configured: number) => ({ ruleSets: [{ name: 'tuned-title', keyFields: ['title' as const], windowHours: 1,
+    minCount: 2, titleSimilarity: 0, minConfidence: 0 }], reason: 'test', sweepRule: null, candidates: 1,
+  split: { learn: 1, holdout: 1, cutoff: null, undated: 0, labelled: 2 }, heldOut: { tuned: precise(tuned), defaults: precise(configured), sweep: precise(0) },
+  at: '2026-03-01T00:00:00.000Z', tickets: 2 });
+
+  it('runs the tuned rules only when their held-out precision beats the configured rules\', and says which it ran', async () => {
+    h = await startHarness();
+    await h.run(syncTicketsJob);
+    await h.scope.detectionTuning.record(stored(0.4, 0.5));
+    const kept = await h.run(detectProblemsJob, {}, { dryRun: true });
+    expect(kept.rules).toMatchObject({ source: 'defaults', ruleSets: ['same-configuration-item', 'monitoring-alert-host'] });
+    expect(kept.rules.reason).toContain('does not beat');
+
+    await h.scope.detectionTuning.record(stored(0.9, 0.5));
+    const tuned = await h.run(detectProblemsJob, {}, { dryRun: true });
+    expect(tuned.rules).toMatchObject({ source: 'tuned', ruleSets: ['tuned-title'] });
+    expect(tuned.summary).toContain('tuned rules');
+    expect(tuned.counts.groups).toBeGreaterThan(0);
+    for (const g of tuned.groups as { reason: string }[]) expect(g.reason).toContain('tuned-title');
+  }, 60_000);
 });
 
 describe('DetectionTuningStore on the real Redis', () => {
