@@ -79,6 +79,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
       ...(envValues.AUTOTASK_BASE_URL ? { baseUrl: envValues.AUTOTASK_BASE_URL } : {}),
       ...(envValues.AUTOTASK_IMPERSONATION_RESOURCE_ID
         ? { impersonationResourceId: Number(envValues.AUTOTASK_IMPERSONATION_RESOURCE_ID) } : {}),
+      ...(envValues.AUTOTASK_WEBHOOK_SECRET ? { webhookSecret: envValues.AUTOTASK_WEBHOOK_SECRET } : {}),
     });
   } else if (someDefault || options.requireTenant) {
     const names = ['AUTOTASK_USERNAME', 'AUTOTASK_SECRET', 'AUTOTASK_INTEGRATION_CODE'];
@@ -99,12 +100,26 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
       if (missing.length) { problems.push(`${at} (${t.id}): environment variable ${missing.join(', ')} is not set`); continue; }
       const imp = t.impersonationResourceIdEnv ? sourceEnv[t.impersonationResourceIdEnv] : undefined;
       if (imp !== undefined && !/^\d+$/.test(imp)) problems.push(`${t.impersonationResourceIdEnv}: a resource id (digits)`);
+      const hookSecret = t.webhookSecretEnv ? sourceEnv[t.webhookSecretEnv] : undefined;
+      if (t.webhookSecretEnv && (hookSecret === undefined || hookSecret.length < 8)) {
+        problems.push(`${t.webhookSecretEnv}: ${hookSecret === undefined ? 'not set' : 'at least 8 characters'} (webhook secret of tenant ${t.id})`);
+      }
       tenants.push({
         id: t.id, username: username!, secret: secret!, integrationCode: code!,
         zoneUrl: t.zoneUrl ?? envValues.AUTOTASK_ZONE_URL,
         ...(t.baseUrl ? { baseUrl: t.baseUrl } : {}),
         ...(imp && /^\d+$/.test(imp) ? { impersonationResourceId: Number(imp) } : {}),
+        ...(hookSecret && hookSecret.length >= 8 ? { webhookSecret: hookSecret } : {}),
       });
+    }
+    // A shared secret would let a body signed for one tenant be accepted for another (the ?tenant= parameter
+    // is outside the signature), so each tenant's secret must be its own.
+    const secretOwner = new Map<string, string>();
+    for (const t of tenants) {
+      if (!t.webhookSecret) continue;
+      const owner = secretOwner.get(t.webhookSecret);
+      if (owner) problems.push(`tenant ${t.id} webhook secret: the same as tenant ${owner}'s; give each tenant its own`);
+      else secretOwner.set(t.webhookSecret, t.id);
     }
     const ids = new Set(tenants.map((t) => t.id));
     for (const [index, s] of file.data.schedules.entries()) {
@@ -118,7 +133,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
   if (problems.length > 0 || !file.success) throw new ConfigError(problems);
 
   registerSecrets([
-    ...tenants.flatMap((t) => [t.secret, t.integrationCode]),
+    ...tenants.flatMap((t) => [t.secret, t.integrationCode, t.webhookSecret]),
     envValues.ADMIN_TOKEN, envValues.AUTOTASK_WEBHOOK_SECRET, envValues.REDIS_PASSWORD, envValues.REDIS_SENTINEL_PASSWORD, envValues.INVOICE_WEBHOOK_SECRET,
   ]);
 

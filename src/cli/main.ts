@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   dlq: { summary: 'dead-letter queue: dlq list | dlq requeue <id> | dlq requeue --all', load: async () => (await import('./dlq.js')).dlqCommand },
   sandbox: { summary: 'serve a simulated Autotask tenant: sandbox [--port 8090] [--scenario demo|empty] [--latency-ms N] [--fault-rate P]', load: async () => (await import('./sandbox.js')).sandboxCommand },
   demo: { summary: 'start a sandbox and a worker, run the whole pipeline once and print a summary [--once] [--port N]', load: async () => (await import('./demo.js')).demoCommand },
+  doctor: { summary: 'read-only preflight of a tenant before the first write: doctor [--tenant id] [--json]', load: async () => (await import('./doctor.js')).doctorCommand },
   detect: { summary: 'offline problem detection: detect --input <tickets.jsonl> [--rules <file>]', load: async () => (await import('./detect.js')).detectCommand },
 };
 

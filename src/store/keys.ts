@@ -30,8 +30,10 @@ export interface TenantKeys {
   stopwatchUnpushed: string;
   /** Invoice documents built by build-invoices (HASH invoiceKey → JSON), by status. */
   invoices: string;
-  /** Webhook delivery de-duplication (SET with expiry per Guid key). */
+  /** Webhook delivery de-duplication (a STRING with expiry per delivery identity digest; store/webhook-deliveries.ts). */
   webhookSeen(guid: string): string;
+  /** Webhook Deactivated notices Autotask sent (HASH guid → JSON), so ops learn a webhook was switched off. */
+  webhookDeactivations: string;
   /** Short-lived locks (e.g. one build-invoices per tenant at a time). */
   lock(name: string): string;
 }
@@ -60,6 +62,7 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     stopwatchUnpushed: `${tag}:stopwatches-unpushed`,
     invoices: `${tag}:invoices`,
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
+    webhookDeactivations: `${tag}:webhook-deactivations`,
     lock: (name) => `${tag}:lock:${safe(name)}`,
   };
 }

@@ -63,6 +63,14 @@ export function createReadiness(redis: Pick<RedisConnection, 'ping'>, tenants: T
       const results = await Promise.all([redisCheck, ...tenants.ids.map(tenantCheck)]);
       checks.redis = results[0]!;
       tenants.ids.forEach((id, i) => { checks[`tenant:${id}`] = results[i + 1]!; });
+      // Deactivated webhooks do not make the worker unready (polling still runs), but ops must see them.
+      for (const id of tenants.ids) {
+        const notices = await tenants.get(id).webhooks.deactivations().catch(() => []);
+        if (notices.length === 0) continue;
+        checks[`webhooks:${id}`] = { ok: true, reason: `Autotask deactivated ${notices.length} webhook(s): ${notices.map((n) =>
+          `${n.guid ?? 'unknown guid'} at ${n.eventTime ?? n.receivedAt}${n.signed ? '' : ' (unsigned notice)'}`).join(', ')}; `
+          + 'fix the receiver and re-activate the webhook in Autotask' };
+      }
       if (tenants.ids.length === 0) checks.tenants = { ok: false, reason: 'no tenant is configured' };
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },

@@ -134,7 +134,7 @@ describe('secrets never leave the process', () => {
       startDateTime: '2026-03-02T09:00:00Z', endDateTime: '2026-03-02T09:30:00Z', summaryNotes: 'secrets test entry' }] });
     expect(push.state, String(push.failedReason)).toBe('completed');
 
-    const hook = JSON.stringify({ Action: 'Update', Guid: 'secrets-hook', EntityType: 'Company', Id: 5 });
+    const hook = JSON.stringify({ Action: 'Update', Guid: 'secrets-hook', EntityType: 'Company', Id: 5, EventTime: new Date().toISOString() });
     for (const signature of [signHookBody(SECRETS.webhookSecret, hook), signHookBody('wrong', hook)]) {
       await fetch(`${runtime.url}/webhooks/autotask`, { method: 'POST', body: hook, headers: { 'content-type': 'application/json', 'x-hook-signature': signature } });
     }
