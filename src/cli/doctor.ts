@@ -8,9 +8,10 @@ import { cliEnvironment, resolveCliDeps, type CliDeps } from '../app/bootstrap.j
 import { AppError, errorMessage } from '../lib/errors.js';
 import { runDoctor } from '../runtime/commands/doctor.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
+import { assertRedisAnswers } from '../runtime/redis-check.js';
 import { createRuntimeServices } from '../runtime/services.js';
 
-const USAGE = 'usage: autotask-sync doctor [--tenant <id>] [--json]\n';
+export const USAGE = 'usage: autotask-sync doctor [--tenant <id>] [--json]\n';
 
 export async function doctorCommand(argv: string[], partial: Partial<CliDeps> = {}): Promise<number> {
   const deps = resolveCliDeps(partial);
@@ -29,7 +30,13 @@ export async function doctorCommand(argv: string[], partial: Partial<CliDeps> = 
     return 1;
   }
   // The client's governor keeps its slots in Redis; the doctor itself writes nothing there or to Autotask.
-  const redis = createRedis(env.config.redisUrl, 'autotask-sync-doctor', env.logger);
+  try {
+    await assertRedisAnswers(env.config.redis);
+  } catch (error) {
+    deps.stderr.write(`autotask-sync doctor: ${error instanceof AppError ? `${error.code}: ` : ''}${errorMessage(error)}\n`);
+    return 1;
+  }
+  const redis = createRedis(env.config.redis, 'autotask-sync-doctor', env.logger);
   try {
     const services = createRuntimeServices(env.config, env.logger, redis, env.clientFactory);
     const report = await runDoctor(services, args.values.tenant, AbortSignal.timeout(60_000));

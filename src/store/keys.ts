@@ -36,6 +36,10 @@ export interface TenantKeys {
   webhookDeactivations: string;
   /** Short-lived locks (e.g. one build-invoices per tenant at a time). */
   lock(name: string): string;
+  /** First-run mode: who confirmed the tenant and when (HASH); absent = not confirmed, writes are dry runs. */
+  firstRun: string;
+  /** First-run mode: the last dry run of each writing job (HASH job → JSON), what a person reviews to confirm. */
+  firstRunPreviews: string;
 }
 
 function safe(part: string): string {
@@ -64,5 +68,7 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
     webhookDeactivations: `${tag}:webhook-deactivations`,
     lock: (name) => `${tag}:lock:${safe(name)}`,
+    firstRun: `${tag}:first-run`,
+    firstRunPreviews: `${tag}:first-run-previews`,
   };
 }

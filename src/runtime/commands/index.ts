@@ -5,7 +5,7 @@
 import type { CommandContext } from './context.js';
 import { listInvoices, type InvoiceListing } from './invoices.js';
 import { createJobCommands, type JobCommands } from './jobs.js';
-import { createReadiness, type ReadinessOptions, type ReadinessReport } from './readiness.js';
+import { createReadiness, type ReadinessOptions, type ReadinessReport, type StartupState } from './readiness.js';
 import { createProblemSuggestionCommands, type ProblemSuggestionCommands } from './problem-suggestions.js';
 import { createStopwatchCommands, type StopwatchCommands } from './stopwatches.js';
 import { acceptTicketWebhook, type WebhookOutcome, type WebhookRequest } from './webhooks.js';
@@ -26,8 +26,8 @@ export interface RuntimeCommands extends JobCommands, StopwatchCommands, Problem
   readiness(): Promise<ReadinessReport>;
 }
 
-export function createCommands(ctx: CommandContext, options: { readiness?: ReadinessOptions } = {}): RuntimeCommands {
-  const readiness = createReadiness(ctx.services.redis, ctx.services.tenants, options.readiness);
+export function createCommands(ctx: CommandContext, options: { readiness?: ReadinessOptions; startup?: StartupState } = {}): RuntimeCommands {
+  const readiness = createReadiness(ctx.services.redis, ctx.services.tenants, options.readiness, options.startup);
   return {
     ...createJobCommands(ctx),
     ...createStopwatchCommands(ctx),
