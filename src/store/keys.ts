@@ -30,6 +30,12 @@ export interface TenantKeys {
   stopwatchUnpushed: string;
   /** Invoice documents built by build-invoices (HASH invoiceKey → JSON), by status. */
   invoices: string;
+  /** Invoice status index (ZSET invoiceKey → builtAt ms), kept in the same MULTI as the documents' HASH. */
+  invoiceStatus(status: string): string;
+  /** Delivered invoices whose items are not all marked yet (ZSET invoiceKey → builtAt ms). */
+  invoicesUnmarked: string;
+  /** Set once the status index has been built from the documents a version without it wrote. */
+  invoicesIndexed: string;
   /** Webhook delivery de-duplication (SET with expiry per Guid key). */
   webhookSeen(guid: string): string;
   /** Short-lived locks (e.g. one build-invoices per tenant at a time). */
@@ -59,6 +65,9 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     stopwatchIndex: `${tag}:stopwatches`,
     stopwatchUnpushed: `${tag}:stopwatches-unpushed`,
     invoices: `${tag}:invoices`,
+    invoiceStatus: (status) => `${tag}:invoices:status:${safe(status)}`,
+    invoicesUnmarked: `${tag}:invoices:unmarked`,
+    invoicesIndexed: `${tag}:invoices:indexed`,
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
     lock: (name) => `${tag}:lock:${safe(name)}`,
   };
