@@ -8,12 +8,17 @@ import { ConfigError } from '../src/lib/errors.js';
 import { registerSecrets } from '../src/lib/redact.js';
 import { formatZodIssueList } from '../src/lib/zod-issues.js';
 import { resolveRedisSettings } from './redis.js';
-import { envSchema, fileSchema, type AppConfig, type FileConfig, type TenantConfig } from './schema.js';
+import { envSchema, fileSchema, type AppConfig, type EnvInput, type FileConfig, type TenantConfig } from './schema.js';
 
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
-  /** Fail unless at least one tenant has complete credentials (worker, run, trigger). */
+  /** Fail unless at least one tenant has complete credentials (worker, run). */
   requireTenant?: boolean;
+  /**
+   * 'ignore': commands that never talk to Autotask (trigger, dlq) neither need nor check credentials; the
+   * tenants the config declares are still known by id (`declaredTenantIds`), `tenants` stays empty.
+   */
+  credentials?: 'check' | 'ignore';
   /** Overrides applied on top of the environment (the demo points the default tenant at its sandbox). */
   overrides?: Partial<Record<keyof z.infer<typeof envSchema>, string>>;
   /** Use this object instead of reading SYNC_CONFIG (tests). */
@@ -46,12 +51,26 @@ export function parseFileConfig(raw: unknown, label = 'SYNC_CONFIG'): FileConfig
   return parsed.data;
 }
 
+/**
+ * Each variable parsed on its own: one bad variable is reported alone, and the good ones keep their values
+ * (parsing the whole object at once and falling back to the defaults on any failure dropped the credentials too,
+ * which then showed up as a false "AUTOTASK_*: required").
+ */
+function parseEnvFields(sourceEnv: Record<string, string | undefined>, problems: string[]): EnvInput {
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const parsed = (schema as z.ZodType).safeParse(sourceEnv[name]);
+    if (parsed.success) { values[name] = parsed.data; continue; }
+    problems.push(...parsed.error.issues.map((issue) => `${name}: ${issue.message}`));
+    values[name] = (schema as z.ZodType).safeParse(undefined).data;
+  }
+  return values as EnvInput;
+}
+
 export function loadConfig(options: LoadOptions = {}): AppConfig {
   const sourceEnv: Record<string, string | undefined> = { ...(options.env ?? process.env), ...(options.overrides ?? {}) };
   const problems: string[] = [];
-  const env = envSchema.safeParse(sourceEnv);
-  if (!env.success) problems.push(...formatIssues('', env.error));
-  const envValues = env.success ? env.data : envSchema.parse({});
+  const envValues = parseEnvFields(sourceEnv, problems);
 
   // The default path may be absent (defaults apply); a path the operator chose must exist.
   const explicitPath = sourceEnv.SYNC_CONFIG !== undefined && sourceEnv.SYNC_CONFIG !== '';
@@ -67,9 +86,13 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
   }
 
   const tenants: TenantConfig[] = [];
+  const ignoreCredentials = options.credentials === 'ignore';
+  const declaredTenantIds = ['default', ...(file.success ? file.data.tenants.map((t) => t.id).filter((id) => id !== 'default') : [])];
   const creds = [envValues.AUTOTASK_USERNAME, envValues.AUTOTASK_SECRET, envValues.AUTOTASK_INTEGRATION_CODE];
   const someDefault = creds.some(Boolean);
-  if (creds.every(Boolean)) {
+  if (ignoreCredentials) {
+    // trigger/dlq: no client is ever built, so no credential is read or checked.
+  } else if (creds.every(Boolean)) {
     tenants.push({
       id: 'default',
       username: envValues.AUTOTASK_USERNAME!,
@@ -79,6 +102,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
       ...(envValues.AUTOTASK_BASE_URL ? { baseUrl: envValues.AUTOTASK_BASE_URL } : {}),
       ...(envValues.AUTOTASK_IMPERSONATION_RESOURCE_ID
         ? { impersonationResourceId: Number(envValues.AUTOTASK_IMPERSONATION_RESOURCE_ID) } : {}),
+      ...(envValues.AUTOTASK_WEBHOOK_SECRET ? { webhookSecret: envValues.AUTOTASK_WEBHOOK_SECRET } : {}),
     });
   } else if (someDefault || options.requireTenant) {
     const names = ['AUTOTASK_USERNAME', 'AUTOTASK_SECRET', 'AUTOTASK_INTEGRATION_CODE'];
@@ -89,6 +113,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
 
   if (file.success) {
     for (const [index, t] of file.data.tenants.entries()) {
+      if (ignoreCredentials) continue;
       const at = `SYNC_CONFIG tenants.${index}`;
       if (t.id === 'default') { problems.push(`${at}.id: "default" is the tenant of the AUTOTASK_* variables`); continue; }
       const username = sourceEnv[t.usernameEnv];
@@ -99,16 +124,30 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
       if (missing.length) { problems.push(`${at} (${t.id}): environment variable ${missing.join(', ')} is not set`); continue; }
       const imp = t.impersonationResourceIdEnv ? sourceEnv[t.impersonationResourceIdEnv] : undefined;
       if (imp !== undefined && !/^\d+$/.test(imp)) problems.push(`${t.impersonationResourceIdEnv}: a resource id (digits)`);
+      const hookSecret = t.webhookSecretEnv ? sourceEnv[t.webhookSecretEnv] : undefined;
+      if (t.webhookSecretEnv && (hookSecret === undefined || hookSecret.length < 8)) {
+        problems.push(`${t.webhookSecretEnv}: ${hookSecret === undefined ? 'not set' : 'at least 8 characters'} (webhook secret of tenant ${t.id})`);
+      }
       tenants.push({
         id: t.id, username: username!, secret: secret!, integrationCode: code!,
         zoneUrl: t.zoneUrl ?? envValues.AUTOTASK_ZONE_URL,
         ...(t.baseUrl ? { baseUrl: t.baseUrl } : {}),
         ...(imp && /^\d+$/.test(imp) ? { impersonationResourceId: Number(imp) } : {}),
+        ...(hookSecret && hookSecret.length >= 8 ? { webhookSecret: hookSecret } : {}),
       });
     }
-    const ids = new Set(tenants.map((t) => t.id));
+    // A shared secret would let a body signed for one tenant be accepted for another (the ?tenant= parameter
+    // is outside the signature), so each tenant's secret must be its own.
+    const secretOwner = new Map<string, string>();
+    for (const t of tenants) {
+      if (!t.webhookSecret) continue;
+      const owner = secretOwner.get(t.webhookSecret);
+      if (owner) problems.push(`tenant ${t.id} webhook secret: the same as tenant ${owner}'s; give each tenant its own`);
+      else secretOwner.set(t.webhookSecret, t.id);
+    }
+    const ids = new Set(ignoreCredentials ? declaredTenantIds : tenants.map((t) => t.id));
     for (const [index, s] of file.data.schedules.entries()) {
-      if (!ids.has(s.tenant) && tenants.length > 0) problems.push(`SYNC_CONFIG schedules.${index}.tenant: no tenant "${s.tenant}"`);
+      if (s.tenant !== undefined && !ids.has(s.tenant) && ids.size > 0) problems.push(`SYNC_CONFIG schedules.${index}.tenant: no tenant "${s.tenant}"`);
     }
   }
 
@@ -118,7 +157,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
   if (problems.length > 0 || !file.success) throw new ConfigError(problems);
 
   registerSecrets([
-    ...tenants.flatMap((t) => [t.secret, t.integrationCode]),
+    ...tenants.flatMap((t) => [t.secret, t.integrationCode, t.webhookSecret]),
     envValues.ADMIN_TOKEN, envValues.AUTOTASK_WEBHOOK_SECRET, envValues.REDIS_PASSWORD, envValues.REDIS_SENTINEL_PASSWORD, envValues.INVOICE_WEBHOOK_SECRET,
   ]);
 
@@ -134,6 +173,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     ...(envValues.INVOICE_WEBHOOK_URL && envValues.INVOICE_WEBHOOK_SECRET
       ? { invoiceWebhook: { url: envValues.INVOICE_WEBHOOK_URL, secret: envValues.INVOICE_WEBHOOK_SECRET } } : {}),
     tenants,
+    declaredTenantIds,
     queue: file.data.queue,
     http: file.data.http,
     autotask: file.data.autotask,

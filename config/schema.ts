@@ -40,8 +40,11 @@ export const envSchema = z.object({
   REDIS_TLS: z.enum(['0', '1', '']).default('0').transform((v) => v === '1').describe('1 = TLS to Redis (cluster and sentinel; a rediss:// REDIS_URL also does)'),
   SYNC_CONFIG: z.string().min(1).default('config/sync.json').describe('path of the rules/schedules config file (below); a path you set must exist'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000).describe('HTTP server port (0 = any free port)'),
-  ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional().or(z.literal('').transform(() => undefined)).describe('bearer token for /api/* and the dashboard; unset = those routes refuse every request'),
-  AUTOTASK_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional().or(z.literal('').transform(() => undefined)).describe('secret for verifying Autotask webhook signatures; unset = webhook route disabled'),
+  // Empty = unset; only whitespace is refused (a token of spaces is a mistake in a .env file, not a secret).
+  ADMIN_TOKEN: z.string().optional().transform((v) => (v === '' ? undefined : v))
+    .pipe(z.string().refine((v) => v.trim() !== '', 'only whitespace; set a real token or leave it empty')
+      .refine((v) => v.trim().length >= 16, 'at least 16 characters').transform((v) => v.trim()).optional()).describe('bearer token for /api/*, the dashboard and the console (16+ characters, not only whitespace); unset = those routes refuse every request'),
+  AUTOTASK_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional().or(z.literal('').transform(() => undefined)).describe('the default tenant\'s secret for verifying Autotask webhook signatures (other tenants: webhookSecretEnv); no tenant with a secret = webhook route disabled'),
   INVOICE_OUTPUT_DIR: z.string().min(1).default('./data/invoices').describe('file sink: one JSON document per invoice'),
   INVOICE_WEBHOOK_URL: httpUrl().optional().or(z.literal('').transform(() => undefined)).describe('HTTP sink: each invoice POSTed as JSON, signed, with an Idempotency-Key header'),
   INVOICE_WEBHOOK_SECRET: z.string().min(8, 'at least 8 characters').optional().or(z.literal('').transform(() => undefined)).describe('HMAC-SHA256 key of the HTTP sink\'s signature (required with INVOICE_WEBHOOK_URL)'),
@@ -73,6 +76,11 @@ export interface TenantConfig {
   zoneUrl: string;
   baseUrl?: string;
   impersonationResourceId?: number;
+  /**
+   * This tenant's own Autotask webhook secret. `?tenant=` is not covered by the signature, so each tenant has its
+   * own secret and a body signed for one tenant is refused by another (docs/autotask-samples.md, "Webhooks").
+   */
+  webhookSecret?: string;
 }
 
 export interface AppConfig {
@@ -88,6 +96,8 @@ export interface AppConfig {
   invoiceWebhook?: { url: string; secret: string };
   /** Tenants whose credentials are complete. Empty when none is configured (e.g. `detect`, `sandbox`). */
   tenants: TenantConfig[];
+  /** Every tenant id the config names ("default" and SYNC_CONFIG tenants), credentials set or not. */
+  declaredTenantIds: string[];
   queue: FileConfig['queue'];
   http: FileConfig['http'];
   autotask: FileConfig['autotask'];

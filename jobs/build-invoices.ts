@@ -11,6 +11,7 @@ import { createFileSink } from '../src/sinks/file-sink.js';
 import { createHttpSink } from '../src/sinks/http-sink.js';
 import type { InvoiceSink } from '../src/sinks/invoice-sink.js';
 import type { JobContext } from './define-job.js';
+import { plural } from '../src/lib/plural.js';
 import { defineJob } from './define-job.js';
 
 function sinksOf(ctx: JobContext<unknown>): InvoiceSink[] {
@@ -51,15 +52,17 @@ export const buildInvoicesJob = defineJob({
     const marked = ctx.dryRun ? result.wouldMark.length : result.marks.marked.length;
     const verb = ctx.dryRun ? 'would' : '';
     return {
-      summary: `Invoices: ${result.documents.length} by purchase order (${result.warnings.length} warnings); ` +
-        `${po} PO numbers ${verb ? 'would be ' : ''}set, ${delivered} ${verb ? 'would be ' : ''}delivered, ${marked} items ${verb ? 'would be ' : ''}marked` +
-        (result.reconciliation.length ? `; ${result.reconciliation.length} reconciliation findings` : '') +
-        (result.skippedItems.length ? `; ${result.skippedItems.length} items left off (see skipped)` : '') +
-        (result.leftOpenSet.length ? `; ${result.leftOpenSet.length} items dropped: no longer open in Autotask` : '') +
-        (result.marks.invoiced.length ? `; ${result.marks.invoiced.length} delivered items found invoiced in Autotask, not marked` : ''),
+      summary: `Invoices: ${result.documents.length} by purchase order (${plural(result.warnings.length, 'warning')}); ` +
+        `${plural(po, 'PO number')} ${verb ? 'would be ' : ''}set, ${delivered} ${verb ? 'would be ' : ''}delivered, ${plural(marked, 'item')} ${verb ? 'would be ' : ''}marked` +
+        (result.reconciliation.length ? `; ${plural(result.reconciliation.length, 'reconciliation finding')}` : '') +
+        (result.skippedItems.length ? `; ${plural(result.skippedItems.length, 'item')} left off (see skipped)` : '') +
+        (result.leftOpenSet.length ? `; ${plural(result.leftOpenSet.length, 'item')} dropped: no longer open in Autotask` : '') +
+        (result.marks.invoiced.length ? `; ${plural(result.marks.invoiced.length, 'delivered item')} found invoiced in Autotask, not marked` : ''),
+      // A dry run counts what it would do under its own names: "delivered: 5" in a dry run's log read as done.
       counts: { invoices: result.documents.length, items: result.documents.reduce((n, d) => n + d.items.length, 0),
-        warnings: result.warnings.length, skipped: result.skippedItems.length, poUpdates: po, delivered, marked, alreadyMarked: result.marks.alreadyMarked.length,
-        reconciliationFindings: result.reconciliation.length, leftOpenSet: result.leftOpenSet.length, invoicedNotMarked: result.marks.invoiced.length },
+        warnings: result.warnings.length, skipped: result.skippedItems.length, alreadyMarked: result.marks.alreadyMarked.length,
+        reconciliationFindings: result.reconciliation.length, leftOpenSet: result.leftOpenSet.length, invoicedNotMarked: result.marks.invoiced.length,
+        ...(ctx.dryRun ? { wouldSetPo: po, wouldDeliver: delivered, wouldMark: marked } : { poUpdates: po, delivered, marked }) } as Record<string, number>,
       invoices: result.documents.map((d) => ({ invoiceKey: d.invoiceKey, companyID: d.companyID, purchaseOrderNumber: d.purchaseOrderNumber,
         items: d.items.length, subtotal: d.subtotal, tax: d.tax, total: d.total })),
       warnings: result.warnings,

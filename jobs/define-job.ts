@@ -70,6 +70,8 @@ export interface StageOutcome {
   jobId: string;
   summary: string;
   counts: Record<string, number>;
+  /** The stage's warning texts (in-process runs; see src/runtime/job-warnings.ts). */
+  warnings?: string[];
 }
 
 export function defineJob<S extends z.ZodType, R extends JobResult>(definition: JobDefinition<S, R>): JobDefinition<S, R> {

@@ -9,6 +9,7 @@ import { suggestionIdOf } from '../src/rules/group-key.js';
 import { detectProblems, type ProblemGroup } from '../src/rules/problem-detection.js';
 import { checkProblemSettings, writeProblemGroup, type GroupOutcome, type ProblemWrite } from '../src/push/problems.js';
 import { projectTicket } from '../src/store/projections.js';
+import { plural } from '../src/lib/plural.js';
 import { defineJob } from './define-job.js';
 
 export const detectProblemsJob = defineJob({
@@ -75,9 +76,9 @@ export const detectProblemsJob = defineJob({
     const verb = ctx.dryRun ? 'would write' : 'wrote';
     const open = suggestions.filter((x) => x.status === 'open');
     return {
-      summary: `Problems: ${detection.groups.length} groups, ${groups.length} to link, ${open.length} suggested for review; ${verb} `
-        + `${created} new problems${ctx.dryRun ? '' : `, linked ${linked} incidents`}`
-        + (waiting.length ? `; ${waiting.length} groups wait: an earlier Problem create may still land` : ''),
+      summary: `Problems: ${plural(detection.groups.length, 'group')}, ${groups.length} to link, ${open.length} suggested for review; ${verb} `
+        + `${plural(created, 'new problem')}${ctx.dryRun ? '' : `, linked ${plural(linked, 'incident')}`}`
+        + (waiting.length ? `; ${plural(waiting.length, 'group')} wait${waiting.length === 1 ? 's' : ''}: an earlier Problem create may still land` : ''),
       counts: { tickets: tickets.length, unlinkedByPerson: unlinkedByPerson.size, groups: detection.groups.length, groupsWithNewLinks: withNewLinks.length,
         groupsToLink: groups.length, suggestions: open.length, problemsCreated: created, incidentsLinked: linked, writes: writes.length, waiting: waiting.length },
       groups: groups.map((g, i) => {

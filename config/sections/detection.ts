@@ -6,6 +6,10 @@
 import { z } from 'zod';
 import { DETECTION_KEY_FIELDS } from '../../src/rules/detection-types.js';
 
+/** Fields every Problem gets from the worker itself; the template may not override them. */
+export const RESERVED_PROBLEM_FIELDS = new Set(['id', 'tickettype', 'title', 'description', 'companyid', 'configurationitemid', 'externalid',
+  'status', 'priority', 'queueid', 'problemticketid']);
+
 export { DETECTION_KEY_FIELDS };
 
 const ids = z.array(z.number().int());
@@ -75,6 +79,12 @@ export const detectionSection = z.strictObject({
     status: z.number().int().default(1).describe('status of a new Problem (1 = New); checked against the picklist'),
     titlePrefix: z.string().max(60).default('Problem: ').describe('put before the first incident\'s title'),
     addNote: z.boolean().default(true).describe('add a note to the Problem listing the incidents linked'),
+    // Required ticket fields depend on the tenant's ticket category (issue type, source, billing code…).
+    fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'a Tickets field name'),
+      z.union([z.string().max(8000), z.number(), z.boolean(), z.null()])).default({})
+      .refine((f) => !Object.keys(f).some((k) => RESERVED_PROBLEM_FIELDS.has(k.toLowerCase())),
+        `${[...RESERVED_PROBLEM_FIELDS].join(', ')} are set by the worker (use status, priority, queueID above for those)`)
+      .describe('more writable Tickets fields of a new Problem (e.g. {"issueType": 5, "subIssueType": 12, "source": 4}); checked against the tenant\'s field metadata and picklists before any write'),
   }).prefault({}),
 }).prefault({});
 

@@ -1,4 +1,22 @@
 import { z } from 'zod';
+import { PO_PLACEHOLDERS } from '../../src/rules/po-template.js';
+
+/**
+ * A template typo (`{contractNam}`) would pass the schema and then refuse every contract at run time: the
+ * placeholders are checked here, at load, naming the bad one and the known ones.
+ */
+function templateProblems(template: string): string[] {
+  const problems: string[] = [];
+  const withoutPlaceholders = template.replace(/\{([^{}]*)\}/g, (_whole, raw: string) => {
+    const name = raw.trim();
+    if (!(PO_PLACEHOLDERS as readonly string[]).includes(name)) {
+      problems.push(`unknown placeholder {${raw}} (known: ${PO_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')})`);
+    }
+    return '';
+  });
+  if (/[{}]/.test(withoutPlaceholders)) problems.push('a "{" or "}" without its partner');
+  return problems;
+}
 
 const ids = (what: string) => z.array(z.number().int()).optional().describe(`match contracts whose ${what} is one of these`);
 
@@ -12,6 +30,7 @@ const poRule = z.strictObject({
       'not a valid regular expression').optional().describe('regular expression tested against the contract name (case-insensitive)'),
   }).prefault({}),
   template: z.string().min(1).max(200)
+    .superRefine((template, ctx) => { for (const message of templateProblems(template)) ctx.addIssue({ code: 'custom', message }); })
     .describe('PO number template: {contractName} {contractNumber} {contractID} {companyID} {startMonth} (YYYY-MM) {startYear} {agreement}; at most 50 characters once filled'),
   overwrite: z.boolean().default(false).describe('replace a PO number the contract already has (off: people\'s numbers are never overwritten)'),
 });
@@ -26,6 +45,13 @@ export const invoicesSection = z.strictObject({
   poPolicy: z.strictObject({
     rules: z.array(poRule).default([]).describe('rules giving contracts without a PO number one; the first matching rule wins'),
     agreementKey: agreementKey.nullable().default(null).describe('how contracts of one signed agreement are recognised, so they all get the same number: {"kind":"contractNumberPrefix","separator":"-"} or {"kind":"udf","name":"<field>"}'),
+  }).superRefine((policy, ctx) => {
+    // {agreement} has a value only when agreementKey says how agreements are recognised.
+    policy.rules.forEach((rule, index) => {
+      if (policy.agreementKey === null && /\{\s*agreement\s*\}/.test(rule.template)) {
+        ctx.addIssue({ code: 'custom', path: ['rules', index, 'template'], message: '{agreement} needs invoices.poPolicy.agreementKey' });
+      }
+    });
   }).prefault({}),
   fileSink: z.boolean().default(true).describe('deliver each invoice as a JSON file to INVOICE_OUTPUT_DIR (the HTTP sink is on when INVOICE_WEBHOOK_URL is set)'),
   markExported: z.boolean().default(true).describe('after a confirmed delivery, set webServiceDate on each billing item (Autotask\'s "exported" mark)'),

@@ -2,11 +2,11 @@ import { getNextMillis } from 'bullmq';
 import { z } from 'zod';
 import { JOB_NAMES } from '../../src/lib/job-names.js';
 
-/** One schedule: a cron pattern (with a timezone) or a fixed interval, for one job of one tenant. */
+/** One schedule: a cron pattern (with a timezone) or a fixed interval, for one job of every tenant or of the one it names. */
 export const scheduleEntry = z
   .strictObject({
     job: z.enum(JOB_NAMES).describe('the job to run'),
-    tenant: z.string().min(1).default('default').describe('tenant id ("default" = the AUTOTASK_* variables)'),
+    tenant: z.string().min(1).optional().describe('only this tenant ("default" = the AUTOTASK_* variables); unset = every configured tenant'),
     cron: z.string().min(9).optional().describe('cron pattern (5 or 6 fields); give cron or everyMinutes'),
     tz: z.string().min(1).default('UTC').describe('IANA time zone of the cron pattern'),
     everyMinutes: z.number().int().min(1).max(10_080).optional().describe('fixed interval instead of cron'),

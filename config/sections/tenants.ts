@@ -14,6 +14,7 @@ export const tenantEntry = z.strictObject({
   secretEnv: envName.describe('name of the environment variable holding the secret'),
   integrationCodeEnv: envName.describe('name of the environment variable holding the integration code'),
   impersonationResourceIdEnv: envName.optional().describe('name of the variable holding ImpersonationResourceId'),
+  webhookSecretEnv: envName.optional().describe('name of the variable holding this tenant\'s own webhook secret (unset = its webhooks are refused)'),
   zoneUrl: httpUrl().optional().describe('zone discovery URL (default AUTOTASK_ZONE_URL)'),
   baseUrl: httpUrl().optional().describe('REST root; skips zone discovery'),
 });

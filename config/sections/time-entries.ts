@@ -15,4 +15,11 @@ export const timeEntriesSection = z.strictObject({
   summaryTemplate: z.string().min(1).max(500).default('Work on {ticketNumber}: {ticketTitle}')
     .describe('fills summaryNotes when an entry has none (Autotask requires it): {ticketNumber} {ticketTitle} {minutes}'),
   allowCompletedTickets: z.boolean().default(false).describe('stopwatches may start, and entries be pushed, on completed tickets (status 5)'),
+  midnight: z.enum(['refuse', 'allow']).default('refuse')
+    .describe('an entry crossing midnight (in timeZone): refuse it (SPANS_MIDNIGHT), or allow when the tenant setting "Allow time entries to span over midnight" is on'),
+  timeZone: z.string().min(1).default('UTC').refine((zone) => {
+    try { new Intl.DateTimeFormat('en-CA', { timeZone: zone }); return true; } catch { return false; }
+  }, 'an IANA time zone such as Europe/Berlin').describe('the time zone whose midnight the tenant\'s "span over midnight" rule uses'),
+  proxy: z.enum(['impersonate', 'as-api-user']).default('impersonate')
+    .describe('impersonate: each create carries ImpersonationResourceId = the entry\'s resource (works without Proxy Time Entry); as-api-user: the tenant must allow Proxy Time Entry'),
 }).prefault({});

@@ -4,15 +4,18 @@
  * the commands run in tests against a test registry and a client without HTTP.
  */
 import { loadConfig, type LoadOptions } from '../../config/load.js';
-import type { AppConfig } from '../../config/schema.js';
+import type { RedisConnection as Redis } from '../lib/redis-connection.js';
+import type { AppConfig, TenantConfig } from '../../config/schema.js';
+import type { AutotaskClient } from '../autotask/types.js';
 import { jobRegistry, type JobRegistry } from '../../jobs/registry.js';
 import { AppError, errorMessage, InputError } from '../lib/errors.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { createAutotaskServices } from './client-factory.js';
 import { createCommands, type RuntimeCommands } from '../runtime/commands/index.js';
 import { createQueues } from '../runtime/queues.js';
+import { assertRedisAnswers } from '../runtime/redis-check.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
-import { createRuntimeServices } from '../runtime/services.js';
+import { createRuntimeServices, type RuntimeServices } from '../runtime/services.js';
 import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
 
 export interface Output {
@@ -48,8 +51,10 @@ export interface CliEnvironment {
 }
 
 /** `logTo`: the worker logs to stdout like any service; run/trigger/dlq keep stdout for their answer. */
-export function cliEnvironment(deps: CliDeps, logTo: 'stdout' | 'stderr'): CliEnvironment {
-  const config = loadConfig({ requireTenant: true, ...deps.loadOptions });
+export function cliEnvironment(deps: CliDeps, logTo: 'stdout' | 'stderr', needs: 'autotask' | 'queue-only' = 'autotask'): CliEnvironment {
+  const config = loadConfig(needs === 'autotask'
+    ? { requireTenant: true, ...deps.loadOptions }
+    : { ...deps.loadOptions, requireTenant: false, credentials: 'ignore' });
   const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => (logTo === 'stdout' ? deps.stdout : deps.stderr).write(line) } });
   if (deps.clientFactory) return { config, logger, clientFactory: deps.clientFactory, closeClients: async () => undefined };
   const real = createAutotaskServices(config, logger);
@@ -75,20 +80,40 @@ export function oneLineError(error: unknown): string {
   return `${code}${errorMessage(error).replace(/\s*\n\s*/g, '; ')}`;
 }
 
+/** A client for the commands that never talk to Autotask: any use is a bug, reported as such. */
+const noAutotask: AutotaskClientFactory = (tenant) => new Proxy({} as AutotaskClient, {
+  get: (_target, property) => {
+    if (property === 'tenantId') return tenant.id;
+    throw new AppError('AUTOTASK_NOT_USED', `this command does not talk to Autotask (tried ${String(property)} for tenant ${tenant.id})`);
+  },
+});
+
+/**
+ * The services of a command that only touches the queue and the tenants' own state (trigger, dlq, confirm): the
+ * tenants the config declares, whether or not their credentials are set, and no Autotask client.
+ */
+function queueOnlyServices(config: AppConfig, logger: Logger, redis: Redis): RuntimeServices {
+  const tenants: TenantConfig[] = config.declaredTenantIds.map((id) => ({ id, username: '', secret: '', integrationCode: '', zoneUrl: '' }));
+  return createRuntimeServices({ ...config, tenants }, logger, redis, noAutotask);
+}
+
 /**
  * The body of a queue command (trigger, dlq): config, Redis, the queues and the tenants opened for it, a failure
  * reported as one line on stderr (exit 1), and everything closed afterwards.
  */
-export async function withQueueCommand(deps: CliDeps, label: string, body: (commands: RuntimeCommands) => Promise<number>): Promise<number> {
+export async function withQueueCommand(deps: CliDeps, label: string,
+  body: (commands: RuntimeCommands, services: RuntimeServices) => Promise<number>): Promise<number> {
   let env: CliEnvironment | undefined;
   let redis: ReturnType<typeof createRedis> | undefined;
   let queues: ReturnType<typeof createQueues> | undefined;
   try {
-    env = cliEnvironment(deps, 'stderr');
+    // trigger and dlq only touch the queue: no Autotask credentials needed, tenants known by their declared ids.
+    env = cliEnvironment(deps, 'stderr', 'queue-only');
+    await assertRedisAnswers(env.config.redis);
     redis = createRedis(env.config.redis, `autotask-sync-${label.split(' ')[0]}`, env.logger);
     queues = createQueues(redis, env.config);
-    const services = createRuntimeServices(env.config, env.logger, redis, env.clientFactory);
-    return await body(createCommands({ services, queues, registry: deps.registry }));
+    const services = queueOnlyServices(env.config, env.logger, redis);
+    return await body(createCommands({ services, queues, registry: deps.registry }), services);
   } catch (error) {
     deps.stderr.write(`autotask-sync ${label}: ${oneLineError(error)}\n`);
     return 1;

@@ -11,9 +11,13 @@ import { createMetrics, type RuntimeMetrics } from '../http/metrics.js';
 import { createCommands, type ReadinessOptions, type RuntimeCommands } from '../runtime/commands/index.js';
 import { buildServer, type ExtraRoute } from '../http/server.js';
 import type { Logger } from '../lib/logger.js';
+import { errorMessage } from '../lib/errors.js';
+import { sleep } from '../lib/sleep.js';
 import { createQueues, type RuntimeQueues } from '../runtime/queues.js';
+import { describeRedis } from '../../config/redis.js';
+import { assertRedisAnswers } from '../runtime/redis-check.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
-import { syncSchedules } from '../runtime/schedules.js';
+import { desiredSchedules, syncSchedules } from '../runtime/schedules.js';
 import { createRuntimeServices, type RuntimeServices } from '../runtime/services.js';
 import { runShutdown } from './shutdown.js';
 import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
@@ -32,6 +36,12 @@ export interface StartRuntimeOptions {
   http?: false | { port?: number; host?: string; extraRoutes?: ExtraRoute[]; readiness?: ReadinessOptions };
   /** Run after the queues close and before Redis does (e.g. closing the tenants' governors). */
   beforeRedisClose?: Array<() => Promise<void>>;
+  /**
+   * The worker's start: serve HTTP at once and wait for Redis in the background (retrying, one log line per
+   * REDIS_WAIT_LOG_MS, /readyz saying why), then upsert the schedules and take jobs. Without it a missing Redis
+   * makes the start fail with REDIS_UNAVAILABLE in one line.
+   */
+  waitForRedis?: boolean;
   /** prom-client process metrics (default true). */
   defaultMetrics?: boolean;
   now?: () => Date;
@@ -51,20 +61,33 @@ export interface Runtime {
   close(): Promise<boolean>;
 }
 
+/** While the worker waits for Redis at start: a retry every REDIS_RETRY_MS, a log line every REDIS_WAIT_LOG_MS. */
+const REDIS_RETRY_MS = 2_000;
+const REDIS_WAIT_LOG_MS = 30_000;
+
 export async function startRuntime(options: StartRuntimeOptions): Promise<Runtime> {
   const { config, logger, registry } = options;
+  // A bad schedule is a config error: refuse it before anything starts, Redis or not.
+  if (options.schedules !== false) desiredSchedules(config, registry, config.tenants.map((t) => t.id));
+  if (!options.waitForRedis) await assertRedisAnswers(config.redis);
   const redis = createRedis(config.redis, 'autotask-sync', logger);
   const services = createRuntimeServices(config, logger, redis, options.clientFactory, options.now);
   const queues = createQueues(redis, config);
   const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics });
-  const commands = createCommands({ services, queues, registry }, options.http ? { readiness: options.http.readiness } : {});
+  let waitingFor: string | undefined;
+  const commands = createCommands({ services, queues, registry },
+    { ...(options.http ? { readiness: options.http.readiness } : {}), startup: () => waitingFor });
   let worker: RuntimeWorker | undefined;
   let server: FastifyInstance | undefined;
   let url: string | undefined;
   let closing: Promise<boolean> | undefined;
+  const stopWaiting = new AbortController();
+  let background: Promise<void> | undefined;
 
   const close = (): Promise<boolean> => {
+    stopWaiting.abort();
     closing ??= runShutdown([
+      { name: 'start', run: async () => background },
       { name: 'worker', run: async () => {
         if (!worker) return;
         const { abortedJobs } = await worker.drain(config.queue.shutdownGraceMs);
@@ -78,11 +101,18 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     return closing;
   };
 
-  try {
+  const startJobs = async (): Promise<void> => {
     if (options.schedules !== false) {
       await syncSchedules(queues.jobs, config, registry, services.tenants.ids, logger.child({ component: 'schedules' }));
     }
-    if (options.worker !== false) worker = startWorker({ connection: redis, registry, services, queues, observer: metrics });
+    if (options.worker !== false && !stopWaiting.signal.aborted) {
+      worker = startWorker({ connection: redis, registry, services, queues, observer: metrics });
+    }
+  };
+
+  try {
+    if (options.waitForRedis) waitingFor = `connecting to Redis at ${describeRedis(config.redis)}`;
+    else await startJobs();
     if (options.http !== false) {
       const http = options.http ?? {};
       server = await buildServer({ commands, config, logger, queues, metrics, extraRoutes: http.extraRoutes });
@@ -96,5 +126,32 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     await close();
     throw error;
   }
-  return { services, queues, commands, metrics, worker, server, url, close };
+  const runtime: Runtime = { services, queues, commands, metrics, worker, server, url, close };
+  if (options.waitForRedis) {
+    background = (async () => {
+      let lastLog = Number.NEGATIVE_INFINITY;
+      for (;;) {
+        try {
+          await assertRedisAnswers(config.redis);
+          break;
+        } catch (error) {
+          waitingFor = `waiting for Redis: ${errorMessage(error)}`;
+          if (Date.now() - lastLog >= REDIS_WAIT_LOG_MS) {
+            lastLog = Date.now();
+            logger.warn(`REDIS_UNAVAILABLE: ${errorMessage(error)} Retrying every ${REDIS_RETRY_MS / 1000} s; /healthz answers, /readyz says why.`);
+          }
+          await sleep(REDIS_RETRY_MS, stopWaiting.signal);
+        }
+      }
+      await startJobs();
+      runtime.worker = worker;
+      waitingFor = undefined;
+      logger.info('redis answers: schedules in place, taking jobs');
+    })().catch((error: unknown) => {
+      if (stopWaiting.signal.aborted) return;
+      waitingFor = `start failed: ${errorMessage(error)}`;
+      logger.error({ err: error }, `worker could not start taking jobs: ${errorMessage(error)}`);
+    });
+  }
+  return runtime;
 }

@@ -61,6 +61,7 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
     tenant,
     policy: { retries: settings.retries, retryMinMs: settings.retryMinMs, retryMaxMs: settings.retryMaxMs },
     zoneCacheMs: settings.zoneCacheMs,
+    slotReleaseDelayMs: settings.slotReleaseDelayMs,
     thresholdRetryMs: Math.min(settings.thresholdRefreshMs, 60_000),
     transport: options.transport ?? createAxiosTransport({ timeoutMs: settings.requestTimeoutMs }),
     metrics,
@@ -132,9 +133,9 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
       }
     },
 
-    create(entity, body, signal) {
+    create(entity, body, signal, options) {
       return requester.execute({ method: 'POST', endpoint: entity, path: `V1.0/${entity}`, operation: 'create', body, signal,
-        parse: itemIdOf });
+        impersonateResourceId: options?.impersonateResourceId, parse: itemIdOf });
     },
 
     update(entity, body, signal) {

@@ -38,6 +38,8 @@ export interface RequestSpec<T> {
   operation: Operation;
   parse: (body: unknown) => T;
   signal?: AbortSignal | undefined;
+  /** ImpersonationResourceId for this write only (overrides the tenant's). */
+  impersonateResourceId?: number | undefined;
 }
 
 export interface RequesterDeps {
@@ -52,6 +54,8 @@ export interface RequesterDeps {
   now?: () => number;
   sleep?: Sleep;
   zoneCache?: Map<string, { root: string; expiresAt: number }>;
+  /** autotask.slotReleaseDelayMs: the slot is given back this long after the answer (Autotask frees its thread late). */
+  slotReleaseDelayMs?: number;
 }
 
 function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
@@ -129,7 +133,7 @@ export class Requester {
       // safe point, after the write is recorded.
       if (write) spec.signal?.throwIfAborted();
       answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: write ? undefined : spec.signal,
-        headers: authHeaders(this.deps.tenant, write) });
+        headers: authHeaders(this.deps.tenant, write, spec.impersonateResourceId) });
     } catch (error) {
       if (!(error instanceof TransportFailure) || isAbort(error, spec.signal)) throw error;
       this.deps.metrics.request(spec.endpoint, spec.method, error.code);
@@ -137,7 +141,10 @@ export class Requester {
       throw this.raise(classifyFailure({ ...facts, code: error.code, message: error.message }));
     } finally {
       this.deps.metrics.finished(spec.endpoint);
-      await lease?.release();
+      const delay = this.deps.slotReleaseDelayMs ?? 0;
+      // Not awaited when delayed: the caller goes on; only the next request on this endpoint waits for the slot.
+      if (lease && delay > 0) setTimeout(() => { void lease.release(); }, delay).unref();
+      else await lease?.release();
     }
     this.deps.metrics.request(spec.endpoint, spec.method, String(answer.status));
     countRequest(spec.endpoint, spec.method);

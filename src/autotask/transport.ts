@@ -45,8 +45,9 @@ export class TransportFailure extends Error {
   }
 }
 
-/** docs/autotask-api.md#authentication: three credential headers on every call, plus ImpersonationResourceId on writes. */
-export function authHeaders(tenant: TenantConfig, write: boolean): Record<string, string> {
+/** docs/autotask-api.md#authentication: three credential headers on every call, plus ImpersonationResourceId on writes
+ * (the tenant's, or one write's own). */
+export function authHeaders(tenant: TenantConfig, write: boolean, impersonate?: number): Record<string, string> {
   const headers: Record<string, string> = {
     ApiIntegrationCode: tenant.integrationCode,
     UserName: tenant.username,
@@ -54,9 +55,8 @@ export function authHeaders(tenant: TenantConfig, write: boolean): Record<string
     'Content-Type': 'application/json',
     Accept: 'application/json',
   };
-  if (write && tenant.impersonationResourceId !== undefined) {
-    headers.ImpersonationResourceId = String(tenant.impersonationResourceId);
-  }
+  const as = impersonate ?? tenant.impersonationResourceId;
+  if (write && as !== undefined) headers.ImpersonationResourceId = String(as);
   return headers;
 }
 

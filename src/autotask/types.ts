@@ -7,6 +7,10 @@ import type { EntityName, EntityRecord, EntityInformation, FieldInformation, Pic
 export type FilterOp = 'eq' | 'noteq' | 'gt' | 'gte' | 'lt' | 'lte' | 'beginsWith' | 'endsWith' | 'contains'
   | 'exist' | 'notExist' | 'in' | 'notIn';
 
+export interface WriteOptions {
+  impersonateResourceId?: number;
+}
+
 /** A filter item of docs/autotask-api.md#query-filters: `{op, field, value}` (udf: true for a user-defined field) or an and/or group. */
 export type FilterCondition = { op: FilterOp; field: string; value?: unknown; udf?: boolean };
 export type FilterGroup = { op: 'and' | 'or'; items: FilterItem[] };
@@ -67,7 +71,8 @@ export interface AutotaskClient {
   /** null when Autotask answers 404. */
   get<E extends EntityName>(entity: E, id: number, signal?: AbortSignal): Promise<EntityRecord<E> | null>;
   /** POST → itemId. An ambiguous failure throws CreateOutcomeUnknownError: look before writing again. */
-  create(entity: EntityName, body: Record<string, unknown>, signal?: AbortSignal): Promise<number>;
+  /** `options.impersonateResourceId`: this one write is made as that resource (ImpersonationResourceId header). */
+  create(entity: EntityName, body: Record<string, unknown>, signal?: AbortSignal, options?: WriteOptions): Promise<number>;
   /** PATCH with `id` in the body → itemId. */
   update(entity: EntityName, body: Record<string, unknown> & { id: number }, signal?: AbortSignal): Promise<number>;
   /** POST /{parent}/{parentId}/{child}, e.g. Tickets/{id}/Notes. */

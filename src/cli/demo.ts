@@ -8,7 +8,7 @@ import { startDemo } from '../demo/run-demo.js';
 import { formatSummary } from '../demo/summary.js';
 import { waitForShutdownSignal } from '../app/shutdown.js';
 
-const USAGE = 'usage: autotask-sync demo [--once] [--port <http port, default PORT or 3000; 0 = any>]\n';
+export const USAGE = 'usage: autotask-sync demo [--once] [--port <http port, default PORT or 3000; 0 = any>]\n';
 
 export async function demoCommand(argv: string[]): Promise<number> {
   let values: { once?: boolean; port?: string };
@@ -33,7 +33,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     process.stdout.write('  (the HTTP port is in use; serving on a free port instead)\n');
     return startDemo({ logger, port: 0, onProgress });
   });
-  process.stdout.write(`${formatSummary(demo.summary)}\n`);
+  process.stdout.write(`${formatSummary(demo.summary, { once: values.once === true })}\n`);
   if (values.once) {
     await demo.close();
     return 0;

@@ -23,7 +23,7 @@ export interface CommandIo {
   stderr: { write(chunk: string): unknown };
 }
 
-const USAGE = `usage: autotask-sync detect --input <tickets.jsonl> [--rules <file>] [--now <date-time>]
+export const USAGE = `usage: autotask-sync detect --input <tickets.jsonl> [--rules <file>] [--now <date-time>]
 
   --input  JSON Lines, one Autotask ticket per line (REST field names)
   --rules  JSON with the "detection" section of SYNC_CONFIG, or a whole SYNC_CONFIG (default: built-in rule sets)

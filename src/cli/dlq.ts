@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { errorMessage } from '../lib/errors.js';
 import { resolveCliDeps, withQueueCommand, type CliDeps } from '../app/bootstrap.js';
 
-const USAGE = 'usage: autotask-sync dlq list [--json] | dlq requeue <id> | dlq requeue --all\n';
+export const USAGE = 'usage: autotask-sync dlq list [--json] | dlq requeue <id> | dlq requeue --all\n';
 
 export async function dlqCommand(argv: string[], partial: Partial<CliDeps> = {}): Promise<number> {
   const deps = resolveCliDeps(partial);

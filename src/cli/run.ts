@@ -9,15 +9,25 @@ import { parseArgs } from 'node:util';
 import type { JobResult } from '../../jobs/define-job.js';
 import { AppError, errorMessage } from '../lib/errors.js';
 import { cliEnvironment, parseDataFlag, resolveCliDeps, type CliDeps } from '../app/bootstrap.js';
+import type { StageOutcome } from '../../jobs/define-job.js';
 import { runJobInProcess } from '../runtime/commands/index.js';
+import { warningTexts } from '../runtime/job-warnings.js';
+import { assertRedisAnswers } from '../runtime/redis-check.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
 import { createRuntimeServices } from '../runtime/services.js';
 
-const USAGE = 'usage: autotask-sync run <job> [--json] [--dry-run] [--data <json>] [--tenant <id>]\n';
+export const USAGE = 'usage: autotask-sync run <job> [--json] [--dry-run] [--data <json>] [--tenant <id>]\n';
 
 function human(name: string, tenant: string, dryRun: boolean, result: JobResult): string {
   const lines = [`${name} (${tenant})${dryRun ? ' — dry run, nothing sent' : ''}: ${result.summary}`];
   for (const [key, value] of Object.entries(result.counts)) lines.push(`  ${key}: ${value}`);
+  const warnings = warningTexts(result);
+  const stages = Array.isArray(result.stages) ? (result.stages as StageOutcome[]) : [];
+  for (const stage of stages) for (const text of stage.warnings ?? []) warnings.push(`${stage.job}: ${text}`);
+  if (warnings.length) {
+    lines.push(`warnings (${warnings.length}):`);
+    for (const text of warnings) lines.push(`  - ${text}`);
+  }
   if (result.writes?.length) {
     lines.push(dryRun ? 'writes it would make:' : 'writes:');
     for (const w of result.writes) lines.push(`  ${w.method} ${w.entity} ${JSON.stringify(w.body)}${w.reason ? `  # ${w.reason}` : ''}`);
@@ -61,11 +71,18 @@ export async function runCommand(argv: string[], partial: Partial<CliDeps> = {})
   let env;
   try {
     env = cliEnvironment(deps, 'stderr');
+    await assertRedisAnswers(env.config.redis);
   } catch (error) {
     return fail(error);
   }
   const redis = createRedis(env.config.redis, 'autotask-sync-run', env.logger);
   const controller = new AbortController();
+  // The first SIGINT/SIGTERM aborts the job (every read and write takes the signal) and the command answers at
+  // once, even when the job is stuck on a dependency that does not answer (a Redis that went away mid-run).
+  const interrupted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), { once: true });
+  });
+  interrupted.catch(() => undefined);
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(new AppError('INTERRUPTED', `interrupted by ${signal}`));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -74,10 +91,10 @@ export async function runCommand(argv: string[], partial: Partial<CliDeps> = {})
     const data = parseDataFlag(args.values.data);
     const services = createRuntimeServices(env.config, env.logger, redis, env.clientFactory);
     const jobId = `run-${randomUUID().slice(0, 8)}`;
-    const { tenant: ran, result } = await runJobInProcess({ services, registry: deps.registry }, {
+    const { tenant: ran, result } = await Promise.race([interrupted, runJobInProcess({ services, registry: deps.registry }, {
       name, tenant: args.values.tenant, data, dryRun, signal: controller.signal, jobId,
       progress: async (value: Record<string, unknown>) => { env.logger.info({ job: name, progress: value }, 'progress'); },
-    }, (resolved) => { tenant = resolved; });
+    }, (resolved) => { tenant = resolved; })]);
     deps.stdout.write(json ? `${JSON.stringify({ ok: true, job: name, tenant: ran, dryRun, jobId, result })}\n` : human(name, ran, dryRun, result));
     return 0;
   } catch (error) {
@@ -85,6 +102,7 @@ export async function runCommand(argv: string[], partial: Partial<CliDeps> = {})
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    if (controller.signal.aborted) redis.disconnect(); // an interrupted run does not wait on Redis to say goodbye
     await env.closeClients();
     await closeRedis(redis);
   }

@@ -15,9 +15,10 @@ export interface SandboxCommandIo {
   onReady?: (handle: SandboxHandle) => void;
 }
 
-const USAGE = `usage: autotask-sync sandbox [--port 8090] [--host 127.0.0.1] [--scenario demo|empty] [--latency-ms N]
+export const USAGE = `usage: autotask-sync sandbox [--port 8090] [--host 127.0.0.1] [--scenario demo|empty] [--latency-ms N]
        [--latency-jitter-ms N] [--fault-rate P] [--lost-response-rate P] [--thread-limit N] [--threshold N]
        [--username U] [--secret S] [--integration-code C] [--seed N] [--webhook-url URL --webhook-secret S]
+       [--public-url http://sandbox:8090]   (the origin printed for the worker, e.g. the Compose service name)
 `;
 
 function number(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -33,6 +34,7 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIo = {}):
   const out = io.stdout ?? process.stdout;
   const err = io.stderr ?? process.stderr;
   let handle: SandboxHandle;
+  let publicUrl: string | undefined;
   try {
     const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
       port: { type: 'string', default: '8090' }, host: { type: 'string', default: '127.0.0.1' },
@@ -40,9 +42,13 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIo = {}):
       'fault-rate': { type: 'string' }, 'lost-response-rate': { type: 'string' }, 'thread-limit': { type: 'string' },
       threshold: { type: 'string' }, username: { type: 'string' }, secret: { type: 'string' },
       'integration-code': { type: 'string' }, seed: { type: 'string' }, 'webhook-url': { type: 'string' },
-      'webhook-secret': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'webhook-secret': { type: 'string' }, 'public-url': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     } });
     if (values.help) { out.write(USAGE); return 0; }
+    if (values['public-url'] !== undefined) {
+      if (!/^https?:\/\/[^/]+$/.test(values['public-url'])) throw new RangeError(`--public-url must be an origin such as http://sandbox:8090, got "${values['public-url']}"`);
+      publicUrl = values['public-url'];
+    }
     if (values.scenario !== 'demo' && values.scenario !== 'empty') throw new RangeError(`--scenario must be demo or empty, got "${values.scenario}"`);
     if ((values['webhook-url'] === undefined) !== (values['webhook-secret'] === undefined)) {
       throw new RangeError('--webhook-url and --webhook-secret go together');
@@ -66,6 +72,12 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIo = {}):
     return 2;
   }
   const { credentials } = handle;
+  // The address the worker should use: 0.0.0.0 is where the sandbox listens, never where anyone can reach it.
+  // In Compose the worker reaches it by service name (--public-url http://sandbox:8090).
+  const listening = new URL(handle.url);
+  const reachable = publicUrl
+    ? `${publicUrl}${listening.pathname}`
+    : listening.hostname === '0.0.0.0' ? handle.url.replace('//0.0.0.0', '//127.0.0.1') : handle.url;
   out.write([
     `Autotask sandbox listening (${handle.data.count('Tickets')} tickets, ${handle.data.count('BillingItems')} billing items)`,
     `  REST root:        ${handle.url}`,
@@ -73,7 +85,7 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIo = {}):
     `  username:         ${credentials.username}`,
     `  secret:           ${credentials.secret}`,
     `  integration code: ${credentials.integrationCode}`,
-    `  for the worker:   AUTOTASK_BASE_URL=${handle.url} AUTOTASK_USERNAME=${credentials.username} AUTOTASK_SECRET=${credentials.secret} AUTOTASK_INTEGRATION_CODE=${credentials.integrationCode}`,
+    `  for the worker:   AUTOTASK_BASE_URL=${reachable} AUTOTASK_USERNAME=${credentials.username} AUTOTASK_SECRET=${credentials.secret} AUTOTASK_INTEGRATION_CODE=${credentials.integrationCode}`,
     'Press Ctrl+C to stop.',
     '',
   ].join('\n'));

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { errorMessage } from '../lib/errors.js';
 import { parseDataFlag, resolveCliDeps, withQueueCommand, type CliDeps } from '../app/bootstrap.js';
 
-const USAGE = 'usage: autotask-sync trigger <job> [--data <json>] [--tenant <id>] [--json]\n';
+export const USAGE = 'usage: autotask-sync trigger <job> [--data <json>] [--tenant <id>] [--json]\n';
 
 export async function triggerCommand(argv: string[], partial: Partial<CliDeps> = {}): Promise<number> {
   const deps = resolveCliDeps(partial);

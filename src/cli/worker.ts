@@ -10,7 +10,7 @@ import { cliEnvironment, resolveCliDeps, type CliDeps } from '../app/bootstrap.j
 import { startRuntime } from '../app/process.js';
 import { waitForShutdownSignal } from '../app/shutdown.js';
 
-const USAGE = 'usage: autotask-sync worker   (settings come from the environment and SYNC_CONFIG)\n';
+export const USAGE = 'usage: autotask-sync worker   (settings come from the environment and SYNC_CONFIG)\n';
 
 export interface WorkerCommandDeps extends CliDeps {
   extraRoutes: ExtraRoute[];
@@ -30,8 +30,11 @@ export async function workerCommand(argv: string[], partial: Partial<WorkerComma
     const runtime = await startRuntime({
       config: env.config, logger: env.logger, registry: deps.registry, clientFactory: env.clientFactory,
       http: { port: env.config.port, extraRoutes: partial.extraRoutes ?? productRoutes },
-      beforeRedisClose: [env.closeClients],
+      beforeRedisClose: [env.closeClients], waitForRedis: true,
     });
+    if (!env.config.adminToken) {
+      env.logger.warn('ADMIN_TOKEN is not set: the console, the dashboard and /api/* refuse every request until you set one (16+ characters)');
+    }
     env.logger.info({ tenants: runtime.services.tenants.ids, concurrency: env.config.queue.concurrency }, 'worker running');
     const reason = await Promise.race([signals.signal, partial.stopSignal ?? new Promise<never>(() => undefined)]);
     env.logger.info({ reason }, 'shutting down: no new jobs; running ones get the grace period');

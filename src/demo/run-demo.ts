@@ -5,12 +5,14 @@
  * deployment's state on the same Redis and every run starts from the same story.
  */
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { jobRegistry } from '../../jobs/registry.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { productRoutes } from '../http/routes/index.js';
 import { type Logger } from '../lib/logger.js';
 import { createAutotaskServices } from '../app/client-factory.js';
+import { confirmTenant } from '../runtime/first-run.js';
 import { startRuntime, type Runtime } from '../app/process.js';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import { deleteDeploymentKeys } from '../store/deployment-keys.js';
@@ -87,6 +89,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     runtime = await startRuntime({ config, logger: options.logger, registry: jobRegistry, clientFactory: autotask.factory,
       schedules: false, http: { port: config.port, extraRoutes: productRoutes }, beforeRedisClose: [autotask.close], defaultMetrics: true });
     await deleteDeploymentKeys(runtime.services.redis, DEMO_PREFIX);
+    // The demo's tenant is the built-in sandbox: nothing real to protect, so it leaves first-run mode at once.
+    await confirmTenant(runtime.services.tenants, 'default', 'demo (built-in sandbox)', now);
     const tenant = runtime.services.tenants.get('default');
     const stopwatchIds = await seedStopwatches(tenant.stopwatches, DEMO_FACTS.assignedOpenTickets.slice(0, 3).map((t, i) => ({
       ticketId: t.ticketId, resourceId: t.resourceId, startedMinutesAgo: 95 - i * 20, pausedMinutesAgo: 60 - i * 10,
@@ -124,7 +128,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 
     const url = runtime.url ?? `http://127.0.0.1:${config.port}`;
     const summary: DemoSummary = { companies, invoices, problems, timeEntries, seconds, adminToken,
-      urls: { dashboard: `${url}/admin/queues`, metrics: `${url}/metrics`, api: `${url}/api/invoices` } };
+      urls: { dashboard: `${url}/admin/queues`, metrics: `${url}/metrics`, api: `${url}/api/invoices` },
+      invoiceDir: resolve(config.invoiceOutputDir) };
     const live = runtime;
     return { sandbox, runtime: live, summary, async close() { await live.close(); await sandbox.close(); } };
   } catch (error) {

@@ -14,11 +14,14 @@ export interface DemoSummary {
   problems: SummaryProblem[];
   timeEntries: SummaryTimeEntry[];
   urls: { dashboard: string; metrics: string; api: string };
+  /** Where the file sink wrote the invoice documents (absolute). */
+  invoiceDir: string;
   adminToken: string;
   seconds: number;
 }
 
-export function formatSummary(s: DemoSummary): string {
+/** `once`: the server stops right after the summary, so no link to it is printed (it would lead nowhere). */
+export function formatSummary(s: DemoSummary, options: { once?: boolean } = {}): string {
   const name = (id: number | null): string => (id === null ? 'unknown company' : s.companies.get(id) ?? `company ${id}`);
   const lines: string[] = [];
   lines.push(`\nInvoices by purchase order (${s.invoices.length} invoices, ${s.invoices.reduce((n, i) => n + i.items, 0)} billing items)`);
@@ -43,8 +46,13 @@ export function formatSummary(s: DemoSummary): string {
     lines.push(`  #${t.timeEntryId} ${t.ticketNumber ?? ''} ${t.resourceName}: ${t.hours} h — ${t.summary}`);
   }
   lines.push(`\nDone in ${s.seconds.toFixed(1)} s.`);
-  lines.push(`Dashboard: ${s.urls.dashboard}?token=${s.adminToken}`);
-  lines.push(`Metrics:   ${s.urls.metrics}`);
-  lines.push(`API:       ${s.urls.api} (Authorization: Bearer ${s.adminToken})`);
+  lines.push(`Invoice files: ${s.invoiceDir} (one JSON document per invoice)`);
+  if (options.once) {
+    lines.push('The demo server has stopped (--once). Run `autotask-sync demo` without --once to browse the dashboard and API.');
+  } else {
+    lines.push(`Dashboard: ${s.urls.dashboard}?token=${s.adminToken}`);
+    lines.push(`Metrics:   ${s.urls.metrics}`);
+    lines.push(`API:       ${s.urls.api} (Authorization: Bearer ${s.adminToken})`);
+  }
   return lines.join('\n');
 }

@@ -11,6 +11,9 @@ import type { FastifyInstance } from 'fastify';
 import type { RuntimeQueues } from '../runtime/queues.js';
 import { DASHBOARD_PATH } from './auth.js';
 
+const FULL_TIME: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit',
+  minute: '2-digit', second: '2-digit', timeZoneName: 'short' };
+
 export async function registerDashboard(app: FastifyInstance, queues: Pick<RuntimeQueues, 'jobs' | 'deadLetters'>): Promise<void> {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
@@ -25,7 +28,8 @@ export async function registerDashboard(app: FastifyInstance, queues: Pick<Runti
     // @bull-board/fastify pins its own copy of @bull-board/api; the adapter contract is the same, only the
     // private fields of the two copies' declarations differ.
     serverAdapter: serverAdapter as unknown as IServerAdapter,
-    options: { uiConfig: { boardTitle: 'autotask-sync' } },
+    // Every time with its date and time zone: "14:02" on a board read across zones (and days) says too little.
+    options: { uiConfig: { boardTitle: 'autotask-sync', dateFormats: { short: FULL_TIME, common: FULL_TIME, full: FULL_TIME } } },
   });
   await app.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
 }

@@ -81,6 +81,16 @@ export function createMetrics(deps: MetricsDeps): RuntimeMetrics {
   budgetGauge('autotask_budget_left', 'Requests left of this deployment\'s hourly budget', (b) => b.left);
   budgetGauge('autotask_budget_ceiling', 'This deployment\'s hourly request ceiling', (b) => b.ceiling);
   new Gauge({
+    name: 'autotask_webhook_deactivations', help: 'Webhooks Autotask reported as deactivated (Deactivated notices recorded)',
+    labelNames: ['tenant'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const id of deps.tenants.ids) {
+        try { this.set({ tenant: id }, (await deps.tenants.get(id).webhooks.deactivations()).length); } catch (error) { warn(error, 'webhook notices'); }
+      }
+    },
+  });
+  new Gauge({
     name: 'autotask_slots_in_use', help: 'Autotask requests in flight per endpoint', labelNames: ['tenant', 'endpoint'], registers: [registry],
     collect() {
       this.reset();

@@ -1,59 +1,57 @@
 /**
- * Autotask webhook signatures (docs/autotask-api.md#webhooks): header `X-Hook-Signature: sha1=<base64 HMAC-SHA1(secret,
- * raw body)>`. Autotask has been seen signing a form of the JSON in which `& < > ' " \` +` and non-ASCII
- * characters are `\uXXXX`-escaped (the .NET default JavaScript encoder), so the raw body is checked first, then
- * that form (upper- and lower-case hex). Every comparison is constant-time over equal-length digests.
+ * Autotask webhook signatures (docs/autotask-api.md#webhooks; the escaping rule: docs/autotask-samples.md, "Webhooks"): header `X-Hook-Signature:
+ * sha1=<base64 HMAC-SHA1(secret, body)>`. Autotask signs either the raw body or a form of it in which the
+ * characters `& < > ' " + \`` and every non-ASCII character INSIDE string literals are written as upper-case
+ * `\uXXXX` escapes (the .NET JavaScript encoder). That form is derived from the RAW text, never from parsed and
+ * re-serialised JSON: re-serialising loses what Autotask's JSON keeps (decimal scale such as `2.50`, key order,
+ * spacing). The sandbox signs with `escapeAutotaskJson` too, so both sides share one escaping.
+ * Every comparison is constant-time over equal-length digests.
  */
 import { createHmac } from 'node:crypto';
 import { safeEqual } from './constant-time.js';
 
-const ESCAPED = /[&<>'"`+\u0080-\uffff]/g;
+const ESCAPED_IN_STRINGS = new Set(['&', '<', '>', "'", '`', '+']);
 
-function escapeChar(ch: string, upper: boolean): string {
-  const hex = ch.charCodeAt(0).toString(16).padStart(4, '0');
-  return `\\u${upper ? hex.toUpperCase() : hex}`;
-}
-
-function encodeString(value: string, upper: boolean): string {
-  // JSON.stringify handles control characters and backslashes; then the .NET-sensitive characters are escaped.
-  // Inside the JSON text the structural quotes are the first and last character only.
-  const json = JSON.stringify(value);
-  return `"${json.slice(1, -1).replace(/\\"/g, '"').replace(ESCAPED, (ch) => escapeChar(ch, upper))}"`;
+function unicodeEscape(code: number): string {
+  return `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /**
- * Autotask's payloads are shallow (the entity's fields, at most a nested object or two), so a body nested deeper
- * than this was not signed by Autotask in escaped form. Without the bound an unsigned, deeply nested body would
- * overflow the stack here, before the signature is refused (a 500 for anyone who can reach the route).
+ * Autotask's escaped form of a JSON text. One linear pass over the raw characters (UTF-16 code units, as .NET
+ * escapes them): outside string literals nothing changes; inside, an escape sequence already present is kept,
+ * except `\"` which becomes `\u0022`; the sensitive characters and anything above U+007F become `\uXXXX`.
+ * Linear and without recursion, so a hostile deeply nested body cannot overflow the stack.
  */
-const MAX_ESCAPED_DEPTH = 64;
-
-class TooDeep extends Error {}
-
-function encode(value: unknown, upper: boolean, depth = 0): string {
-  if (depth > MAX_ESCAPED_DEPTH) throw new TooDeep();
-  if (typeof value === 'string') return encodeString(value, upper);
-  if (Array.isArray(value)) return `[${value.map((v) => encode(v, upper, depth + 1)).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${encodeString(k, upper)}:${encode(v, upper, depth + 1)}`).join(',')}}`;
+export function escapeAutotaskJson(raw: string): string {
+  let out = '';
+  let inString = false;
+  let afterBackslash = false;
+  for (let i = 0; i < raw.length; i += 1) {
+    const ch = raw[i] as string;
+    if (afterBackslash) {
+      afterBackslash = false;
+      // The backslash is already written: `\"` becomes `\u0022`, any other escape stays as it is.
+      out += ch === '"' ? 'u0022' : ch;
+      continue;
+    }
+    if (!inString) {
+      if (ch === '"') inString = true;
+      out += ch;
+      continue;
+    }
+    if (ch === '\\') { afterBackslash = true; out += ch; continue; }
+    if (ch === '"') { inString = false; out += ch; continue; }
+    const code = ch.charCodeAt(0);
+    out += ESCAPED_IN_STRINGS.has(ch) || code > 0x7f ? unicodeEscape(code) : ch;
   }
-  return JSON.stringify(value);
+  return out;
 }
 
-/** The escaped forms Autotask may have signed, derived from the raw body; empty when it is not JSON or nested too deep. */
+/** The escaped form Autotask may have signed, when it differs from the raw body; empty otherwise. */
 export function escapedForms(rawBody: Buffer): string[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return [];
-  }
-  try {
-    return [...new Set([encode(parsed, true), encode(parsed, false)])];
-  } catch (error) {
-    if (error instanceof TooDeep) return [];
-    throw error;
-  }
+  const raw = rawBody.toString('utf8');
+  const escaped = escapeAutotaskJson(raw);
+  return escaped === raw ? [] : [escaped];
 }
 
 export function signHookBody(secret: string, body: Buffer | string): string {

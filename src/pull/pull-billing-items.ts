@@ -1,6 +1,7 @@
 /**
  * Pull the open billing items (issue 5): approved-and-posted items (a BillingItem exists only once posted) that
- * are neither invoiced (`invoiceID` null) nor exported (`webServiceDate` null).
+ * are neither invoiced (`invoiceID` null, or 0 as real tenants answer — docs/autotask-samples.md) nor exported
+ * (`webServiceDate` null).
  *
  * BillingItems have no last-modified field (docs/autotask-api.md#billing-items), so an item's leaving the open set (invoiced in the UI,
  * exported by another integration, un-posted) is only seen by reading it again. Rather than one query for new
@@ -21,7 +22,8 @@ export async function pullBillingItems(ctx: PullContext, options: { full?: boole
   const storedIds = options.full ? [] : await ctx.store.ids('BillingItems');
   const highest = options.full ? null : await ctx.store.getCursor(CURSOR);
   const open: FilterItem[] = [
-    { op: 'notExist', field: 'invoiceID' },
+    // Real tenants write 0 for "on no invoice" (rules/invoice-item-fields.ts isInvoiced), so both are open.
+    { op: 'or', items: [{ op: 'notExist', field: 'invoiceID' }, { op: 'eq', field: 'invoiceID', value: 0 }] },
     { op: 'notExist', field: 'webServiceDate' },
   ];
   // From the lowest open id we hold; with nothing open, only what is newer than anything seen.

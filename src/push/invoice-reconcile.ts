@@ -7,6 +7,7 @@
  */
 import type { Invoice } from '../autotask/schemas/index.js';
 import type { AutotaskClient } from '../autotask/types.js';
+import { isInvoiced } from '../rules/invoice-item-fields.js';
 import { reconcileInvoices, type InvoicedItemLike, type ReconciliationFinding } from '../rules/invoice-reconciliation.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
 import type { InvoiceWarning } from '../rules/invoice-warnings.js';
@@ -29,7 +30,7 @@ export async function reconcileDelivered(deps: { client: AutotaskClient; store: 
   const add = (invoiceID: number, item: InvoicedItemLike): void => { lines.set(invoiceID, [...(lines.get(invoiceID) ?? []), item]); };
   const seen = new Set<number>();
   for await (const item of deps.client.queryIn('BillingItems', 'invoiceID', fresh.map((i) => i.id), [], { signal: deps.signal })) {
-    if (item.invoiceID !== null) { add(item.invoiceID, item); seen.add(item.id); }
+    if (isInvoiced(item)) { add(item.invoiceID as number, item); seen.add(item.id); }
   }
   // The delivered groups these invoices touch, and where their other items are now.
   const bound = await deps.invoices.deliveredItems([...seen]);
@@ -41,7 +42,8 @@ export async function reconcileDelivered(deps: { client: AutotaskClient; store: 
   const others = delivered.flatMap((d) => d.items.map((i) => i.billingItemID)).filter((id) => !seen.has(id));
   const known = new Map(fresh.map((i) => [i.id, i as { id: number; companyID: number; invoiceNumber: string | null; isVoided: boolean }]));
   for await (const item of deps.client.queryIn('BillingItems', 'id', others, [], { signal: deps.signal })) {
-    if (item.invoiceID === null) continue;
+    // invoiceID 0 is "on no invoice" (docs/autotask-samples.md): such an item is still open, not on invoice 0.
+    if (item.invoiceID === null || !isInvoiced(item)) continue;
     add(item.invoiceID, item);
     if (!known.has(item.invoiceID)) known.set(item.invoiceID, { id: item.invoiceID, companyID: item.companyID, invoiceNumber: null, isVoided: false });
   }

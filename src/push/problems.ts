@@ -57,8 +57,38 @@ export class ProblemSettingsError extends AppError {
   constructor(message: string) { super('DETECTION_PROBLEM_SETTINGS', message); }
 }
 
-/** Checks detection.problem's status/priority/queue against the tenant's picklists (they differ per tenant). */
+/**
+ * Checks detection.problem against the tenant before any write: status/priority/queue against its picklists (they
+ * differ per tenant), and each extra template field against the Tickets field metadata — it must exist, be writable,
+ * hold a value of its type, and for a picklist an active value. The error names the setting.
+ */
 export async function checkProblemSettings(client: AutotaskClient, settings: AppConfig['detection']['problem']): Promise<void> {
+  const entries = Object.entries(settings.fields);
+  if (entries.length > 0) {
+    const fields = await client.fields('Tickets');
+    for (const [name, value] of entries) {
+      const at = `detection.problem.fields.${name}`;
+      const field = fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+      if (!field) throw new ProblemSettingsError(`${at}: this tenant's Tickets have no field "${name}"`);
+      if (field.name !== name) throw new ProblemSettingsError(`${at}: the field is spelled "${field.name}"`);
+      if (field.isReadOnly) throw new ProblemSettingsError(`${at}: Tickets.${name} is read-only`);
+      if (value === null) continue;
+      if (field.isPickList) {
+        const values = await client.picklist('Tickets', name);
+        if (!values.some((v) => String(v.value) === String(value))) {
+          throw new ProblemSettingsError(`${at}: ${JSON.stringify(value)} is not an active Tickets.${name} of this tenant ` +
+            `(known: ${values.map((v) => `${v.value} ${v.label}`).slice(0, 30).join(', ')})`);
+        }
+        continue;
+      }
+      const type = field.dataType.toLowerCase();
+      const numeric = ['integer', 'long', 'short', 'double', 'decimal', 'float'].includes(type);
+      if ((numeric && typeof value !== 'number') || (type === 'boolean' && typeof value !== 'boolean')
+        || ((type === 'string' || type === 'datetime' || type === 'date') && typeof value !== 'string')) {
+        throw new ProblemSettingsError(`${at}: Tickets.${name} holds ${field.dataType}, not ${JSON.stringify(value)}`);
+      }
+    }
+  }
   const checks: Array<[string, number | null]> = [['status', settings.status], ['priority', settings.priority], ['queueID', settings.queueID]];
   for (const [field, value] of checks) {
     if (value === null) continue;
@@ -121,6 +151,8 @@ function problemBody(group: ProblemGroup, groupKey: string, previous: Ticket | n
     `Made by autotask-sync; group key ${groupKey}.`,
   ].join('\n');
   return {
+    // The template's extra fields first: what the worker sets itself cannot be overridden (config refuses it too).
+    ...settings.fields,
     ticketType: TICKET_TYPE.problem,
     title: `${settings.titlePrefix}${group.title}`.slice(0, TITLE_MAX),
     description: description.length > DESCRIPTION_MAX ? `${description.slice(0, DESCRIPTION_MAX - 1)}…` : description,

@@ -84,6 +84,17 @@ async function findExisting(client: AutotaskClient, body: TimeEntryCreateBody, s
   return null;
 }
 
+/**
+ * A tenant without Proxy Time Entry refuses an entry made by the API user for someone else with its generic
+ * permission text ("…does not have the adequate permissions…", docs/autotask-samples.md "Errors"); say which
+ * setting decides, since the text itself does not.
+ */
+function proxyHint(policy: AppConfig['timeEntries'], message: string): string {
+  if (policy.proxy !== 'as-api-user' || !/adequate permissions/i.test(message)) return '';
+  return ' — the entry was made as the API user for another resource: turn on "Proxy Time Entry" for the API user\'s '
+    + 'security level in Autotask, or set timeEntries.proxy to "impersonate" so each entry is made as its own resource';
+}
+
 async function noteStopwatch(deps: PushTimeEntriesDeps, key: string, outcome: EntryOutcome): Promise<void> {
   // A stopwatch's entry key is the stopwatch id; other sources use their own keys, which match no stopwatch.
   if (deps.dryRun || !(await deps.stopwatches.get(key))) return;
@@ -118,7 +129,10 @@ Promise<EntryOutcome> {
   if (decision.action === 'wait') return { key: entry.key, status: 'waiting', lookAgainAt: decision.lookAgainAt.toISOString(), reason: decision.reason };
   await deps.ledger.markCreateSent(entry.key);
   try {
-    const id = await deps.client.create('TimeEntries', { ...plan.body }, deps.signal);
+    // Only the resource itself may create its entries unless the tenant allows Proxy Time Entry, so by default the
+    // create is made as the entry's resource (docs/autotask-samples.md, "TimeEntries").
+    const id = await deps.client.create('TimeEntries', { ...plan.body }, deps.signal,
+      deps.policy.proxy === 'impersonate' ? { impersonateResourceId: plan.body.resourceID } : undefined);
     await deps.ledger.markCreated(entry.key, id);
     return { key: entry.key, status: 'created', timeEntryId: id, body: plan.body, reasons: plan.reasons };
   } catch (error) {
@@ -150,8 +164,9 @@ export async function pushTimeEntries(deps: PushTimeEntriesDeps, entries: readon
       // A refusal from Autotask itself (validation 500) is final for this entry; anything retryable fails the job
       // after the rest of the batch is done, so BullMQ retries it and the ledger skips what is already pushed.
       if (error instanceof AppError && !error.retryable) {
-        if (!deps.dryRun) await deps.ledger.markFailed(entry.key, error.message);
-        outcome = { key: entry.key, status: 'refused', code: error.code, reason: error.message };
+        const reason = error.message + proxyHint(deps.policy, error.message);
+        if (!deps.dryRun) await deps.ledger.markFailed(entry.key, reason);
+        outcome = { key: entry.key, status: 'refused', code: error.code, reason };
       } else {
         transient ??= error;
         deps.logger.warn({ key: entry.key, err: errorMessage(error) }, 'time entry push failed; will retry');

@@ -12,8 +12,12 @@
  * as integer money units into the group; a counting sort by group and a numeric sort inside each group give every
  * item its final slot; a second sequential pass creates each document line once, straight into that slot. The
  * contract checks run per (invoice, contract), not per item. The result does not depend on the input order.
+ *
+ * A line's total is its extendedPrice + taxDollars, and the document's totals are the sums of its lines. Autotask's
+ * own `totalAmount` can disagree (a real record has totalAmount 0 beside extendedPrice 386.645 and no tax); the
+ * document then still uses price + tax, so lines and totals always agree, and TOTAL_AMOUNT_DIFFERS names the items.
  */
-import { roundToCurrency, unitsToNumber } from '../lib/money.js';
+import { roundToCurrency, UNITS_PER_CURRENCY_UNIT, unitsToNumber } from '../lib/money.js';
 import {
   buildGroupWarnings, checkContracts, collectInvoiceWarnings, ContractInfo, type ContractFindings, type GroupAccumulator,
 } from './invoice-checks.js';
@@ -62,10 +66,13 @@ export interface GroupInvoicesResult {
 const MAX = Number.MAX_SAFE_INTEGER;
 
 function line(item: BillingItemLike, itemDate: string): InvoiceDocumentItem {
+  const extendedPrice = amountValue(item.extendedPrice as number);
+  const taxDollars = amountValue(item.taxDollars ?? 0);
+  // price + tax, in exact units (both have ≤ 4 decimals here), not Autotask's totalAmount: see the header.
+  const totalAmount = unitsToNumber(Math.round(extendedPrice * UNITS_PER_CURRENCY_UNIT) + Math.round(taxDollars * UNITS_PER_CURRENCY_UNIT));
   return {
     billingItemID: item.id, itemDate, itemName: item.itemName ?? '', description: item.description ?? '',
-    quantity: item.quantity ?? 0, rate: item.rate ?? 0, extendedPrice: amountValue(item.extendedPrice as number),
-    taxDollars: amountValue(item.taxDollars ?? 0), totalAmount: amountValue(item.totalAmount as number),
+    quantity: item.quantity ?? 0, rate: item.rate ?? 0, extendedPrice, taxDollars, totalAmount,
     contractID: item.contractID ?? null, ticketID: item.ticketID ?? null, timeEntryID: item.timeEntryID ?? null,
   };
 }
@@ -128,6 +135,7 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
   const duplicates = findDuplicateIds(items);
   const skipped: SkippedItem[] = [];
   const roundedAmounts: number[] = [];
+  const totalDiffers: Array<{ id: number; companyID: number; autotask: number; used: number }> = [];
   const otherDates = new Map<number, string>(); // item index → canonical date, for the rare non-canonical input
   const index = new GroupIndex();
   // Per eligible item, in input order: its group, its index in `items`, its date key and id.
@@ -162,7 +170,8 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
     let po = item.purchaseOrderNumber ?? null;
     if (po !== null) { po = po.trim(); if (po === '') po = null; }
     const group = index.get(item.companyID, po, itemDate);
-    const subtotal = group.subtotal + ext; const taxSum = group.tax + tax; const total = group.total + tot;
+    // The document's total is price + tax (see the header), not Autotask's totalAmount.
+    const subtotal = group.subtotal + ext; const taxSum = group.tax + tax; const total = group.total + ext + tax;
     // Integers add exactly while every partial sum stays within ±2^53; past that, this item is set aside rather
     // than summed inexactly (and rather than stopping every other company's invoice: issue 14 item 3).
     if (subtotal > MAX || subtotal < -MAX || taxSum > MAX || taxSum < -MAX || total > MAX || total < -MAX) {
@@ -170,6 +179,7 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
       continue;
     }
     if (rounded) roundedAmounts.push(id);
+    if (tot !== ext + tax) totalDiffers.push({ id, companyID: item.companyID, autotask: unitsToNumber(tot), used: unitsToNumber(ext + tax) });
     group.subtotal = subtotal; group.tax = taxSum; group.total = total;
     const key = dateSortKey(itemDate);
     if (key < group.minKey) { group.minKey = key; group.minDate = itemDate; }
@@ -244,6 +254,7 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
   }
 
   warnings.push(...collectInvoiceWarnings({ contracts, unknownContracts: findings.unknown, roundedAmounts }));
+  warnings.push(...totalDiffersWarnings(totalDiffers));
   if (duplicates.size > 0) {
     warnings.push(makeWarning('DUPLICATE_BILLING_ITEM',
       `${duplicates.size} billing item id(s) appear more than once in the input; every copy was left out`,
@@ -252,4 +263,20 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
   warnings.sort(compareWarnings);
   skipped.sort((a, b) => a.billingItemID - b.billingItemID || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
   return { invoices, warnings, skipped, counts: { items: n, eligible, skipped: skipped.length, invoices: invoices.length } };
+}
+
+/** One TOTAL_AMOUNT_DIFFERS warning per company, naming its items (the first few with both amounts in the message). */
+function totalDiffersWarnings(differs: ReadonlyArray<{ id: number; companyID: number; autotask: number; used: number }>): InvoiceWarning[] {
+  const byCompany = new Map<number, typeof differs[number][]>();
+  for (const d of differs) {
+    const list = byCompany.get(d.companyID);
+    if (list === undefined) byCompany.set(d.companyID, [d]); else list.push(d);
+  }
+  return [...byCompany].map(([companyID, list]) => {
+    const shown = [...list].sort((a, b) => a.id - b.id).slice(0, 5)
+      .map((d) => `billing item ${d.id}: Autotask's totalAmount ${d.autotask} but extendedPrice + taxDollars = ${d.used}`);
+    const more = list.length > shown.length ? `; and ${list.length - shown.length} more` : '';
+    return makeWarning('TOTAL_AMOUNT_DIFFERS', `${shown.join('; ')}${more}. The document uses extendedPrice + taxDollars, `
+      + 'so its lines and totals agree; check the item in Autotask before sending', { companyID, billingItemIDs: list.map((d) => d.id) });
+  });
 }

@@ -5,6 +5,7 @@
  * an Autotask invoice whose items carry more than one PO number, and a delivered PO group whose items ended up on
  * more than one Autotask invoice. Voided invoices are ignored (their items are free to be invoiced again).
  */
+import { isInvoiced } from './invoice-item-fields.js';
 import { byNumber } from './invoice-warnings.js';
 import { comparePo, normalizePo } from './purchase-order.js';
 
@@ -68,7 +69,8 @@ const quote = (po: string | null): string => (po === null ? 'no PO' : JSON.strin
 export function reconcileInvoices(input: ReconcileInvoicesInput): ReconciliationFinding[] {
   const findings: ReconciliationFinding[] = [];
   const invoiceOfItem = new Map<number, number>();
-  const invoices = [...input.autotaskInvoices].filter((i) => i.isVoided !== true).sort((a, b) => a.id - b.id);
+  // Invoice id 0 is "on no invoice" (isInvoiced), not an invoice: its items are open, never a split.
+  const invoices = [...input.autotaskInvoices].filter((i) => i.isVoided !== true && isInvoiced({ invoiceID: i.id })).sort((a, b) => a.id - b.id);
 
   for (const invoice of invoices) {
     const byPo = new Map<string | null, number[]>();

@@ -20,6 +20,8 @@ export type InvoiceWarningCode =
   | 'TOTAL_ROUNDED'
   /** The same billing item id appeared more than once; every copy was left out. */
   | 'DUPLICATE_BILLING_ITEM'
+  /** Autotask's totalAmount of an item differs from its extendedPrice + taxDollars; the document uses the latter. */
+  | 'TOTAL_AMOUNT_DIFFERS'
   /** Items dated after `now` (posted ahead of the service). */
   | 'FUTURE_ITEM_DATE'
   /** Items invoiced, exported or un-posted in Autotask since the last pull: dropped before delivery. */

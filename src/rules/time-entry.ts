@@ -38,6 +38,8 @@ export interface TicketFacts {
 export interface ResourceFacts {
   id: number;
   isActive: boolean;
+  /** The resource's default service-desk role (docs/autotask-samples.md, "Resources"); null or absent = none. */
+  defaultServiceDeskRoleID?: number | null;
 }
 
 /** Structurally the `timeEntries` section of SYNC_CONFIG (config/sections/time-entries.ts). */
@@ -49,6 +51,9 @@ export interface TimeEntryPolicy {
   /** Placeholders {ticketNumber} {ticketTitle} {minutes}. */
   summaryTemplate: string;
   allowCompletedTickets: boolean;
+  /** 'refuse' entries that cross midnight in `timeZone` (the tenant's "span over midnight" setting is off), or 'allow'. */
+  midnight: 'refuse' | 'allow';
+  timeZone: string;
 }
 
 /** The body of `POST /V1.0/TimeEntries` for a ticket entry. */
@@ -66,7 +71,7 @@ export interface TimeEntryCreateBody {
 
 export type TimeEntryRefusalCode =
   | 'TICKET_NOT_FOUND' | 'TICKET_MISMATCH' | 'TICKET_COMPLETE' | 'RESOURCE_NOT_FOUND' | 'RESOURCE_INACTIVE'
-  | 'INVALID_DATE' | 'END_BEFORE_START' | 'ZERO_DURATION' | 'TOO_LONG' | 'SPAN_TOO_SHORT' | 'ROLE_MISSING' | 'NOTES_TOO_LONG';
+  | 'INVALID_DATE' | 'END_BEFORE_START' | 'ZERO_DURATION' | 'TOO_LONG' | 'SPAN_TOO_SHORT' | 'ROLE_MISSING' | 'NOTES_TOO_LONG' | 'SPANS_MIDNIGHT';
 
 export interface TimeEntryRefusal {
   ok: false;
@@ -143,14 +148,19 @@ export type RoleResolution = { ok: true; roleId: number; reason: string } | Time
 
 /**
  * Role: the given roleId; else the ticket's assignedResourceRoleID when the resource is the ticket's assigned
- * resource (the role Autotask accepts, docs/autotask-api.md#time-entries); else the configured default role of the resource; else refuse.
+ * resource; else the resource's own defaultServiceDeskRoleID (real Resources carry it, docs/autotask-samples.md);
+ * else the configured timeEntries.defaultRoles entry of the resource; else refuse.
  */
 export function resolveRole(entry: Pick<TimeEntryInput, 'roleId' | 'resourceId' | 'ticketId'>, ticket: TicketFacts,
-  defaultRoles: Record<string, number>): RoleResolution {
+  defaultRoles: Record<string, number>, resource: ResourceFacts | null = null): RoleResolution {
   if (entry.roleId !== null) return { ok: true, roleId: entry.roleId, reason: `role ${entry.roleId} as given` };
   if (ticket.assignedResourceID === entry.resourceId && ticket.assignedResourceRoleID !== null) {
     return { ok: true, roleId: ticket.assignedResourceRoleID,
       reason: `role ${ticket.assignedResourceRoleID}: the ticket's assigned role (resource ${entry.resourceId} is the assigned resource)` };
+  }
+  const own = resource !== null && resource.id === entry.resourceId ? resource.defaultServiceDeskRoleID ?? null : null;
+  if (own !== null) {
+    return { ok: true, roleId: own, reason: `role ${own}: the defaultServiceDeskRoleID of resource ${entry.resourceId}` };
   }
   const fallback = Object.hasOwn(defaultRoles, String(entry.resourceId)) ? defaultRoles[String(entry.resourceId)] : undefined;
   if (fallback !== undefined) {
@@ -159,7 +169,7 @@ export function resolveRole(entry: Pick<TimeEntryInput, 'roleId' | 'resourceId' 
   const assigned = ticket.assignedResourceID === null ? 'the ticket has no assigned resource'
     : `the ticket is assigned to resource ${ticket.assignedResourceID}`;
   return refuse('ROLE_MISSING', `no role for resource ${entry.resourceId} on ticket ${entry.ticketId}: no roleId was given, ` +
-    `${assigned}, and timeEntries.defaultRoles has no role for resource ${entry.resourceId}`);
+    `${assigned}, the resource has no defaultServiceDeskRoleID, and timeEntries.defaultRoles has no role for resource ${entry.resourceId}`);
 }
 
 /** Fills {ticketNumber} {ticketTitle} {minutes}; unknown placeholders stay as written. */
@@ -235,7 +245,17 @@ export function planTimeEntry(input: PlanTimeEntryInput): TimeEntryPlan {
     return refuse('ZERO_DURATION', `${describeSeconds(worked)} is less than 0.0001 hours, the smallest amount Autotask stores`);
   }
 
-  const role = resolveRole(entry, ticket, policy.defaultRoles);
+  const midnight = crossesMidnight(start, endSent, policy.timeZone);
+  if (midnight !== null) {
+    if (policy.midnight === 'refuse') {
+      return refuse('SPANS_MIDNIGHT', `the entry runs from ${midnight.from} to ${midnight.to} (${policy.timeZone}), across midnight; ` +
+        'Autotask refuses such entries unless the tenant setting "Allow time entries to span over midnight" is on. ' +
+        'Book it as two entries, or turn the setting on and set timeEntries.midnight to "allow"');
+    }
+    reasons.push(`crosses midnight (${policy.timeZone}); sent as one entry (timeEntries.midnight allow)`);
+  }
+
+  const role = resolveRole(entry, ticket, policy.defaultRoles, resource);
   if (!role.ok) return role;
   reasons.push(role.reason);
 
@@ -260,18 +280,53 @@ export function planTimeEntry(input: PlanTimeEntryInput): TimeEntryPlan {
   return { ok: true, body, reasons };
 }
 
+/** The local calendar day of an instant in a time zone, `YYYY-MM-DD`. */
+function localDay(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** When start and end fall on different local days (an end exactly at midnight stays in its day), the two instants. */
+function crossesMidnight(start: Date, end: Date, timeZone: string): { from: string; to: string } | null {
+  const lastInstant = new Date(Math.max(start.getTime(), end.getTime() - 1));
+  if (localDay(start, timeZone) === localDay(lastInstant, timeZone)) return null;
+  return { from: start.toISOString(), to: end.toISOString() };
+}
+
+const MINUTE_MS = 60_000;
+/** Hours are stored with 4 decimals (docs/autotask-api.md#time-entries); two amounts closer than half of that are one. */
+const HOURS_EPSILON = 0.00005;
+
 /**
- * The look-before-create test: an existing Autotask entry is "the one this body would create" when it has the
- * same ticket, the same resource and the same start instant to the second (Autotask may drop milliseconds).
+ * `sent` as Autotask may have stored it: the same instant, or the same one with its seconds (and milliseconds)
+ * dropped — real entries carry minute-aligned times (docs/autotask-samples.md, "TimeEntries"). So the stored value
+ * lies in [start of sent's minute, end of sent's second); a later one, or one from an earlier minute, is not it.
  */
-export function timeEntryMatches(existing: { ticketID: number | null; resourceID: number; startDateTime: string | null },
-  body: Pick<TimeEntryCreateBody, 'ticketID' | 'resourceID' | 'startDateTime'>): boolean {
-  if (existing.ticketID !== body.ticketID || existing.resourceID !== body.resourceID) return false;
-  if (existing.startDateTime === null) return false;
-  const a = parseInstant(existing.startDateTime);
-  const b = parseInstant(body.startDateTime);
+function storedAs(stored: string | null | undefined, sent: string): boolean | null {
+  if (stored === null || stored === undefined) return null;
+  const a = parseInstant(stored);
+  const b = parseInstant(sent);
   if (a === null || b === null) return false;
-  return Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
+  const from = Math.floor(b.getTime() / MINUTE_MS) * MINUTE_MS;
+  const before = Math.floor(b.getTime() / 1000) * 1000 + 1000;
+  return a.getTime() >= from && a.getTime() < before;
+}
+
+/**
+ * The look-before-create test: an existing Autotask entry is "the one this body would create" when it has the same
+ * ticket and resource, its start is ours as stored (to the second, or truncated to the minute), and — so that two
+ * real entries started within one minute are not taken for each other — its end is ours as stored and its hours
+ * are ours, whenever the existing entry carries them.
+ */
+export function timeEntryMatches(
+  existing: { ticketID: number | null; resourceID: number; startDateTime: string | null; endDateTime?: string | null; hoursWorked?: number | null },
+  body: Pick<TimeEntryCreateBody, 'ticketID' | 'resourceID' | 'startDateTime'> & Partial<Pick<TimeEntryCreateBody, 'endDateTime' | 'hoursWorked'>>,
+): boolean {
+  if (existing.ticketID !== body.ticketID || existing.resourceID !== body.resourceID) return false;
+  if (storedAs(existing.startDateTime, body.startDateTime) !== true) return false;
+  if (body.endDateTime !== undefined && storedAs(existing.endDateTime, body.endDateTime) === false) return false;
+  if (body.hoursWorked !== undefined && existing.hoursWorked !== null && existing.hoursWorked !== undefined
+    && Math.abs(existing.hoursWorked - body.hoursWorked) > HOURS_EPSILON) return false;
+  return true;
 }
 
 /** Notes as compared: Autotask drops NUL characters and may turn line endings into \n; outer spaces carry no work. */
@@ -297,11 +352,13 @@ export function sameWork(existing: { hoursWorked?: number | null; roleID?: numbe
 
 /**
  * What the look-before-create query asks Autotask for: ticketID eq, resourceID eq and
- * `startFrom ≤ startDateTime < startBefore` (the second of the start). Filter the answer with timeEntryMatches.
+ * `startFrom ≤ startDateTime < startBefore`: from the start of the start's minute (a truncated copy) to the end of
+ * its second. Filter the answer with timeEntryMatches.
  */
 export function timeEntryLookup(body: Pick<TimeEntryCreateBody, 'ticketID' | 'resourceID' | 'startDateTime'>):
   { ticketID: number; resourceID: number; startFrom: string; startBefore: string } {
-  const second = Math.floor(parseUtc(body.startDateTime).getTime() / 1000) * 1000;
-  return { ticketID: body.ticketID, resourceID: body.resourceID, startFrom: new Date(second).toISOString(),
-    startBefore: new Date(second + 1000).toISOString() };
+  const at = parseUtc(body.startDateTime).getTime();
+  return { ticketID: body.ticketID, resourceID: body.resourceID,
+    startFrom: new Date(Math.floor(at / MINUTE_MS) * MINUTE_MS).toISOString(),
+    startBefore: new Date(Math.floor(at / 1000) * 1000 + 1000).toISOString() };
 }

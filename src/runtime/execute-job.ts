@@ -43,7 +43,9 @@ export async function executeJob(
   }));
   // A dry run's cost is a forecast: the reads it made plus one request per planned Autotask write.
   const planned = options.dryRun ? plannedRequests(result.writes ?? []) : [];
-  const budget = runBudget(await scope.client.budget(), services.config.autotask.budgetFraction);
+  // The work is done: a failed budget read must not fail the run (its retry would redo it); the last figures do.
+  const known = await scope.client.budget().catch(() => scope.client.metrics().budget);
+  const budget = runBudget(known, services.config.autotask.budgetFraction);
   const cost = requestCost({ kind: options.dryRun ? 'forecast' : 'spent', lines: [...tally.list(), ...planned], budget, now: services.now() });
   result.requestCost = cost;
   result.summary = `${result.summary}\n${describeRequestCost(cost)}`;

@@ -14,6 +14,7 @@ import { executeExclusive } from './exclusive.js';
 import { parseJobData } from './job-data.js';
 import { formatZodIssues } from '../lib/zod-issues.js';
 import { JOBS_QUEUE, jobOptions, type QueuedJobData, type RuntimeQueues } from './queues.js';
+import { warningTexts } from './job-warnings.js';
 import type { RuntimeServices } from './services.js';
 
 /** A stage that failed for good, with its own reason (never BullMQ's "child … failed"). */
@@ -143,7 +144,8 @@ export async function runFlowInProcess(name: string, definition: JobDefinition, 
     try {
       const result = await executeExclusive(stageDefinition, { tenant: rawData.tenant, data: stageDataOf(rawData.data, stage) },
         services, { ...options, jobId, signal, progress: (value) => options.progress({ stage, ...value }) });
-      stages.push({ job: stage, jobId, summary: result.summary, counts: result.counts });
+      const warnings = warningTexts(result);
+      stages.push({ job: stage, jobId, summary: result.summary, counts: result.counts, ...(warnings.length ? { warnings } : {}) });
     } catch (error) {
       // As under the worker: a failed stage is reported, and every other stage still runs (expandFlow says why).
       if (options.signal.aborted) throw error instanceof StageFailedError ? error : new StageFailedError(stage, error);

@@ -7,7 +7,8 @@
  *  - a job that writes to the tenant while another run of it holds the tenant's lease (store/job-mutex.ts) →
  *    delayed for a moment, no attempt: two runs at once would defeat each other's look-before-write checks;
  *  - anything else retryable → rethrown; BullMQ retries with exponential backoff until `attempts`;
- *  - the final failure is recorded in the dead-letter queue before it is thrown.
+ *  - the final failure is recorded in the dead-letter queue before it is thrown;
+ *  - a writing job for a tenant still in first-run mode runs as a dry run (src/store/first-run.ts).
  * A flow job (registry `flows`) first expands into its stages and waits for them (WaitingChildrenError).
  */
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type Processor } from 'bullmq';
@@ -81,6 +82,21 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
         }
         if (await job.moveToWaitingChildren(token ?? '')) throw new WaitingChildrenError();
         rawData = { tenant: envelope.tenant, data: { ...envelope.data, ...(await collectStageOutcomes(queues, plan, job)) } };
+      }
+      // First-run mode (src/store/first-run.ts): a job that writes to a tenant nobody confirmed yet runs as a dry
+      // run, whatever queued it (a schedule, a trigger, a webhook); its result waits for review.
+      const tenantId = parseEnvelope(rawData).tenant;
+      const firstRun = definition.writesToTenant ? services.tenants.get(tenantId).firstRun : undefined;
+      const dryRun = firstRun ? !(await firstRun.isConfirmed()) : false;
+      if (dryRun) {
+        const result = await executeJob(definition, rawData, services, { dryRun: true, signal: abort, jobId,
+          progress: (value) => job.updateProgress(value) });
+        const wouldWrite = result.writes?.length ?? 0;
+        await firstRun!.recordPreview({ job: job.name, at: services.now().toISOString(), summary: result.summary, wouldWrite });
+        services.logger.warn({ job: job.name, jobId, tenant: tenantId, wouldWrite },
+          `first-run mode: ${job.name} ran as a dry run for tenant ${tenantId} (${wouldWrite} write${wouldWrite === 1 ? '' : 's'} held back: `
+          + `${result.summary.split('\n')[0] ?? ''}). Review, then confirm with \`autotask-sync confirm --tenant ${tenantId}\` or in the console.`);
+        return { ...result, firstRun: { dryRun: true, confirmed: false } };
       }
       const execute = (signal: AbortSignal): Promise<JobResult> => executeJob(definition, rawData, services, {
         dryRun: false, signal, jobId, progress: (value) => job.updateProgress(value) });

@@ -60,6 +60,11 @@ export function createQueues(connection: RedisConnection, config: Pick<AppConfig
     defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
   });
   const flows = new FlowProducer({ connection, prefix });
+  // The shared connection logs its errors (redis.ts, throttled); without these listeners BullMQ would print each
+  // reconnect failure as a stack trace while Redis is down.
+  for (const emitter of [jobs, deadLetters, flows] as Array<{ on(event: 'error', listener: (error: Error) => void): unknown }>) {
+    emitter.on('error', () => undefined);
+  }
   return {
     prefix, jobs, deadLetters, flows,
     async close() {

@@ -13,7 +13,7 @@ import type { Logger } from '../lib/logger.js';
 import type { RedisConnection } from '../lib/redis-connection.js';
 
 /** While Redis is down, ioredis reports every reconnect attempt; one log line per this interval is enough. */
-const ERROR_LOG_INTERVAL_MS = 5_000;
+const ERROR_LOG_INTERVAL_MS = 30_000;
 const FAIL_FAST_CONNECT_MS = 1_500;
 
 export interface CreateRedisOptions {
@@ -85,12 +85,20 @@ function open(settings: RedisSettings, connectionName: string, failFast: boolean
   }
 }
 
-/** Closes a connection politely, falling back to a hard disconnect when Redis no longer answers. */
+/**
+ * Closes a connection politely, falling back to a hard disconnect when Redis no longer answers: QUIT on a
+ * connection that is not ready would wait in the offline queue for ever (maxRetriesPerRequest: null).
+ */
 export async function closeRedis(redis: RedisConnection): Promise<void> {
   if (redis.status === 'end') return;
+  if (redis.status !== 'ready') { redis.disconnect(); return; }
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await redis.quit();
+    await Promise.race([redis.quit(), new Promise<void>((resolve) => { timer = setTimeout(resolve, 2_000); })]);
   } catch {
-    redis.disconnect();
+    // fall through to disconnect
+  } finally {
+    clearTimeout(timer);
+    if ((redis.status as string) !== 'end') redis.disconnect();
   }
 }

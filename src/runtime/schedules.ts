@@ -18,12 +18,15 @@ export const SCHEDULER_NAMESPACE = 'cfg:';
 
 type ScheduleEntry = AppConfig['schedules'][number];
 
+/** A schedule of one tenant: entries without a tenant apply to every configured tenant (README "Schedules"). */
+type TenantSchedule = ScheduleEntry & { tenant: string };
+
 export interface DesiredSchedule {
   id: string;
-  entry: ScheduleEntry;
+  entry: TenantSchedule;
 }
 
-export function schedulerId(entry: ScheduleEntry): string {
+export function schedulerId(entry: TenantSchedule): string {
   const base = `${SCHEDULER_NAMESPACE}${entry.tenant}:${entry.job}`;
   if (Object.keys(entry.data).length === 0) return base;
   return `${base}:${deduplicationId(entry.job, entry.tenant, entry.data).split(':').at(-1)!.slice(0, 12)}`;
@@ -42,7 +45,10 @@ export function desiredSchedules(config: Pick<AppConfig, 'schedules'>, registry:
     const plan = registry.flows.get(entry.job);
     const missing = plan ? [...plan.parallel, ...plan.chain].filter((stage) => !registry.jobs.has(stage)) : [];
     if (missing.length > 0) { problems.push(`${at}.job: "${entry.job}" needs handlers for ${missing.join(', ')}`); continue; }
-    if (!tenantIds.includes(entry.tenant)) { problems.push(`${at}.tenant: no tenant "${entry.tenant}" is configured`); continue; }
+    if (entry.tenant !== undefined && !tenantIds.includes(entry.tenant)) {
+      problems.push(`${at}.tenant: no tenant "${entry.tenant}" is configured`);
+      continue;
+    }
     try {
       if (plan) parseFlowData(definition, plan, registry, entry.data);
       else parseJobData(definition, entry.data);
@@ -50,11 +56,14 @@ export function desiredSchedules(config: Pick<AppConfig, 'schedules'>, registry:
       problems.push(`${at}.${error instanceof InputError ? error.message.replace(`${entry.job} `, '') : String(error)}`);
       continue;
     }
-    const id = schedulerId(entry);
-    const earlier = seen.get(id);
-    if (earlier !== undefined) { problems.push(`${at}: same job, tenant and data as schedules.${earlier}`); continue; }
-    seen.set(id, index);
-    out.push({ id, entry });
+    for (const tenant of entry.tenant !== undefined ? [entry.tenant] : tenantIds) {
+      const perTenant: TenantSchedule = { ...entry, tenant };
+      const id = schedulerId(perTenant);
+      const earlier = seen.get(id);
+      if (earlier !== undefined) { problems.push(`${at}: same job, tenant (${tenant}) and data as schedules.${earlier}`); continue; }
+      seen.set(id, index);
+      out.push({ id, entry: perTenant });
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return out;

@@ -2,8 +2,9 @@
  * The entity-specific rules of docs/autotask-api.md#contracts to #look-ups, applied after the generic checks of writes.ts.
  * Tickets: problemTicketId must point at a Problem (ticketType 3); assigning needs both assignedResourceID and
  * assignedResourceRoleID; completedDate follows status 5 (Complete). TimeEntries: a ticket, an active resource
- * that is not the API user, roleID equal to the ticket's assignedResourceRoleID, 0 < hoursWorked ≤ 24 and within
- * start/end. Notes and time entries count as activity on their ticket (lastActivityDate).
+ * that is not the API user, a roleID among the resource's (service-desk) roles, 0 < hoursWorked ≤ 24 and within
+ * start/end; made by that resource itself unless the tenant allows Proxy Time Entry; within one day unless the
+ * tenant allows spanning midnight (docs/autotask-samples.md, "TimeEntries"). Notes and time entries count as activity on their ticket (lastActivityDate).
  */
 import { API_USER_LICENSE_TYPE } from './picklists.js';
 import { TICKET_TYPE_PROBLEM, TICKET_STATUS_COMPLETE } from './system-values.js';
@@ -98,11 +99,12 @@ function timeEntryRules(ctx: WriteContext, e: Candidate, errors: string[]): void
   if (!ticket) return; // the generic reference check already reported it
   const problem = resourceProblem(ctx, e.resourceID as number);
   if (problem) errors.push(problem);
-  const assignedRole = ticket.assignedResourceRoleID;
-  if (assignedRole !== null && assignedRole !== undefined && e.roleID !== assignedRole) {
-    errors.push(`roleID ${String(e.roleID)} does not match the ticket's assignedResourceRoleID ${String(assignedRole)}.`);
-  } else if (!problem && !resourceHasRole(ctx, e.resourceID as number, e.roleID as number)) {
+  // Autotask checks the role against the resource's own service-desk roles, not the ticket's assigned role.
+  if (!problem && !resourceHasRole(ctx, e.resourceID as number, e.roleID as number)) {
     errors.push(`Resource ${String(e.resourceID)} does not have role ${String(e.roleID)}.`);
+  }
+  if (!problem && !ctx.store.settings.proxyTimeEntry && e.resourceID !== ctx.actorResourceId) {
+    errors.push('The logged in Resource does not have the adequate permissions to create time entries for another resource (Proxy Time Entry).');
   }
   if (typeof e.summaryNotes !== 'string' || e.summaryNotes.trim() === '') errors.push('Missing required field: summaryNotes.');
   const start = typeof e.startDateTime === 'string' ? Date.parse(e.startDateTime) : null;
@@ -112,6 +114,10 @@ function timeEntryRules(ctx: WriteContext, e: Candidate, errors: string[]): void
   if (start !== null && end !== null) {
     if (end <= start) { errors.push('endDateTime must be after startDateTime.'); return; }
     span = (end - start) / HOUR_MS;
+    if (!ctx.store.settings.midnightSpan && new Date(start).toISOString().slice(0, 10) !== new Date(end - 1).toISOString().slice(0, 10)) {
+      errors.push('Time entries cannot span over midnight.');
+      return;
+    }
   }
   if (e.hoursWorked === null) {
     if (span === null) { errors.push('hoursWorked is required when startDateTime and endDateTime are not given.'); return; }

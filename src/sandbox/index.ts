@@ -20,12 +20,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const seed = options.seed ?? 1;
   const data = resolveScenario(options.scenario ?? 'demo', { now: options.now ?? new Date(), apiUserName: credentials.username });
   const store = new TenantStore(data, seed);
+  Object.assign(store.settings, options.tenantSettings ?? {});
   if (store.get('Resources', store.apiUserResourceId)) {
     store.update('Resources', store.apiUserResourceId, { userName: credentials.username, email: credentials.username });
   }
   let faults = resolveFaults(options);
   const late = new LateWrites();
-  const threads = new ThreadLimiter(options.threadLimit ?? 3);
+  const threads = new ThreadLimiter(options.threadLimit ?? 3, options.threadReleaseLagMs ?? 0);
   const threshold = new RequestThreshold(options.threshold ?? {}, () => Date.now());
   const stats = new StatsRecorder(options.requestLogLimit ?? 5000);
   const webhooks = new WebhookEmitter(options.webhook ?? null, (kind) => stats.webhook(kind));
@@ -51,6 +52,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     applyHeldCreates: () => late.applyAll(),
     setLimits: (limits) => {
       if (limits.threadLimit !== undefined) threads.limit = limits.threadLimit;
+      if (limits.threadReleaseLagMs !== undefined) threads.releaseLagMs = limits.threadReleaseLagMs;
       if (limits.threshold?.limit !== undefined) threshold.limit = limits.threshold.limit;
       if (limits.threshold?.tierDelayScale !== undefined) threshold.tierDelayScale = limits.threshold.tierDelayScale;
       if (limits.threshold?.used !== undefined) threshold.reset(limits.threshold.used);

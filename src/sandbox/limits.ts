@@ -9,7 +9,11 @@
 export class ThreadLimiter {
   private readonly inFlight = new Map<string, number>();
 
-  constructor(public limit: number) {}
+  /**
+   * Server-side lag between sending an answer and freeing its thread: other clients report 429 "thread threshold"
+   * with 3 slots released the moment an answer arrives, because Autotask frees its thread slightly later.
+   */
+  constructor(public limit: number, public releaseLagMs = 0) {}
 
   /** True when a slot was taken; release it exactly once. */
   tryAcquire(key: string): boolean {
@@ -20,6 +24,11 @@ export class ThreadLimiter {
   }
 
   release(key: string): void {
+    if (this.releaseLagMs > 0) { setTimeout(() => this.releaseNow(key), this.releaseLagMs).unref(); return; }
+    this.releaseNow(key);
+  }
+
+  private releaseNow(key: string): void {
     const current = this.inFlight.get(key) ?? 0;
     if (current <= 1) this.inFlight.delete(key);
     else this.inFlight.set(key, current - 1);

@@ -3,7 +3,7 @@ import type { SandboxWriteEvent } from './events.js';
 import type { FaultOptions } from './faults.js';
 import type { ThresholdOptions } from './limits.js';
 import type { RequestLogEntry, SandboxStats } from './stats.js';
-import type { TenantStore } from './store.js';
+import type { TenantSettings, TenantStore } from './store.js';
 import type { TenantData } from './types.js';
 import type { WebhookDelivery, WebhookOptions } from './webhooks.js';
 
@@ -33,14 +33,19 @@ export interface SandboxOptions extends FaultOptions {
   credentials?: Partial<SandboxCredentials>;
   /** Concurrent requests per integration code per endpoint (default 3). */
   threadLimit?: number;
+  /** Server-side lag before a finished request's thread is free again (default 0; see ThreadLimiter). */
+  threadReleaseLagMs?: number;
   threshold?: ThresholdOptions;
   webhook?: WebhookOptions;
+  /** Tenant settings (default: Proxy Time Entry on, spanning midnight allowed). */
+  tenantSettings?: Partial<TenantSettings>;
   /** Entries kept in requestLog (default 5,000). */
   requestLogLimit?: number;
 }
 
 export interface RuntimeLimits {
   threadLimit?: number;
+  threadReleaseLagMs?: number;
   threshold?: { limit?: number; used?: number; tierDelayScale?: number };
 }
 

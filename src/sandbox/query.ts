@@ -43,7 +43,8 @@ export function parseQueryBody(body: unknown): QueryRequest {
   let maxRecords = MAX_RECORDS;
   if (max !== undefined && max !== null) {
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_RECORDS) {
-      throw new SandboxApiError(500, `MaxRecords must be between 1 and ${MAX_RECORDS}; ${JSON.stringify(max)} was given.`);
+      // The real tenant's text (docs/autotask-samples.md, "Errors").
+      throw new SandboxApiError(500, `maxCountOfRecordsToReturn must be between 1 and ${MAX_RECORDS}`);
     }
     maxRecords = max;
   }

@@ -166,9 +166,8 @@ export function routeApi(ctx: RouterContext, req: ApiRequest): Answer {
   if (id === null) throw new RouteError(404, `No HTTP resource was found that matches the request URI '${req.rawUrl}'.`);
   if (rest.length > 1) return childRoutes(ctx, def, id, req, rest.slice(1));
   if (req.method === 'GET') {
-    const item = ctx.store.get(def.name, id);
-    if (!item) throw new SandboxApiError(404, `${def.singular} ${id} was not found.`);
-    return { status: 200, body: { item } };
+    // A real tenant answers a missing id with 200 and a null item, not 404 (docs/autotask-samples.md, "Reading").
+    return { status: 200, body: { item: ctx.store.get(def.name, id) ?? null } };
   }
   if (req.method === 'DELETE') {
     const result = deleteRecord(wctx, def, id);

@@ -156,6 +156,10 @@ export async function startServer(parts: ServerParts, port: number, host: string
         if (fault === 'reset') { stats.fault('reset'); drop('reset'); return; }
         if (fault === 'timeout') { stats.fault('timeout'); await sleep(faults.timeoutMs); drop('timeout'); return; }
         if (badJson) throw new SandboxApiError(500, 'The request body is not valid JSON.');
+        if (endpoint !== null && store.settings.deniedEntities.includes(endpoint)) {
+          // The real text of a permission refusal, as HTTP 500 (docs/autotask-samples.md, "Reading and errors").
+          throw new SandboxApiError(500, 'The logged in Resource does not have the adequate permissions to access this entity.');
+        }
         const now = new Date();
         const actorResourceId = actorFor(method, impersonationHeader(req.headers));
         if (method === 'POST' && endpoint !== null && segments.length === 1 && parts.late.take(endpoint)) {

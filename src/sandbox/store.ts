@@ -58,8 +58,20 @@ class EntityTable {
   }
 }
 
+/** Tenant-wide settings that change what Autotask accepts (docs/autotask-samples.md, "TimeEntries"). */
+export interface TenantSettings {
+  /** "Proxy Time Entry": the acting resource may create entries for other resources. */
+  proxyTimeEntry: boolean;
+  /** "Allow time entries to span over midnight" (judged in UTC here). */
+  midnightSpan: boolean;
+  /** Entities the API user's security level may not touch: every request to them answers the permission error. */
+  deniedEntities: string[];
+}
+
 export class TenantStore {
   private readonly tables = new Map<SandboxEntity, EntityTable>();
+  /** Mutable: tests switch a setting off to see the refusal. */
+  readonly settings: TenantSettings = { proxyTimeEntry: true, midnightSpan: true, deniedEntities: [] };
   readonly picklists: Picklists;
   readonly apiUserResourceId: number;
   private readonly idRng: Rng;

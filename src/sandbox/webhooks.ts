@@ -1,11 +1,12 @@
 /**
  * Ticket webhooks as Autotask sends them (docs/autotask-api.md#webhooks): payload keys Action, Guid, EntityType, Id,
- * Fields, EventTime, SequenceNumber, PersonID; header `X-Hook-Signature: sha1=<base64 HMAC-SHA1(secret, raw
+ * Fields, EventTime, SequenceNumber, PersonID (the Guid is the webhook's, the same on each of its callouts); header `X-Hook-Signature: sha1=<base64 HMAC-SHA1(secret, raw
  * body)>`. Delivery is fire-and-forget with a short timeout, so a slow receiver never slows the API.
- * `signatureOver: 'escaped'` signs the `\uXXXX`-escaped form of the JSON that Autotask has been seen signing,
- * so a receiver's fallback check can be exercised.
+ * `signatureOver: 'escaped'` signs the `\uXXXX`-escaped form of the raw JSON that Autotask has been seen
+ * signing (docs/autotask-samples.md), so a receiver's fallback check can be exercised.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { escapeAutotaskJson } from '../lib/hook-signature.js';
 
 export interface WebhookOptions {
   url: string;
@@ -25,12 +26,9 @@ export interface WebhookDelivery {
   error?: string;
 }
 
-/** The form in which `& < > ' " \ +` and non-ASCII characters are `\uXXXX` escapes. */
+/** Autotask's escaped form of the body: the receiver's own escaping (src/lib/hook-signature.ts), one for both. */
 export function escapedJson(raw: string): string {
-  return raw.replace(/[&<>'+\u0080-\uffff]|\\"|\\\\/g, (match) => {
-    const char = match.length === 2 ? match[1] as string : match;
-    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  return escapeAutotaskJson(raw);
 }
 
 export function signWebhook(secret: string, body: string): string {
@@ -39,6 +37,8 @@ export function signWebhook(secret: string, body: string): string {
 
 export class WebhookEmitter {
   private sequence = 0;
+  /** The webhook's own identifier: Autotask sends the same Guid on every callout of one webhook. */
+  private guid = randomUUID();
   private readonly pending = new Set<Promise<void>>();
   readonly deliveries: WebhookDelivery[] = [];
 
@@ -47,6 +47,8 @@ export class WebhookEmitter {
 
   configure(options: WebhookOptions | null): void {
     this.options = options;
+    // A new configuration is a new webhook, with its own Guid.
+    this.guid = randomUUID();
   }
 
   emit(action: 'Create' | 'Update', id: number, fields: Record<string, unknown>, personId: number, now: Date): void {
@@ -54,7 +56,7 @@ export class WebhookEmitter {
     if (!options) return;
     this.sequence += 1;
     this.onEvent('sent');
-    const payload = { Action: action, Guid: randomUUID(), EntityType: 'Ticket', Id: id, Fields: fields,
+    const payload = { Action: action, Guid: this.guid, EntityType: 'Ticket', Id: id, Fields: fields,
       EventTime: now.toISOString(), SequenceNumber: this.sequence, PersonID: personId };
     const body = JSON.stringify(payload);
     const signed = options.signatureOver === 'escaped' ? escapedJson(body) : body;

@@ -30,16 +30,22 @@ export interface TenantKeys {
   stopwatchUnpushed: string;
   /** Invoice documents built by build-invoices (HASH invoiceKey → JSON), by status. */
   invoices: string;
-  /** Invoice status index (ZSET invoiceKey → builtAt ms), kept in the same MULTI as the documents' HASH. */
+  /** Invoice status index (ZSET invoiceKey → builtAt epoch seconds), kept in the same MULTI as the documents' HASH. */
   invoiceStatus(status: string): string;
-  /** Delivered invoices whose items are not all marked yet (ZSET invoiceKey → builtAt ms). */
+  /** Delivered invoices whose items are not all marked yet (ZSET invoiceKey → builtAt epoch seconds). */
   invoicesUnmarked: string;
   /** Set once the status index has been built from the documents a version without it wrote. */
   invoicesIndexed: string;
-  /** Webhook delivery de-duplication (SET with expiry per Guid key). */
+  /** Webhook delivery de-duplication (a STRING with expiry per delivery identity digest; store/webhook-deliveries.ts). */
   webhookSeen(guid: string): string;
+  /** Webhook Deactivated notices Autotask sent (HASH guid → JSON), so ops learn a webhook was switched off. */
+  webhookDeactivations: string;
   /** Short-lived locks (e.g. one build-invoices per tenant at a time). */
   lock(name: string): string;
+  /** First-run mode: who confirmed the tenant and when (HASH); absent = not confirmed, writes are dry runs. */
+  firstRun: string;
+  /** First-run mode: the last dry run of each writing job (HASH job → JSON), what a person reviews to confirm. */
+  firstRunPreviews: string;
 }
 
 function safe(part: string): string {
@@ -69,6 +75,9 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     invoicesUnmarked: `${tag}:invoices:unmarked`,
     invoicesIndexed: `${tag}:invoices:indexed`,
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
+    webhookDeactivations: `${tag}:webhook-deactivations`,
     lock: (name) => `${tag}:lock:${safe(name)}`,
+    firstRun: `${tag}:first-run`,
+    firstRunPreviews: `${tag}:first-run-previews`,
   };
 }

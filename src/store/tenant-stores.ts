@@ -7,6 +7,7 @@ import type { RedisConnection } from '../lib/redis-connection.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
 import type { InvoiceWarning } from '../rules/invoice-warnings.js';
 import { EntityStore } from './entity-store.js';
+import { createFirstRunStore, type FirstRunStore } from './first-run.js';
 import { InvoiceStore } from './invoice-store.js';
 import { tryAcquireJobMutex, type JobMutexLease } from './job-mutex.js';
 import { ProblemLinkLedger } from './problem-link-ledger.js';
@@ -34,6 +35,8 @@ export interface TenantStores {
   problemSuggestions: ProblemSuggestionStore;
   webhooks: WebhookDeliveries;
   lease: TenantLease;
+  /** First-run mode: whether a person confirmed this tenant, and the dry runs waiting for review. */
+  firstRun: FirstRunStore;
 }
 
 export function createTenantStores(redis: RedisConnection, keyPrefix: string, tenantId: string): TenantStores {
@@ -47,5 +50,6 @@ export function createTenantStores(redis: RedisConnection, keyPrefix: string, te
     problemSuggestions: new ProblemSuggestionStore(redis, keyPrefix, tenantId),
     webhooks: createWebhookDeliveries(redis, keyPrefix, tenantId),
     lease: { tryAcquire: (name, leaseMs) => tryAcquireJobMutex({ ...keys, name, leaseMs }) },
+    firstRun: createFirstRunStore(redis, keyPrefix, tenantId),
   };
 }

@@ -10,8 +10,9 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { createAutotaskServices } from '../../src/app/client-factory.js';
 import { startRuntime, type Runtime } from '../../src/app/process.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
+import { confirmTenants } from './first-run.js';
 import { sandboxEnv } from './harness.js';
-import { cleanPrefix, connectRedis, uniquePrefix } from './redis.js';
+import { cleanPrefix, connectRedis, REDIS_URL, uniquePrefix } from './redis.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -25,12 +26,15 @@ export interface Product {
   close(): Promise<void>;
 }
 
-export async function startProduct(options: { sandbox?: SandboxOptions; file?: Record<string, unknown>; env?: Record<string, string>; worker?: boolean; now?: () => Date } = {}): Promise<Product> {
+export async function startProduct(options: { sandbox?: SandboxOptions; file?: Record<string, unknown>; env?: Record<string, string>; worker?: boolean; now?: () => Date;
+  /** 'new' leaves the tenants in first-run mode (writes are dry runs); default: confirmed. */
+  firstRun?: 'new' | 'confirmed' } = {}): Promise<Product> {
   const sandbox = await startSandbox({ port: 0, scenario: 'demo', ...options.sandbox });
   const prefix = uniquePrefix('p');
   const config = loadConfig({
     env: {
       ...sandboxEnv(sandbox),
+      REDIS_URL,
       ADMIN_TOKEN,
       PORT: '0',
       ...options.env,
@@ -42,6 +46,7 @@ export async function startProduct(options: { sandbox?: SandboxOptions; file?: R
     },
     requireTenant: true,
   });
+  if (options.firstRun !== 'new') await confirmTenants(config.queue.prefix, config.tenants.map((t) => t.id));
   const logger = silentLogger();
   const autotask = createAutotaskServices(config, logger);
   const runtime = await startRuntime({

@@ -1,4 +1,7 @@
-/** GET /healthz (the process runs) and GET /readyz (Redis and every tenant's Autotask answer; 503 with reasons). */
+/**
+ * GET /healthz (the process runs) and GET /readyz (started, Redis answers, and at least one tenant's Autotask answers;
+ * 503 with reasons; tenants that do not answer while others do are listed as `degraded` with 200).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { RuntimeCommands } from '../../runtime/commands/index.js';
 
@@ -7,7 +10,9 @@ export function registerHealthRoutes(app: FastifyInstance, commands: Pick<Runtim
   app.get('/readyz', async (_request, reply) => {
     const report = await commands.readiness();
     const reasons = Object.entries(report.checks).filter(([, c]) => !c.ok).map(([name, c]) => `${name}: ${c.reason ?? 'not ready'}`);
-    return reply.code(report.ready ? 200 : 503).send({ status: report.ready ? 'ready' : 'unavailable', checks: report.checks,
+    const status = !report.ready ? 'unavailable' : report.degraded.length > 0 ? 'degraded' : 'ready';
+    return reply.code(report.ready ? 200 : 503).send({ status, checks: report.checks,
+      ...(report.degraded.length ? { degraded: report.degraded } : {}),
       ...(reasons.length ? { reason: reasons.join('; ') } : {}) });
   });
 }

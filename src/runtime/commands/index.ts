@@ -5,16 +5,16 @@
 import type { CommandContext } from './context.js';
 import { listInvoices, type InvoiceListing } from './invoices.js';
 import { createJobCommands, type JobCommands } from './jobs.js';
-import { createReadiness, type ReadinessOptions, type ReadinessReport } from './readiness.js';
+import { createReadiness, type ReadinessOptions, type ReadinessReport, type StartupState } from './readiness.js';
 import { createProblemSuggestionCommands, type ProblemSuggestionCommands } from './problem-suggestions.js';
 import { createStopwatchCommands, type StopwatchCommands } from './stopwatches.js';
-import { acceptTicketWebhook, type WebhookEvent, type WebhookOutcome } from './webhooks.js';
+import { acceptTicketWebhook, type WebhookOutcome, type WebhookRequest } from './webhooks.js';
 
 export type { CommandContext } from './context.js';
 export type { JobStatus } from './jobs.js';
 export type { ReadinessOptions, ReadinessReport } from './readiness.js';
 export type { StopwatchAnswer, StopwatchRefused, StopwatchView } from './stopwatches.js';
-export type { WebhookEvent, WebhookOutcome } from './webhooks.js';
+export type { WebhookEvent, WebhookOutcome, WebhookRequest } from './webhooks.js';
 export type { InvoiceListing } from './invoices.js';
 export type { SuggestionAnswer, SuggestionView } from './problem-suggestions.js';
 /** `run <job>` needs no queues: it takes services and the registry only. */
@@ -22,18 +22,18 @@ export { runJob as runJobInProcess, type RunJobRequest } from './run-job.js';
 
 export interface RuntimeCommands extends JobCommands, StopwatchCommands, ProblemSuggestionCommands {
   listInvoices(request: { tenant?: string | undefined; status?: 'draft' | 'delivered' | undefined }): Promise<InvoiceListing>;
-  acceptTicketWebhook(tenant: string | undefined, event: WebhookEvent): Promise<WebhookOutcome>;
+  acceptTicketWebhook(request: WebhookRequest): Promise<WebhookOutcome>;
   readiness(): Promise<ReadinessReport>;
 }
 
-export function createCommands(ctx: CommandContext, options: { readiness?: ReadinessOptions } = {}): RuntimeCommands {
-  const readiness = createReadiness(ctx.services.redis, ctx.services.tenants, options.readiness);
+export function createCommands(ctx: CommandContext, options: { readiness?: ReadinessOptions; startup?: StartupState } = {}): RuntimeCommands {
+  const readiness = createReadiness(ctx.services.redis, ctx.services.tenants, options.readiness, options.startup);
   return {
     ...createJobCommands(ctx),
     ...createStopwatchCommands(ctx),
     ...createProblemSuggestionCommands(ctx),
     listInvoices: (request) => listInvoices(ctx, request),
-    acceptTicketWebhook: (tenant, event) => acceptTicketWebhook(ctx, tenant, event),
+    acceptTicketWebhook: (request) => acceptTicketWebhook(ctx, request),
     readiness: () => readiness.check(),
   };
 }

@@ -15,8 +15,13 @@ export interface ReadinessOptions {
 
 export interface ReadinessReport {
   ready: boolean;
+  /** Tenants whose Autotask does not answer while others do: reported, but the instance stays ready for the rest. */
+  degraded: string[];
   checks: Record<string, { ok: boolean; reason?: string }>;
 }
+
+/** What the process is still waiting for before it takes jobs (e.g. Redis at start); undefined once running. */
+export type StartupState = () => string | undefined;
 
 async function withTimeout<T>(timeoutMs: number, what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
@@ -38,7 +43,8 @@ export interface Readiness {
   check(): Promise<ReadinessReport>;
 }
 
-export function createReadiness(redis: Pick<RedisConnection, 'ping'>, tenants: TenantServices, options: ReadinessOptions = {}): Readiness {
+export function createReadiness(redis: Pick<RedisConnection, 'ping' | 'status'>, tenants: TenantServices, options: ReadinessOptions = {},
+  startup: StartupState = () => undefined): Readiness {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const okTtlMs = options.okTtlMs ?? 30_000;
   const failTtlMs = options.failTtlMs ?? 5_000;
@@ -58,13 +64,35 @@ export function createReadiness(redis: Pick<RedisConnection, 'ping'>, tenants: T
   return {
     async check(): Promise<ReadinessReport> {
       const checks: ReadinessReport['checks'] = {};
-      const redisCheck = withTimeout(timeoutMs, 'Redis', () => redis.ping())
-        .then(() => ({ ok: true }), (error: unknown) => ({ ok: false, reason: errorMessage(error) }));
-      const results = await Promise.all([redisCheck, ...tenants.ids.map(tenantCheck)]);
+      const waiting = startup();
+      if (waiting) checks.startup = { ok: false, reason: waiting };
+      // A connection that is not up would queue the PING until Redis returns: answer from its state at once.
+      const redisCheck = redis.status !== 'ready'
+        ? Promise.resolve({ ok: false, reason: `not connected (${redis.status})` })
+        : withTimeout(timeoutMs, 'Redis', () => redis.ping())
+          .then(() => ({ ok: true }), (error: unknown) => ({ ok: false, reason: errorMessage(error) }));
+      // Without Redis the governor cannot admit the probe: say so instead of waiting for its timeout.
+      const redisUp = redis.status === 'ready';
+      const results = await Promise.all([redisCheck, ...tenants.ids.map((id) => (redisUp ? tenantCheck(id)
+        : Promise.resolve({ ok: false, reason: 'not checked: Redis is not connected' })))]);
       checks.redis = results[0]!;
-      tenants.ids.forEach((id, i) => { checks[`tenant:${id}`] = results[i + 1]!; });
+      const tenantResults = results.slice(1);
+      tenants.ids.forEach((id, i) => { checks[`tenant:${id}`] = tenantResults[i]!; });
+      // Deactivated webhooks do not make the worker unready (polling still runs), but ops must see them.
+      for (const id of tenants.ids) {
+        const notices = await tenants.get(id).webhooks.deactivations().catch(() => []);
+        if (notices.length === 0) continue;
+        checks[`webhooks:${id}`] = { ok: true, reason: `Autotask deactivated ${notices.length} webhook(s): ${notices.map((n) =>
+          `${n.guid ?? 'unknown guid'} at ${n.eventTime ?? n.receivedAt}${n.signed ? '' : ' (unsigned notice)'}`).join(', ')}; `
+          + 'fix the receiver and re-activate the webhook in Autotask' };
+      }
       if (tenants.ids.length === 0) checks.tenants = { ok: false, reason: 'no tenant is configured' };
-      return { ready: Object.values(checks).every((c) => c.ok), checks };
+      // One tenant's expired secret must not take the others out of service: the instance is unready only when
+      // no tenant answers.
+      const degraded = tenants.ids.filter((_, i) => !tenantResults[i]!.ok);
+      const anyTenant = tenantResults.some((r) => r.ok);
+      const ready = !waiting && checks.redis.ok && tenants.ids.length > 0 && anyTenant;
+      return { ready, degraded: ready ? degraded : [], checks };
     },
   };
 }

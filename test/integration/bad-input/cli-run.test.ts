@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../../src/cli/run.js';
 import { startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { jobDataCases } from '../../fixtures/bad-input/job-data-cases.js';
-import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
+import { cleanPrefix, connectRedis, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
 
 let sandbox: SandboxHandle;
 const prefix = uniquePrefix('bad-cli');
@@ -22,7 +22,7 @@ async function run(argv: string[]) {
   const stderr = capture();
   const code = await runCommand(argv, { stdout, stderr, loadOptions: {
     env: { AUTOTASK_USERNAME: sandbox.credentials.username, AUTOTASK_SECRET: sandbox.credentials.secret,
-      AUTOTASK_INTEGRATION_CODE: sandbox.credentials.integrationCode, AUTOTASK_ZONE_URL: sandbox.zoneUrl, LOG_LEVEL: 'warn' },
+      AUTOTASK_INTEGRATION_CODE: sandbox.credentials.integrationCode, AUTOTASK_ZONE_URL: sandbox.zoneUrl, LOG_LEVEL: 'warn', REDIS_URL },
     file: { queue: { prefix }, autotask: { retryMinMs: 5, retryMaxMs: 50, requestTimeoutMs: 5_000 } },
   } });
   return { code, stdout: stdout.text(), stderr: stderr.text() };

@@ -60,7 +60,7 @@ describe('hostile webhook deliveries', () => {
   });
 
   it('answers a replayed delivery as a duplicate and queues nothing for it', async () => {
-    const body = JSON.stringify({ Action: 'Update', Guid: 'bad-input-replay', EntityType: 'Company', Id: 5, SequenceNumber: 9 });
+    const body = JSON.stringify({ Action: 'Update', Guid: 'bad-input-replay', EntityType: 'Company', Id: 5, SequenceNumber: 9, EventTime: new Date().toISOString() });
     const signature = signHookBody(WEBHOOK_SECRET, body);
     const first = await postHook(body, signature);
     expect(first.status).toBe(202);

@@ -90,7 +90,9 @@ describe('Redis restarted in the middle of a run', () => {
     await deployment.trigger('sync-all');
     await deployment.trigger('push-time-entries', { entries: ENTRIES });
     await restartAfterOutage(worker);
-    // The queue went with the data: the run is triggered again, as its schedule would do.
+    // The queue went with the data: the run is triggered again, as its schedule would do. The tenant's confirmation
+    // went too, so it is back in first-run mode (dry runs) until a person confirms again; the operator does.
+    await deployment.confirm();
     const ids = [await deployment.trigger('sync-all'), await deployment.trigger('push-time-entries', { entries: ENTRIES })];
     for (const id of ids) expect(await settle(deployment, id), `job ${id}`).toBe('completed');
 

@@ -142,6 +142,8 @@ describe('HTTP server', () => {
     const page = await call('GET', '/admin/queues', { token: null, headers: { cookie: cookie.split(';')[0]! } });
     expect(page.status).toBe(200);
     expect(page.text).toContain('<html');
+    // Job times show date and time zone (issue 18).
+    expect(page.text).toMatch(/"timeZoneName":"short"/);
     const api = await call('GET', '/admin/queues/api/queues');
     expect(api.status).toBe(200);
     const names = (api.json.queues as Array<{ name: string }>).map((q) => q.name).sort();

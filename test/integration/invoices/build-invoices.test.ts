@@ -120,6 +120,11 @@ describe('build-invoices against the demo tenant', () => {
     await setup();
     const result = await h.run(buildInvoicesJob, {}, { dryRun: true });
     expect(result.counts.invoices).toBe(DEMO_FACTS.invoiceGroups.length);
+    // Counted under "would" names: a dry run's log never says "delivered: 5".
+    expect(result.counts).toMatchObject({ wouldDeliver: DEMO_FACTS.invoiceGroups.length, wouldMark: DEMO_FACTS.openBillingItemCount });
+    expect(result.counts).not.toHaveProperty('delivered');
+    expect(result.counts).not.toHaveProperty('marked');
+    expect(result.summary).not.toMatch(/\b1 (groups|warnings|items)\b/);
     expect(result.writes?.filter((w) => w.method === 'DELIVER')).toHaveLength(DEMO_FACTS.invoiceGroups.length);
     expect(result.writes?.filter((w) => w.entity === 'BillingItems')).toHaveLength(DEMO_FACTS.openBillingItemCount);
     expect(h.sandbox.stats().writes).toEqual({});

@@ -35,7 +35,7 @@ describe('POST /webhooks/autotask', () => {
   });
 
   it('refuses a missing or wrong signature with 401 before reading the body, and de-duplicates deliveries', async () => {
-    const body = JSON.stringify({ Action: 'Update', Guid: 'guid-1', EntityType: 'Ticket', Id: DEMO_FACTS.monitoringNoiseTicketIds[0], SequenceNumber: 1 });
+    const body = JSON.stringify({ Action: 'Update', Guid: 'guid-1', EntityType: 'Ticket', Id: DEMO_FACTS.monitoringNoiseTicketIds[0], SequenceNumber: 1, EventTime: new Date().toISOString() });
     expect((await post(body)).status).toBe(401);
     expect((await post(body, signHookBody('wrong-secret', body))).status).toBe(401);
     expect((await post('{not json', signHookBody('wrong-secret', '{not json'))).status).toBe(401);
@@ -53,7 +53,7 @@ describe('POST /webhooks/autotask', () => {
     expect(((await response.json()) as { message: string }).message).toMatch(/^body\.Action/);
     const notJson = 'not json at all';
     expect((await post(notJson, signHookBody(SECRET, notJson))).status).toBe(400);
-    const company = JSON.stringify({ Action: 'Update', Guid: 'guid-company', EntityType: 'Company', Id: 5 });
+    const company = JSON.stringify({ Action: 'Update', Guid: 'guid-company', EntityType: 'Company', Id: 5, EventTime: new Date().toISOString() });
     expect((await post(company, signHookBody(SECRET, company))).status).toBe(202);
   });
 });

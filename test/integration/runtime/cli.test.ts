@@ -8,7 +8,7 @@ import { triggerCommand } from '../../../src/cli/trigger.js';
 import { workerCommand } from '../../../src/cli/worker.js';
 import { AppError } from '../../../src/lib/errors.js';
 import type { JobName } from '../../../src/lib/job-names.js';
-import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
+import { cleanPrefix, connectRedis, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
 import { ADMIN_TOKEN, CREDS, deferred, noHttpClientFactory, probeJob, registryOf, syncAllDefinition, syncAllEntry, waitFor } from './support.js';
 
 const prefixes: string[] = [];
@@ -32,7 +32,7 @@ function cliDeps(registry: ReturnType<typeof registryOf>, queue: Record<string, 
     prefix, stdout, stderr,
     deps: {
       registry, clientFactory: noHttpClientFactory().factory, stdout: stdout.stream, stderr: stderr.stream,
-      loadOptions: { env: { ...CREDS, ADMIN_TOKEN, PORT: '0', LOG_LEVEL: 'warn' as const }, file: { queue: { prefix, attempts: 2, backoffMs: 100, ...queue } } },
+      loadOptions: { env: { ...CREDS, REDIS_URL, ADMIN_TOKEN, PORT: '0', LOG_LEVEL: 'warn' as const }, file: { queue: { prefix, attempts: 2, backoffMs: 100, ...queue } } },
     },
   };
 }
@@ -48,7 +48,26 @@ const writer = defineJob({
   },
 }) as unknown as JobDefinition;
 
+const warner = defineJob({
+  name: 'build-invoices',
+  description: 'test: reports warnings',
+  writesToTenant: true,
+  schema: z.strictObject({}),
+  async handler() {
+    return { summary: 'Invoices: 0 by purchase order (1 warning)', counts: { invoices: 0 },
+      warnings: [{ code: 'NO_PO', message: 'contract 7 has no PO number; its items are grouped under "no PO"' }],
+      poWarnings: [{ code: 'TEMPLATE_MISSING_VALUE', message: 'rule "numbers": contract 9 has no {contractNumber}' }] };
+  },
+}) as unknown as JobDefinition;
+
 describe('autotask-sync run', () => {
+  it('human output prints the warnings\' texts (not only inside --json)', async () => {
+    const { deps, stdout, stderr } = cliDeps(registryOf([warner]));
+    expect(await runCommand(['build-invoices'], deps), stderr.text()).toBe(0);
+    expect(stdout.text()).toContain('warnings (2):\n  - NO_PO: contract 7 has no PO number');
+    expect(stdout.text()).toContain('  - TEMPLATE_MISSING_VALUE: rule "numbers": contract 9 has no {contractNumber}');
+  });
+
   it('--json prints exactly one JSON object with the result; --dry-run reaches the handler', async () => {
     const { deps, stdout, stderr } = cliDeps(registryOf([writer]));
     const code = await runCommand(['push-time-entries', '--json', '--dry-run', '--data', '{"ticketId":42}'], deps);

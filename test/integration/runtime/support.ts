@@ -15,6 +15,7 @@ import { AppError } from '../../../src/lib/errors.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { startRuntime, type Runtime, type StartRuntimeOptions } from '../../../src/app/process.js';
 import type { AutotaskClientFactory } from '../../../src/runtime/tenant-services.js';
+import { confirmTenants } from '../../helpers/first-run.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -100,10 +101,12 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
   }
 }
 
-export async function startTestRuntime(config: AppConfig, registry: JobRegistry, extra: Partial<StartRuntimeOptions> = {}): Promise<Runtime> {
+export async function startTestRuntime(config: AppConfig, registry: JobRegistry, extra: Partial<StartRuntimeOptions> & { firstRun?: 'new' } = {}): Promise<Runtime> {
+  const { firstRun, ...options } = extra;
+  if (firstRun !== 'new' && !extra.waitForRedis) await confirmTenants(config.queue.prefix, config.tenants.map((t) => t.id)).catch(() => undefined);
   return startRuntime({
     config, registry, logger: silentLogger(), clientFactory: noHttpClientFactory().factory,
-    http: false, defaultMetrics: false, ...extra,
+    http: false, defaultMetrics: false, ...options,
   });
 }
 

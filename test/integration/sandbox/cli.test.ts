@@ -32,6 +32,21 @@ describe('autotask-sync sandbox (sandboxCommand)', () => {
     await expect(fetch(sandbox.url)).rejects.toThrow();
   });
 
+  it('prints a base URL another container can use: never 0.0.0.0, the --public-url origin when given (issue 18)', async () => {
+    for (const [extra, expected] of [[[], /AUTOTASK_BASE_URL=http:\/\/127\.0\.0\.1:\d+\/ATServicesRest\/ /],
+      [['--public-url', 'http://sandbox:8090'], /AUTOTASK_BASE_URL=http:\/\/sandbox:8090\/ATServicesRest\/ /]] as const) {
+      const out = sink();
+      const stop = new AbortController();
+      let handle: SandboxHandle | undefined;
+      const done = sandboxCommand(['--port', '0', '--host', '0.0.0.0', ...extra], { stdout: out, stderr: sink(), signal: stop.signal,
+        onReady: (h) => { handle = h; } });
+      await expect.poll(() => handle, { timeout: 5000 }).toBeDefined();
+      expect(out.text()).toMatch(expected);
+      stop.abort();
+      expect(await done).toBe(0);
+    }
+  });
+
   it('refuses bad flags with exit code 2 and a usage line', async () => {
     for (const argv of [['--fault-rate', '2'], ['--scenario', 'big'], ['--nope'], ['--port', 'x'], ['--webhook-url', 'http://x']]) {
       const err = sink();

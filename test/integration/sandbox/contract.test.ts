@@ -50,13 +50,15 @@ describe('sandbox answers agree with the client classifier', () => {
     }
   });
 
-  it('classifies wrong routes and methods as AUTOTASK_ROUTE and an absent record as AUTOTASK_NOT_FOUND', async () => {
+  it('classifies wrong routes and methods as AUTOTASK_ROUTE; an absent record is 200 {"item": null} as on real tenants', async () => {
     const first = await (await send('POST', 'Tickets/query', { filter: ALL, MaxRecords: 5 })).json() as { pageDetails: { nextPageUrl: string } };
     expect(await verdict(await send('GET', first.pageDetails.nextPageUrl), 'read', 'GET', 'Tickets')).toEqual({ code: 'AUTOTASK_ROUTE', retry: false });
     expect(await verdict(await send('POST', 'Invoices', { companyID: 174 }), 'create', 'POST', 'Invoices')).toMatchObject({ code: 'AUTOTASK_ROUTE' });
     expect(await verdict(await send('PATCH', 'Tickets/48211', { title: 'x' }), 'write', 'PATCH', 'Tickets')).toMatchObject({ code: 'AUTOTASK_ROUTE' });
     expect(await verdict(await send('POST', 'Ticket/query', { filter: ALL }), 'read', 'POST', 'Ticket')).toMatchObject({ code: 'AUTOTASK_ROUTE' });
-    expect(await verdict(await send('GET', 'Tickets/1'), 'get', 'GET', 'Tickets')).toEqual({ code: 'AUTOTASK_NOT_FOUND', retry: false });
+    const missing = await send('GET', 'Tickets/1');
+    expect(missing.status).toBe(200);
+    expect(await missing.json()).toEqual({ item: null });
   });
 
   it('classifies injected server errors as transient, and as an unknown outcome on a create', async () => {

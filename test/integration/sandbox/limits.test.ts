@@ -60,7 +60,7 @@ describe('sandbox limits (docs/autotask-api.md#thread-limit, #request-threshold)
     await api.post('Tickets/query/count', { filter: ALL });
     const stats = sandbox.stats();
     expect(stats.endpoints.Tickets?.requests).toBe(3);
-    expect(stats.endpoints.Tickets?.statuses).toEqual({ 200: 2, 404: 1 });
+    expect(stats.endpoints.Tickets?.statuses).toEqual({ 200: 3 });
     expect(stats.totalRequests).toBe(3);
     const entry = sandbox.requestLog.at(-1);
     expect(entry).toMatchObject({ method: 'POST', entity: 'Tickets', status: 200, outcome: 'answered', body: { filter: ALL } });

@@ -55,7 +55,7 @@ describe('sandbox queries (docs/autotask-api.md#query-filters)', () => {
     for (const max of [0, 501, -1, 2.5, '10']) {
       const reply = await api.query('Tickets', ALL, { MaxRecords: max });
       expect(reply.status, String(max)).toBe(500);
-      expect((reply.json as unknown as { errors: string[] }).errors[0]).toMatch(/MaxRecords/);
+      expect((reply.json as unknown as { errors: string[] }).errors[0]).toBe('maxCountOfRecordsToReturn must be between 1 and 500');
     }
     expect((await api.query('Tickets', ALL, { MaxRecords: 500 })).status).toBe(200);
     expect((await api.query('Tickets', ALL, { MaxRecords: 1 })).json.items).toHaveLength(1);
@@ -143,13 +143,15 @@ describe('sandbox queries (docs/autotask-api.md#query-filters)', () => {
     expect(all.json.queryCount).toBe(DEMO_FACTS.billingItemCount);
   });
 
-  it('gets one record by id and answers 404 when absent', async () => {
+  it('gets one record by id and answers 200 {"item": null} when absent, as real tenants do', async () => {
     const id = DEMO_FACTS.existingProblemId;
     const found = await api.get<{ item: Row }>(`Tickets/${id}`);
     expect(found.status).toBe(200);
     expect(found.json.item.id).toBe(id);
     expect(found.json.item.ticketType).toBe(3);
-    expect((await api.get('Tickets/1')).status).toBe(404);
+    const missing = await api.get<{ item: Row | null }>('Tickets/1');
+    expect(missing.status).toBe(200);
+    expect(missing.json).toEqual({ item: null });
   });
 
   it('returns only IncludeFields (and id) when asked', async () => {

@@ -52,6 +52,8 @@ describe('sandbox ticket webhooks', () => {
     expect((create?.payload.Fields as Record<string, unknown>).title).toBe('Webhook "quoted" & <tagged> café');
     expect(update?.payload).toMatchObject({ Action: 'Update', Id: created.json.itemId, Fields: expect.objectContaining({ priority: 1 }) });
     expect(update?.payload.SequenceNumber).toBe((create?.payload.SequenceNumber as number) + 1);
+    // The Guid names the webhook, not the event (docs/autotask-samples.md): the same on both callouts.
+    expect(update?.payload.Guid).toBe(create?.payload.Guid);
     for (const r of received) expect(verifies(secret, r.body, r.signature)).toBe(true);
     expect(verifies('other-secret', create?.body ?? '', create?.signature)).toBe(false);
     expect(sandbox.stats().webhooks).toEqual({ sent: 2, delivered: 2, failed: 0 });

@@ -117,9 +117,13 @@ describe('sandbox writes (docs/autotask-api.md#writing, #contracts to #look-ups)
     expect(stored?.dateWorked).toBe('2026-03-10T00:00:00.000Z');
     expect(stored?.lastModifiedDateTime).not.toBeNull();
     expect(sandbox.data.get('Tickets', openTicket.ticketId)?.lastActivityDate).toBe(stored?.createDateTime);
-    const otherRole = DEMO_FACTS.technicians.find((t) => t.resourceId === openTicket.resourceId)?.roleIds.find((r) => r !== openTicket.roleId);
+    // Autotask checks the role against the resource's own roles, not the ticket's (docs/autotask-samples.md).
+    const ownRoles = DEMO_FACTS.technicians.find((t) => t.resourceId === openTicket.resourceId)?.roleIds ?? [];
+    const ownOther = ownRoles.find((r) => r !== openTicket.roleId);
+    expect((await api.post('TimeEntries', entry({ roleID: ownOther, startDateTime: '2026-03-10T13:00:00', endDateTime: '2026-03-10T14:00:00', hoursWorked: 1 }))).status).toBe(200);
+    const notHers = (Object.values(DEMO_FACTS.roles) as number[]).find((r) => !ownRoles.includes(r));
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-      ['wrong role', { roleID: otherRole }, /roleID/],
+      ['a role the resource does not have', { roleID: notHers }, /does not have role/],
       ['inactive resource', { resourceID: DEMO_FACTS.inactiveResourceId }, /inactive/],
       ['API user', { resourceID: DEMO_FACTS.apiUserResourceId }, /API user/],
       ['unknown resource', { resourceID: 1 }, /resourceID/],

@@ -19,7 +19,8 @@ import { createAutotaskServices } from '../../../src/app/client-factory.js';
 import { startRuntime, type Runtime } from '../../../src/app/process.js';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
 import { eventually } from '../../helpers/product.js';
-import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
+import { confirmTenants } from '../../helpers/first-run.js';
+import { cleanPrefix, connectRedis, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
 
 const SECRETS = {
   secret: 'Tenant-Secret-7Qx!v2',
@@ -90,7 +91,7 @@ beforeAll(async () => {
   const config = loadConfig({
     env: {
       AUTOTASK_USERNAME: sandbox.credentials.username, AUTOTASK_SECRET: SECRETS.secret, AUTOTASK_INTEGRATION_CODE: SECRETS.integrationCode,
-      AUTOTASK_ZONE_URL: sandbox.zoneUrl, ADMIN_TOKEN: SECRETS.adminToken, AUTOTASK_WEBHOOK_SECRET: SECRETS.webhookSecret,
+      AUTOTASK_ZONE_URL: sandbox.zoneUrl, REDIS_URL, ADMIN_TOKEN: SECRETS.adminToken, AUTOTASK_WEBHOOK_SECRET: SECRETS.webhookSecret,
       BROKEN_USER: sandbox.credentials.username, BROKEN_SECRET: SECRETS.wrongSecret, BROKEN_CODE: SECRETS.integrationCode,
       INVOICE_OUTPUT_DIR: outputDir, PORT: '0', LOG_LEVEL: 'trace',
     },
@@ -103,6 +104,7 @@ beforeAll(async () => {
   });
   const logger = createLogger({ level: 'trace', destination: { write: (line: string) => { lines.push(line); } } });
   const autotask = createAutotaskServices(config, logger);
+  await confirmTenants(prefix, config.tenants.map((t) => t.id));
   runtime = await startRuntime({ config, logger, registry: jobRegistry, clientFactory: autotask.factory, worker: true, schedules: false,
     http: { port: 0, host: '127.0.0.1', extraRoutes: productRoutes }, beforeRedisClose: [autotask.close], defaultMetrics: false });
 }, 30_000);
@@ -134,7 +136,7 @@ describe('secrets never leave the process', () => {
       startDateTime: '2026-03-02T09:00:00Z', endDateTime: '2026-03-02T09:30:00Z', summaryNotes: 'secrets test entry' }] });
     expect(push.state, String(push.failedReason)).toBe('completed');
 
-    const hook = JSON.stringify({ Action: 'Update', Guid: 'secrets-hook', EntityType: 'Company', Id: 5 });
+    const hook = JSON.stringify({ Action: 'Update', Guid: 'secrets-hook', EntityType: 'Company', Id: 5, EventTime: new Date().toISOString() });
     for (const signature of [signHookBody(SECRETS.webhookSecret, hook), signHookBody('wrong', hook)]) {
       await fetch(`${runtime.url}/webhooks/autotask`, { method: 'POST', body: hook, headers: { 'content-type': 'application/json', 'x-hook-signature': signature } });
     }

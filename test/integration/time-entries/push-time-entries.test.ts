@@ -24,6 +24,9 @@ const entriesOf = (harness: Harness, ticketId: number) => harness.sandbox.data.a
 describe('push-time-entries against the sandbox', () => {
   it('resolves the role in all three ways and refuses bad entries alone, with reasons', async () => {
     h = await startHarness({ file: { timeEntries: { defaultRoles: { [String(withDefault.resourceId)]: withDefault.defaultRoleId } } } });
+    // Real resources carry a defaultServiceDeskRoleID (used before defaultRoles); this one has none, so no role is found.
+    h.sandbox.data.update('Resources', withoutDefault.resourceId, { defaultServiceDeskRoleID: null });
+    h.sandbox.data.update('Resources', withDefault.resourceId, { defaultServiceDeskRoleID: null });
     const before = h.sandbox.data.count('TimeEntries');
     const result = await h.run(pushTimeEntriesJob, { entries: [
       entry('given', assigned.ticketId, assigned.resourceId, { roleId: assigned.roleId }),
@@ -33,8 +36,9 @@ describe('push-time-entries against the sandbox', () => {
       entry('zero', assigned.ticketId, assigned.resourceId, { workedSeconds: 0 }),
       entry('backwards', assigned.ticketId, assigned.resourceId, { endDateTime: '2026-11-01T00:00:00.000Z' }),
       entry('inactive', DEMO_FACTS.ticketAssignedToInactive.ticketId, DEMO_FACTS.ticketAssignedToInactive.resourceId),
-      // Autotask itself refuses this one (roleID must equal the ticket's assigned role): an HTTP 500 validation error.
-      entry('wrong-role', assigned.ticketId, assigned.resourceId, { roleId: withDefault.roleIds.find((r) => r !== assigned.roleId) }),
+      // Autotask itself refuses this one (a role the resource does not have): an HTTP 500 validation error.
+      entry('wrong-role', assigned.ticketId, assigned.resourceId, { roleId: [...withDefault.roleIds, ...withoutDefault.roleIds, ...DEMO_FACTS.technicians.flatMap((t) => t.roleIds)]
+        .find((r) => !DEMO_FACTS.technicians.find((t) => t.resourceId === assigned.resourceId)!.roleIds.includes(r)) }),
     ] });
     const outcome = (key: string) => (result.outcomes as Array<{ key: string; status: string; code?: string; reason?: string }>).find((o) => o.key === key)!;
     expect(['given', 'assigned', 'default'].map((k) => outcome(k).status)).toEqual(['created', 'created', 'created']);
@@ -48,7 +52,7 @@ describe('push-time-entries against the sandbox', () => {
     expect(outcome('backwards')).toMatchObject({ status: 'refused', code: 'END_BEFORE_START' });
     expect(outcome('inactive')).toMatchObject({ status: 'refused', code: 'RESOURCE_INACTIVE' });
     expect(outcome('wrong-role')).toMatchObject({ status: 'refused', code: 'AUTOTASK_VALIDATION' });
-    expect(outcome('wrong-role').reason).toMatch(/assignedResourceRoleID/);
+    expect(outcome('wrong-role').reason).toMatch(/does not have role/);
   });
 
   it('with every create answer lost, each key still ends with exactly one time entry, and a rerun adds none', async () => {

@@ -23,7 +23,8 @@ export function tenant(overrides: Partial<TenantConfig> = {}): TenantConfig {
 }
 
 export function settings(overrides: Partial<ReturnType<typeof autotaskSection.parse>> = {}) {
-  return { ...autotaskSection.parse({}), retries: 3, retryMinMs: 1, retryMaxMs: 5, ...overrides };
+  // Slots given back at once, so a test can read the governor's events right after a call (the delayed release has its own test).
+  return { ...autotaskSection.parse({}), retries: 3, retryMinMs: 1, retryMaxMs: 5, slotReleaseDelayMs: 0, ...overrides };
 }
 
 export function client(overrides: Partial<AutotaskClientOptions> = {}) {

@@ -76,3 +76,44 @@ describe('loadConfig', () => {
     expect(config.configPath).toBe('config/sync.json');
   });
 });
+
+describe('loadConfig reports only what is wrong (issue 18, trap 2)', () => {
+  it.each([
+    ['ADMIN_TOKEN', 'short'],
+    ['LOG_LEVEL', 'verbose'],
+    ['PORT', 'abc'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['AUTOTASK_BASE_URL', 'not a url'],
+  ])('a bad %s with all credentials set names only that variable', (name, value) => {
+    const issues = problemsOf(() => loadConfig({ env: { ...creds, [name]: value }, file: {}, requireTenant: true }));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(new RegExp(`^${name}:`));
+    expect(issues.join('\n')).not.toMatch(/AUTOTASK_USERNAME|required/);
+  });
+
+  it('refuses an ADMIN_TOKEN of only whitespace', () => {
+    const issues = problemsOf(() => loadConfig({ env: { ...creds, ADMIN_TOKEN: ' '.repeat(20) }, file: {} }));
+    expect(issues.join('\n')).toMatch(/^ADMIN_TOKEN:/m);
+  });
+
+  it('lists the tenants the config declares even when no credentials are set (dlq and trigger need no Autotask)', () => {
+    const config = loadConfig({ env: {}, file: { tenants: [{ id: 'acme', usernameEnv: 'A_U', secretEnv: 'A_S', integrationCodeEnv: 'A_C' }] }, credentials: 'ignore' });
+    expect(config.tenants).toEqual([]);
+    expect(config.declaredTenantIds).toEqual(['default', 'acme']);
+  });
+});
+
+describe('PO templates are checked at load (issue 18, trap 5)', () => {
+  const rule = (template: string) => ({ invoices: { poPolicy: { rules: [{ name: 'r', template }] } } });
+  it('names an unknown placeholder and the known ones', () => {
+    const issues = problemsOf(() => loadConfig({ env: creds, file: rule('PO-{contractNam}') }));
+    expect(issues.join('\n')).toMatch(/^SYNC_CONFIG invoices\.poPolicy\.rules\.0\.template: unknown placeholder \{contractNam\} \(known: \{contractName\}/m);
+  });
+  it('refuses an unbalanced brace and {agreement} without an agreementKey', () => {
+    expect(problemsOf(() => loadConfig({ env: creds, file: rule('PO-{contractName') })).join('\n')).toMatch(/without its partner/);
+    expect(problemsOf(() => loadConfig({ env: creds, file: rule('{agreement}') })).join('\n')).toMatch(/\{agreement\} needs invoices\.poPolicy\.agreementKey/);
+  });
+  it('accepts every known placeholder', () => {
+    expect(() => loadConfig({ env: creds, file: rule('{contractName}/{contractNumber}/{contractID}/{companyID}/{startMonth}/{startYear}') })).not.toThrow();
+  });
+});

@@ -53,7 +53,8 @@ describe('webhook signature helpers', () => {
     expect(signWebhook('k', 'body')).toMatch(/^sha1=[A-Za-z0-9+/]+=*$/);
     const raw = JSON.stringify({ t: 'a&b<c>\'d"e\\f+g ü' });
     const escaped = escapedJson(raw);
-    expect(escaped).toBe('{"t":"a\\u0026b\\u003cc\\u003e\\u0027d\\u0022e\\u005cf\\u002bg \\u00fc"}');
+    // A backslash is kept as the JSON escape it is; the backtick is escaped (issue 16: one escaping with the verifier).
+    expect(escaped).toBe('{"t":"a\\u0026b\\u003Cc\\u003E\\u0027d\\u0022e\\\\f\\u002Bg \\u00FC"}');
     expect(JSON.parse(escaped)).toEqual(JSON.parse(raw));
   });
 });

@@ -15,6 +15,7 @@ import { JOBS_QUEUE } from '../../../../src/runtime/queues.js';
 import type { RedisConnection } from '../../../../src/lib/redis-connection.js';
 import { createRedis } from '../../../../src/runtime/redis.js';
 import type { SandboxHandle } from '../../../../src/sandbox/index.js';
+import { createFirstRunStore } from '../../../../src/store/first-run.js';
 import { deleteDeploymentKeys } from '../../../../src/store/deployment-keys.js';
 import { REDIS_URL, uniquePrefix } from '../../../helpers/redis.js';
 import { WorkerProcess } from './worker-process.js';
@@ -94,7 +95,13 @@ export class Deployment {
     return this.queue;
   }
 
+  /** These deployments are past their first day: writes go out (src/store/first-run.ts). */
+  async confirm(): Promise<void> {
+    await createFirstRunStore(this.connect(), this.prefix, 'default').confirm('fault test', new Date());
+  }
+
   async startWorker(name = `worker-${this.workers.length + 1}`): Promise<WorkerProcess> {
+    if (this.workers.length === 0) await this.confirm();
     const worker = await WorkerProcess.start(name, this.env);
     this.workers.push(worker);
     return worker;

@@ -15,7 +15,7 @@ describe('groupInvoices: the stories of issue 6', () => {
     item(2, { contractID: 11, purchaseOrderNumber: ' PO-4711 ', extendedPrice: 0.2, taxDollars: 0.04, totalAmount: 0.24,
       itemDate: '2026-02-01T00:00:00.000Z' }),
     item(3, { contractID: 12, purchaseOrderNumber: 'PRJ-9', extendedPrice: 1500, taxDollars: 285, totalAmount: 1785 }),
-    item(4, { companyID: 2, contractID: 20, purchaseOrderNumber: null, extendedPrice: 50, itemDate: '2026-01-31T00:00:00.000Z' }),
+    item(4, { companyID: 2, contractID: 20, purchaseOrderNumber: null, extendedPrice: 50, totalAmount: 69, itemDate: '2026-01-31T00:00:00.000Z' }),
     item(5, { companyID: 2, contractID: 20, purchaseOrderNumber: '', extendedPrice: 25.5, taxDollars: 0, totalAmount: 25.5 }),
     item(6, { companyID: 2, contractID: 20, purchaseOrderNumber: '   ', extendedPrice: 1, taxDollars: 0, totalAmount: 1,
       itemDate: '2026-02-28T23:59:59.000Z' }),
@@ -29,7 +29,7 @@ describe('groupInvoices: the stories of issue 6', () => {
     const [shared, project, noPo] = invoices;
     expect(shared).toMatchObject({ subtotal: 0.3, tax: 0.06, total: 0.36, periodStart: '2026-02-01', periodEnd: '2026-02-03' });
     expect(project).toMatchObject({ subtotal: 1500, tax: 285, total: 1785 });
-    expect(noPo).toMatchObject({ subtotal: 76.5, tax: 19, total: 145.5, periodStart: '2026-01-31', periodEnd: '2026-02-28' });
+    expect(noPo).toMatchObject({ subtotal: 76.5, tax: 19, total: 95.5, periodStart: '2026-01-31', periodEnd: '2026-02-28' });
     expect(warnings).toEqual([]);
   });
 
@@ -88,10 +88,10 @@ describe('groupInvoices: the stories of issue 6', () => {
 
   it('leaves out every copy of a duplicated id, rounds amounts beyond 4 decimals and sub-cent totals with a warning', () => {
     const { invoices, warnings, skipped } = groupInvoices({ contracts: [], items: [
-      item(2, { contractID: null }), item(1, { contractID: null, extendedPrice: 0.00125, taxDollars: 0, totalAmount: 0.0125 }),
+      item(2, { contractID: null }), item(1, { contractID: null, extendedPrice: 0.00125, taxDollars: 0.01125, totalAmount: 0.0126 }),
       item(2, { contractID: null, extendedPrice: 5 })] });
     expect(skipped).toEqual([{ billingItemID: 2, reason: 'duplicate-id' }, { billingItemID: 2, reason: 'duplicate-id' }]);
-    expect(invoices[0]?.items[0]).toMatchObject({ extendedPrice: 0.0013, totalAmount: 0.0125 });
+    expect(invoices[0]?.items[0]).toMatchObject({ extendedPrice: 0.0013, taxDollars: 0.0113, totalAmount: 0.0126 });
     expect(invoices[0]).toMatchObject({ subtotal: 0, total: 0.01 });
     expect(warnings.map((w) => w.code)).toEqual(['AMOUNT_ROUNDED', 'DUPLICATE_BILLING_ITEM', 'TOTAL_ROUNDED']);
   });

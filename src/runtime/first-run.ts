@@ -1,0 +1,22 @@
+/**
+ * The runtime commands of first-run mode (docs/first-run.md), shared by `autotask-sync confirm` and the console:
+ * read what the dry runs would have written, and confirm a tenant so its writes go out from then on.
+ */
+import { InputError } from '../lib/errors.js';
+import type { FirstRunState } from '../store/first-run.js';
+import type { TenantServices } from './tenant-services.js';
+
+export type { FirstRunState } from '../store/first-run.js';
+
+export async function firstRunStates(tenants: Pick<TenantServices, 'ids' | 'resolve' | 'get'>,
+  ids: readonly string[] = tenants.ids): Promise<FirstRunState[]> {
+  const resolved = ids.map((id) => tenants.resolve(id));
+  return Promise.all(resolved.map((id) => tenants.get(id).firstRun.state()));
+}
+
+export async function confirmTenant(tenants: Pick<TenantServices, 'resolve' | 'get'>, tenant: string | undefined, by: string,
+  now: Date): Promise<FirstRunState> {
+  const id = tenants.resolve(tenant);
+  if (!by.trim()) throw new InputError('by: say who confirms (a name or an e-mail address)', { field: 'by' });
+  return tenants.get(id).firstRun.confirm(by.trim(), now);
+}
