@@ -48,7 +48,8 @@ export async function executeJob(
   const budget = runBudget(known, services.config.autotask.budgetFraction);
   const cost = requestCost({ kind: options.dryRun ? 'forecast' : 'spent', lines: [...tally.list(), ...planned], budget, now: services.now() });
   result.requestCost = cost;
-  result.summary = `${result.summary}\n${describeRequestCost(cost)}`;
+  // A job that neither sent nor plans any Autotask request keeps its summary as it is.
+  if (cost.total > 0) result.summary = `${result.summary}\n${describeRequestCost(cost)}`;
   if (options.dryRun && cost.spreadsUntil !== null) {
     await options.progress({ budget: { needed: cost.total, left: cost.left, spreadsUntil: cost.spreadsUntil } });
   }
