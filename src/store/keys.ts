@@ -46,6 +46,8 @@ export interface TenantKeys {
   firstRun: string;
   /** First-run mode: the last dry run of each writing job (HASH job → JSON), what a person reviews to confirm. */
   firstRunPreviews: string;
+  /** tune-detection results, newest first (LIST of JSON, trimmed; store/detection-tuning.ts). */
+  detectionTuning: string;
 }
 
 function safe(part: string): string {
@@ -79,5 +81,6 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     lock: (name) => `${tag}:lock:${safe(name)}`,
     firstRun: `${tag}:first-run`,
     firstRunPreviews: `${tag}:first-run-previews`,
+    detectionTuning: `${tag}:detection-tuning`,
   };
 }
