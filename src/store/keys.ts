@@ -32,6 +32,12 @@ export interface TenantKeys {
   invoices: string;
   /** The last build-invoices run's items left off the documents, with reasons (STRING, JSON; replaced by each run). */
   invoiceSkipped: string;
+  /** Invoice status index (ZSET invoiceKey → builtAt epoch seconds), kept in the same MULTI as the documents' HASH. */
+  invoiceStatus(status: string): string;
+  /** Delivered invoices whose items are not all marked yet (ZSET invoiceKey → builtAt epoch seconds). */
+  invoicesUnmarked: string;
+  /** Set once the status index has been built from the documents a version without it wrote. */
+  invoicesIndexed: string;
   /** Webhook delivery de-duplication (a STRING with expiry per delivery identity digest; store/webhook-deliveries.ts). */
   webhookSeen(guid: string): string;
   /** Webhook Deactivated notices Autotask sent (HASH guid → JSON), so ops learn a webhook was switched off. */
@@ -70,6 +76,9 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     stopwatchUnpushed: `${tag}:stopwatches-unpushed`,
     invoices: `${tag}:invoices`,
     invoiceSkipped: `${tag}:invoice-skipped`,
+    invoiceStatus: (status) => `${tag}:invoices:status:${safe(status)}`,
+    invoicesUnmarked: `${tag}:invoices:unmarked`,
+    invoicesIndexed: `${tag}:invoices:indexed`,
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
     webhookDeactivations: `${tag}:webhook-deactivations`,
     lock: (name) => `${tag}:lock:${safe(name)}`,
