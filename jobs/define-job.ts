@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { AppConfig } from '../config/schema.js';
 import type { Logger } from '../src/lib/logger.js';
 import type { JobName } from '../src/lib/job-names.js';
+import type { RequestCost } from '../src/rules/request-cost.js';
 import type { TenantScope } from '../src/scope/tenant-scope.js';
 
 export interface JobContext<Data> {
@@ -29,6 +30,8 @@ export interface JobResult {
   summary: string;
   counts: Record<string, number>;
   writes?: Array<{ method: 'POST' | 'PATCH' | 'DELIVER'; entity: string; body: Record<string, unknown>; reason?: string }>;
+  /** Set by the runtime on every run: the Autotask requests spent (or, in a dry run, forecast) against the hourly budget. */
+  requestCost?: RequestCost;
   [key: string]: unknown;
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { RetryLaterError } from '../src/lib/errors.js';
+import { chooseRuleSets } from '../src/rules/detection-tuning.js';
 import { suggestionIdOf } from '../src/rules/group-key.js';
 import { detectProblems, type ProblemGroup } from '../src/rules/problem-detection.js';
 import { checkProblemSettings, writeProblemGroup, type GroupOutcome, type ProblemWrite } from '../src/push/problems.js';
@@ -32,7 +33,10 @@ export const detectProblemsJob = defineJob({
     // Tickets we linked that are unlinked now: a person's decision, never undone (src/store/problem-link-ledger.ts).
     const ours = await ledger.linked();
     const unlinkedByPerson = new Set(tickets.filter((t) => t.problemTicketId === null && ours.has(t.id)).map((t) => t.id));
-    const detection = detectProblems({ tickets, ruleSets: settings.ruleSets, unlinkedByPerson,
+    // Rules learnt by tune-detection replace the configured ones only when they were more precise on tickets they
+    // had not seen (src/rules/detection-tuning.ts); the result says which rules ran and why.
+    const rules = chooseRuleSets(settings.ruleSets, await ctx.scope.detectionTuning.latest());
+    const detection = detectProblems({ tickets, ruleSets: rules.ruleSets, unlinkedByPerson,
       options: { linkCompleted: settings.linkCompleted, now: ctx.now() } });
     const focus = ctx.data.ticketId;
     const withNewLinks = detection.groups.filter((g) => g.newLinks.length > 0 && (focus === undefined || g.ticketIds.includes(focus)));
@@ -78,7 +82,9 @@ export const detectProblemsJob = defineJob({
     return {
       summary: `Problems: ${plural(detection.groups.length, 'group')}, ${groups.length} to link, ${open.length} suggested for review; ${verb} `
         + `${plural(created, 'new problem')}${ctx.dryRun ? '' : `, linked ${plural(linked, 'incident')}`}`
-        + (waiting.length ? `; ${plural(waiting.length, 'group')} wait${waiting.length === 1 ? 's' : ''}: an earlier Problem create may still land` : ''),
+        + (waiting.length ? `; ${plural(waiting.length, 'group')} wait${waiting.length === 1 ? 's' : ''}: an earlier Problem create may still land` : '')
+        + (rules.source === 'tuned' ? '; tuned rules' : ''),
+      rules: { source: rules.source, ruleSets: rules.ruleSets.map((r) => r.name), reason: rules.reason },
       counts: { tickets: tickets.length, unlinkedByPerson: unlinkedByPerson.size, groups: detection.groups.length, groupsWithNewLinks: withNewLinks.length,
         groupsToLink: groups.length, suggestions: open.length, problemsCreated: created, incidentsLinked: linked, writes: writes.length, waiting: waiting.length },
       groups: groups.map((g, i) => {

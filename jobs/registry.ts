@@ -14,6 +14,7 @@ import { syncAllJob } from './sync-all.js';
 import { syncBillingItemsJob } from './sync-billing-items.js';
 import { syncContractsJob } from './sync-contracts.js';
 import { syncTicketsJob } from './sync-tickets.js';
+import { tuneDetectionJob } from './tune-detection.js';
 
 export type { FlowPlan };
 
@@ -30,6 +31,7 @@ export const jobDefinitions: JobDefinition<any>[] = [
   buildInvoicesJob,
   detectProblemsJob,
   pushTimeEntriesJob,
+  tuneDetectionJob,
   syncAllJob,
 ];
 

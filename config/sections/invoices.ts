@@ -55,7 +55,7 @@ export const invoicesSection = z.strictObject({
   }).prefault({}),
   fileSink: z.boolean().default(true).describe('deliver each invoice as a JSON file to INVOICE_OUTPUT_DIR (the HTTP sink is on when INVOICE_WEBHOOK_URL is set)'),
   markExported: z.boolean().default(true).describe('after a confirmed delivery, set webServiceDate on each billing item (Autotask\'s "exported" mark)'),
-  currencyDecimals: z.number().int().min(0).max(4).default(2).describe('decimals of the invoice currency; document totals are rounded to it (lines stay exact)'),
+  currencyDecimals: z.number().int().min(0).max(4).default(2).describe('decimals of the invoice currency; line amounts and taxes are rounded to it and summed into the totals'),
   httpSink: z.strictObject({
     timeoutMs: z.number().int().min(1_000).max(300_000).default(15_000).describe('timeout of one delivery attempt'),
     retries: z.number().int().min(0).max(10).default(5).describe('retries after the first attempt (network errors, 408, 429, 5xx)'),

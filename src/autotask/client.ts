@@ -157,6 +157,11 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
     picklist: (entity, field) => metadata.picklist(entity, field),
     thresholdInformation: (signal) => requester.readThreshold(signal),
     metrics: () => metrics.snapshot(),
+    async budget() {
+      if (!options.governor) return metrics.snapshot().budget;
+      const g = await options.governor.snapshot();
+      return { used: g.used, ceiling: g.ceiling, threshold: g.threshold, left: g.left };
+    },
   };
   return client;
 }

@@ -126,3 +126,13 @@ export function slotWaitDelay(attempt: number, random: () => number): number {
   const base = Math.min(3 * 1.25 ** attempt, 50);
   return Math.max(1, Math.round(base * (0.5 + random())));
 }
+
+/**
+ * The budget a run is measured against (docs/request-cost.md): the client's last governor or ThresholdInformation
+ * figures, or, before either is known, the default threshold × budgetFraction with nothing used yet.
+ */
+export function runBudget(known: { ceiling: number; left: number }, budgetFraction: number): { ceiling: number; left: number } {
+  if (known.ceiling > 0) return { ceiling: known.ceiling, left: known.left };
+  const ceiling = Math.floor(DEFAULT_THRESHOLD * budgetFraction);
+  return { ceiling, left: ceiling };
+}

@@ -6,4 +6,6 @@ export { classifyResponse, classifyFailure, classifyMalformed, parseRetryAfter, 
 export { planPartitions, type PartitionPlan } from './partitions.js';
 export { createAxiosTransport, type Transport, type HttpAnswer, type HttpRequest } from './transport.js';
 export * from './errors.js';
+export { runBudget } from './governor-budget.js';
+export { tallyRequests, RequestTally, type RequestCount } from './request-tally.js';
 export type * from './types.js';

@@ -10,6 +10,7 @@ import type { TenantConfig } from '../../config/schema.js';
 import { classifyFailure, classifyMalformed, classifyResponse, type Classification, type Operation } from './classify.js';
 import { AutotaskAuthError, AutotaskError, AutotaskThreadLimitError } from './errors.js';
 import type { ClientMetrics } from './metrics.js';
+import { countRequest } from './request-tally.js';
 import { markRetry, withRetry, type RetryPolicy, type Sleep } from './retry.js';
 import { thresholdInformationSchema, zoneInformationSchema, type ThresholdInformation } from './schemas/index.js';
 import { authHeaders, TransportFailure, type HttpAnswer, type HttpMethod, type Transport } from './transport.js';
@@ -136,6 +137,7 @@ export class Requester {
     } catch (error) {
       if (!(error instanceof TransportFailure) || isAbort(error, spec.signal)) throw error;
       this.deps.metrics.request(spec.endpoint, spec.method, error.code);
+      countRequest(spec.endpoint, spec.method);
       throw this.raise(classifyFailure({ ...facts, code: error.code, message: error.message }));
     } finally {
       this.deps.metrics.finished(spec.endpoint);
@@ -145,6 +147,7 @@ export class Requester {
       else await lease?.release();
     }
     this.deps.metrics.request(spec.endpoint, spec.method, String(answer.status));
+    countRequest(spec.endpoint, spec.method);
     this.deps.logger.debug({ entity: spec.endpoint, method: spec.method, status: answer.status, ms: this.now() - started },
       'autotask call');
     return this.interpret(spec, answer);

@@ -83,6 +83,11 @@ export interface AutotaskClient {
   picklist(entity: EntityName, field: string): Promise<PicklistValue[]>;
   thresholdInformation(signal?: AbortSignal): Promise<ThresholdInformation>;
   metrics(): ClientMetricsSnapshot;
+  /**
+   * The hourly budget now: a fresh read of the governor's figures in Redis (no Autotask request), or without a
+   * governor the last ThresholdInformation read (docs/request-cost.md).
+   */
+  budget(): Promise<ClientMetricsSnapshot['budget']>;
 }
 
 /** A held slot of one endpoint; release it exactly once, in a finally. */

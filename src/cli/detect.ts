@@ -16,6 +16,7 @@ import { fileSchema } from '../../config/schema.js';
 import { atDateTimeOrNull, atId, atIdOrNull, atTextOrNull } from '../autotask/schemas/common.js';
 import { errorMessage, InputError } from '../lib/errors.js';
 import { formatZodIssues } from '../lib/zod-issues.js';
+import { runTune } from './detect-tune.js';
 import { detectProblems, type DetectionTicket, type ProblemGroup } from '../rules/problem-detection.js';
 
 export interface CommandIo {
@@ -24,10 +25,14 @@ export interface CommandIo {
 }
 
 export const USAGE = `usage: autotask-sync detect --input <tickets.jsonl> [--rules <file>] [--now <date-time>]
+       autotask-sync detect --tune --input <tickets.jsonl> [--labels <gold.jsonl>] [--rules <file>] [--write-rules <file>]
 
   --input  JSON Lines, one Autotask ticket per line (REST field names)
   --rules  JSON with the "detection" section of SYNC_CONFIG, or a whole SYNC_CONFIG (default: built-in rule sets)
   --now    judge the tickets as of this UTC date-time (default: the latest createDate in the input)
+  --tune   learn rules on the earlier 70% by createDate, score them on the later 30% (docs/problem-detection.md#tuning)
+  --labels JSON Lines {"id","group"} (default: tickets with equal problemTicketId share a group)
+  --write-rules  write the tuned rules as a "detection" section
 `;
 
 /** The detection input fields (docs/contract.md#detection-input); every field but id may be null or missing. */
@@ -136,24 +141,29 @@ export function formatGroup(group: ProblemGroup): string {
     confidence: group.confidence, confidenceReason: group.confidenceReason });
 }
 
-function parseCli(argv: string[]): { input: string; rules?: string; now?: number } | string {
-  let values: { input?: string; rules?: string; now?: string; help?: boolean };
+interface DetectArgs { input: string; rules?: string; now?: number; tune?: { labels?: string; writeRules?: string } }
+
+function parseCli(argv: string[]): DetectArgs | string {
+  let values: { input?: string; rules?: string; now?: string; help?: boolean; tune?: boolean; labels?: string; 'write-rules'?: string };
   try {
     ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
       input: { type: 'string' }, rules: { type: 'string' }, now: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      tune: { type: 'boolean' }, labels: { type: 'string' }, 'write-rules': { type: 'string' },
     } }));
   } catch (error) {
     return errorMessage(error);
   }
   if (values.help) return '';
   if (!values.input) return '--input is required';
+  if (!values.tune && (values.labels !== undefined || values['write-rules'] !== undefined)) return '--labels and --write-rules need --tune';
   let now: number | undefined;
   if (values.now !== undefined) {
     const parsed = atDateTimeOrNull.safeParse(values.now);
     if (!parsed.success || parsed.data === null) return `--now: not a date-time: ${values.now}`;
     now = Date.parse(parsed.data);
   }
-  return { input: values.input, ...(values.rules ? { rules: values.rules } : {}), ...(now === undefined ? {} : { now }) };
+  const tune = values.tune ? { ...(values.labels ? { labels: values.labels } : {}), ...(values['write-rules'] ? { writeRules: values['write-rules'] } : {}) } : undefined;
+  return { input: values.input, ...(values.rules ? { rules: values.rules } : {}), ...(now === undefined ? {} : { now }), ...(tune ? { tune } : {}) };
 }
 
 export async function detectCommand(argv: string[], io: CommandIo = process): Promise<number> {
@@ -170,6 +180,11 @@ export async function detectCommand(argv: string[], io: CommandIo = process): Pr
     const started = performance.now();
     const config = await loadDetectionRules(args.rules);
     const { tickets, latest } = await readTicketsFile(args.input);
+    if (args.tune) {
+      await runTune({ input: args.input, ...args.tune }, config, tickets, io);
+      io.stderr.write(`detect --tune: ${tickets.length} tickets (${Math.round(performance.now() - started)} ms)\n`);
+      return 0;
+    }
     // An old export is judged as of its own last ticket, not today, unless --now says otherwise.
     const now = args.now ?? latest ?? Date.now();
     const result = detectProblems({ tickets, ruleSets: config.ruleSets,

@@ -6,6 +6,7 @@ export const JOB_NAMES = [
   'build-invoices',
   'detect-problems',
   'push-time-entries',
+  'tune-detection',
   'sync-all',
 ] as const;
 

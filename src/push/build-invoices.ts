@@ -33,6 +33,8 @@ export interface BuildInvoicesDeps {
   dryRun: boolean;
   signal: AbortSignal;
   now: () => Date;
+  /** Told, before delivering and marking starts, how many Autotask writes (one PATCH per item) the rest needs. */
+  onWritesPlanned?: (requests: number) => Promise<void>;
 }
 
 export interface BuildInvoicesResult {
@@ -124,6 +126,7 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
     return result;
   }
 
+  await deps.invoices.saveSkipped(grouping.skipped, now);
   const drafts: Stored[] = [];
   for (const doc of grouping.invoices) drafts.push(await deps.invoices.saveDraft(doc, warningsFor(doc), now));
   const boundKeys = new Set(bound.values());
@@ -144,7 +147,12 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
     }
   };
   // First the delivered invoices an earlier attempt did not finish marking.
-  if (deps.settings.markExported) addMarks(await markDelivered(markDeps, (await deps.invoices.list('delivered')).filter((r) => !r.markedAt)));
+  const unmarked = deps.settings.markExported ? await deps.invoices.listUnmarked() : [];
+  if (deps.onWritesPlanned && deps.settings.markExported) {
+    const toDeliver = options.deliver && deps.sinks.length > 0 ? drafts.reduce((n, r) => n + r.document.items.length, 0) : 0;
+    await deps.onWritesPlanned(unmarked.reduce((n, r) => n + r.document.items.length, 0) + toDeliver);
+  }
+  if (deps.settings.markExported) addMarks(await markDelivered(markDeps, unmarked));
 
   if (options.deliver && deps.sinks.length > 0) {
     // Then what an earlier attempt started delivering (items bound, a sink still missing), then the new ones. Each

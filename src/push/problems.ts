@@ -216,8 +216,9 @@ Promise<ProblemChoice> {
     return { id, created: true, groupKey: key, refused: null };
   } catch (error) {
     if (!(error instanceof CreateOutcomeUnknownError)) {
-      // A definite refusal: nothing of this request can land later.
-      if (error instanceof AppError && !error.retryable) await clearCreateSent(deps.store, 'problem', key);
+      // Not ambiguous (held back for budget, a 429, a refusal): nothing of this request can land later, so the
+      // next run must not wait out Autotask's request lifetime for it (docs/unknown-outcomes.md).
+      await clearCreateSent(deps.store, 'problem', key);
       throw error;
     }
     const made = await findByExternalId(deps.client, key, deps.signal);

@@ -108,7 +108,7 @@ Promise<EntryOutcome> {
   if (known?.status === 'created' && known.timeEntryId !== null) {
     return { key: entry.key, status: 'already-pushed', timeEntryId: known.timeEntryId };
   }
-  const plan = planTimeEntry({ entry, ticket, resource, policy: deps.policy });
+  const plan = planTimeEntry({ entry, ticket, resource, policy: deps.policy, now: deps.now() });
   if (!plan.ok) {
     if (!deps.dryRun) await deps.ledger.markFailed(entry.key, plan.reason);
     return { key: entry.key, status: 'refused', code: plan.code, reason: plan.reason };
@@ -145,6 +145,11 @@ Promise<EntryOutcome> {
       const sent = (await deps.ledger.get(entry.key))?.createSentAt;
       const wait = decideCreate({ createSentAt: sent, now: deps.now(), windowMs: deps.unknownOutcome.windowMs, lookEveryMs: deps.unknownOutcome.lookEveryMs });
       if (wait.action === 'wait') return { key: entry.key, status: 'waiting', lookAgainAt: wait.lookAgainAt.toISOString(), reason: wait.reason };
+    } else {
+      // Only an ambiguous failure is a CreateOutcomeUnknownError (autotask/classify.ts); anything else — the
+      // governor holding the request back for budget, a 429, a refusal — means this create was not applied, so
+      // the next attempt must not wait out Autotask's request lifetime for it (docs/unknown-outcomes.md).
+      await deps.ledger.clearCreateSent(entry.key);
     }
     throw error;
   }

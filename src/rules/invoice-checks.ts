@@ -2,10 +2,10 @@
  * The consistency checks of the invoice grouping, kept apart from the hot loop: they run per company, per group or
  * per contract, and only allocate where something is off.
  */
-import { formatUnits, roundToCurrency } from '../lib/money.js';
+import { formatUnits, unitsToNumber, type MoneyUnits } from '../lib/money.js';
 import type { ContractLike, InvoiceDocument } from './invoice-types.js';
-import { makeWarning, quotePo, type InvoiceWarning } from './invoice-warnings.js';
-import { canonicalPo, comparePo, normalizePo } from './purchase-order.js';
+import { makeWarning, quotePo, type InvoiceWarning, type WarningIds } from './invoice-warnings.js';
+import { canonicalPo, comparePo, normalizePo, spellPo, visiblePo } from './purchase-order.js';
 
 /** A group being built: one (company, PO) pair. Amounts are integer money units (src/lib/money.ts). */
 export interface GroupAccumulator {
@@ -13,9 +13,13 @@ export interface GroupAccumulator {
   index: number;
   companyID: number;
   po: string | null;
+  /** Exact sums in units (for TOTAL_ROUNDED). */
   subtotal: number;
   tax: number;
   total: number;
+  /** Sums of the lines' amounts and taxes each rounded to the currency: what the document prints. */
+  printedSubtotal: number;
+  printedTax: number;
   /** Eligible items in the group. */
   count: number;
   /** Earliest and latest item date, as sort keys and as the canonical strings. */
@@ -101,6 +105,50 @@ export interface BuiltGroup {
   doc: InvoiceDocument;
 }
 
+export interface TotalDisagreement {
+  billingItemID: number;
+  companyID: number;
+  /** extendedPrice + taxDollars, in units: what the document uses. */
+  expected: MoneyUnits;
+  /** Autotask's own totalAmount, in units. */
+  actual: MoneyUnits;
+}
+
+/**
+ * The one check that an item's own `totalAmount` equals `extendedPrice + taxDollars` (amounts in exact units, see
+ * src/lib/money.ts). Autotask's totalAmount cannot be trusted (docs/autotask-samples.md: a real record has 0 beside
+ * 386.645), so the document uses price + tax (docs/billing-items.md#printed-totals) and a person is shown the
+ * disagreement as TOTAL_AMOUNT_DIFFERS rather than having it decided silently.
+ */
+export function itemTotalDisagreement(billingItemID: number, companyID: number, extendedPrice: MoneyUnits, tax: MoneyUnits,
+  totalAmount: MoneyUnits): TotalDisagreement | null {
+  const expected = extendedPrice + tax;
+  return expected === totalAmount ? null : { billingItemID, companyID, expected, actual: totalAmount };
+}
+
+/** One TOTAL_AMOUNT_DIFFERS warning per company, naming its items (the first few with both amounts in the message). */
+export function totalDiffersWarnings(found: readonly TotalDisagreement[]): InvoiceWarning[] {
+  return [...groupBy(found, (d) => String(d.companyID)).values()].map((list) => {
+    const shown = [...list].sort((a, b) => a.billingItemID - b.billingItemID).slice(0, 5)
+      .map((d) => `billing item ${d.billingItemID}: Autotask's totalAmount ${unitsToNumber(d.actual)} but extendedPrice + `
+        + `taxDollars = ${unitsToNumber(d.expected)}`);
+    const more = list.length > shown.length ? `; and ${list.length - shown.length} more` : '';
+    return makeWarning('TOTAL_AMOUNT_DIFFERS', `${shown.join('; ')}${more}. The document uses extendedPrice + taxDollars, `
+      + 'so its lines and totals agree; check the item in Autotask before sending',
+      { companyID: (list[0] as TotalDisagreement).companyID, billingItemIDs: list.map((d) => d.billingItemID) });
+  });
+}
+
+function groupBy<T>(list: readonly T[], key: (value: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const value of list) {
+    const k = key(value);
+    const bucket = out.get(k);
+    if (bucket === undefined) out.set(k, [value]); else bucket.push(value);
+  }
+  return out;
+}
+
 /** Warnings about one company's invoices (sorted by PO, "no PO" first). */
 export function buildGroupWarnings(companyID: number, built: readonly BuiltGroup[], decimals: number): InvoiceWarning[] {
   const warnings: InvoiceWarning[] = [];
@@ -115,31 +163,42 @@ export function buildGroupWarnings(companyID: number, built: readonly BuiltGroup
       { companyID, invoiceKeys: keys,
         purchaseOrderNumbers: groups.map((g) => g.po) }));
   }
-  const variants = new Map<string, GroupAccumulator[]>();
-  if (withPo.length > 1) for (const g of withPo) {
-    const canonical = canonicalPo(g.po as string);
-    const list = variants.get(canonical);
-    if (list === undefined) variants.set(canonical, [g]); else list.push(g);
-  }
-  for (const list of variants.values()) {
-    if (list.length < 2) continue;
+  const docOf = (g: GroupAccumulator): BuiltGroup => built[groups.indexOf(g)] as BuiltGroup;
+  const lookAlikes = (list: readonly GroupAccumulator[]): WarningIds => {
     const pos = list.map((g) => g.po).sort(comparePo);
+    return { companyID, purchaseOrderNumbers: pos, invoiceKeys: list.map((g) => docOf(g).doc.invoiceKey),
+      contractIDs: [...new Set(list.flatMap((g) => docOf(g).doc.contractIDs))] };
+  };
+  // Look-alikes first (issue 14 item 6): one warning per set of PO numbers that show the same, "no PO" included
+  // (a PO of only invisible characters), which covers every pair of the set.
+  const visible = groupBy(groups, (g) => (g.po === null ? '' : visiblePo(g.po)));
+  for (const list of visible.values()) {
+    if (list.length < 2) continue;
+    const ids = lookAlikes(list);
+    warnings.push(makeWarning('INVISIBLE_PO_VARIANTS',
+      `company ${companyID}: PO numbers ${(ids.purchaseOrderNumbers ?? []).map(spellPo).join(', ')} look the same but `
+        + 'differ in characters that do not show; Autotask invoices them separately, so do we — correct the PO on '
+        + 'the items or contracts if they are one order', ids));
+  }
+  // Case and spacing: reported only when the set holds more than one visible form (look-alikes are reported above).
+  const variants = groupBy(withPo.length > 1 ? withPo : [], (g) => canonicalPo(visiblePo(g.po as string)));
+  for (const list of variants.values()) {
+    if (new Set(list.map((g) => visiblePo(g.po as string))).size < 2) continue;
+    const ids = lookAlikes(list);
     warnings.push(makeWarning('PO_VARIANTS',
-      `company ${companyID}: PO numbers ${pos.map(quotePo).join(', ')} differ only in case or spacing; `
-        + 'they are invoiced separately — correct the PO on the items if they are one order',
-      { companyID, purchaseOrderNumbers: pos, invoiceKeys: list.map((g) => keys[groups.indexOf(g)] as string),
-        contractIDs: [...new Set(list.flatMap((g) => (built[groups.indexOf(g)] as BuiltGroup).doc.contractIDs))] }));
+      `company ${companyID}: PO numbers ${(ids.purchaseOrderNumbers ?? []).map(quotePo).join(', ')} differ only in case `
+        + 'or spacing; they are invoiced separately — correct the PO on the items if they are one order', ids));
   }
   groups.forEach((g, index) => {
     const key = keys[index] as string;
-    const exact = roundToCurrency(g.subtotal, decimals) === g.subtotal && roundToCurrency(g.tax, decimals) === g.tax
-      && roundToCurrency(g.total, decimals) === g.total;
-    if (!exact) {
-      const sums = [['subtotal', g.subtotal], ['tax', g.tax], ['total', g.total]] as const;
-      const off = sums.filter(([, units]) => roundToCurrency(units, decimals) !== units);
+    const printedTotal = g.printedSubtotal + g.printedTax;
+    const sums = [['subtotal', g.subtotal, g.printedSubtotal], ['tax', g.tax, g.printedTax],
+      ['total', g.subtotal + g.tax, printedTotal]] as const;
+    const off = sums.filter(([, exact, printed]) => exact !== printed);
+    if (off.length > 0) {
       warnings.push(makeWarning('TOTAL_ROUNDED',
-        `invoice ${key}: ${off.map(([name, units]) => `${name} ${formatUnits(units, 4)} shown as ${formatUnits(units, decimals)}`)
-          .join(', ')}`, { companyID, invoiceKeys: [key], purchaseOrderNumbers: [g.po] }));
+        `invoice ${key}: ${off.map(([name, exact, printed]) => `${name} ${formatUnits(exact, 4)} shown as ${formatUnits(printed, decimals)}`)
+          .join(', ')} (lines rounded to the currency, then summed)`, { companyID, invoiceKeys: [key], purchaseOrderNumbers: [g.po] }));
     }
     if (g.future.length > 0) {
       warnings.push(makeWarning('FUTURE_ITEM_DATE', `invoice ${key}: ${g.future.length} item(s) dated in the future`,

@@ -13,18 +13,21 @@
  * item its final slot; a second sequential pass creates each document line once, straight into that slot. The
  * contract checks run per (invoice, contract), not per item. The result does not depend on the input order.
  *
- * A line's total is its extendedPrice + taxDollars, and the document's totals are the sums of its lines. Autotask's
- * own `totalAmount` can disagree (a real record has totalAmount 0 beside extendedPrice 386.645 and no tax); the
- * document then still uses price + tax, so lines and totals always agree, and TOTAL_AMOUNT_DIFFERS names the items.
+ * A line's total is its extendedPrice + taxDollars, and the document's totals are the sums of its lines as printed
+ * (each rounded to the currency first: docs/billing-items.md#printed-totals). Autotask's own `totalAmount` can
+ * disagree (a real record has totalAmount 0 beside extendedPrice 386.645 and no tax); the document then still uses
+ * price + tax, so lines and totals always agree, and TOTAL_AMOUNT_DIFFERS names the items.
  */
 import { roundToCurrency, UNITS_PER_CURRENCY_UNIT, unitsToNumber } from '../lib/money.js';
 import {
   buildGroupWarnings, checkContracts, collectInvoiceWarnings, ContractInfo, type ContractFindings, type GroupAccumulator,
+  itemTotalDisagreement, totalDiffersWarnings, type TotalDisagreement,
 } from './invoice-checks.js';
 import {
   amount, amountValue, canonicalDateTime, dateSortKey, findDuplicateIds, isCanonicalDateTime, isInvoiced, readAmount,
 } from './invoice-item-fields.js';
 import { invoiceKey } from './invoice-key.js';
+import { normalizePo } from './purchase-order.js';
 import type { BillingItemLike, ContractLike, InvoiceDocument, InvoiceDocumentItem } from './invoice-types.js';
 import { compareWarnings, makeWarning, type InvoiceWarning } from './invoice-warnings.js';
 import { compilePoRules, firstMatchingRule, type PoRule } from './po-rules.js';
@@ -113,7 +116,7 @@ class GroupIndex {
     if (company.map !== null) group = company.map.get(po);
     else for (const candidate of company.list) if (candidate.po === po) { group = candidate; break; }
     if (group === undefined) {
-      group = { index: this.groups.length, companyID, po, subtotal: 0, tax: 0, total: 0, count: 0,
+      group = { index: this.groups.length, companyID, po, subtotal: 0, tax: 0, total: 0, printedSubtotal: 0, printedTax: 0, count: 0,
         minKey: Number.POSITIVE_INFINITY, maxKey: Number.NEGATIVE_INFINITY, minDate: itemDate, maxDate: itemDate,
         future: [] };
       this.groups.push(group);
@@ -135,7 +138,7 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
   const duplicates = findDuplicateIds(items);
   const skipped: SkippedItem[] = [];
   const roundedAmounts: number[] = [];
-  const totalDiffers: Array<{ id: number; companyID: number; autotask: number; used: number }> = [];
+  const disagreements: TotalDisagreement[] = [];
   const otherDates = new Map<number, string>(); // item index → canonical date, for the rare non-canonical input
   const index = new GroupIndex();
   // Per eligible item, in input order: its group, its index in `items`, its date key and id.
@@ -167,20 +170,25 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
     if (!readAmount(item.taxDollars ?? 0)) { skipped.push({ billingItemID: id, reason: 'invalid-amount' }); continue; }
     const tax = amount.units; rounded ||= amount.rounded;
 
-    let po = item.purchaseOrderNumber ?? null;
-    if (po !== null) { po = po.trim(); if (po === '') po = null; }
+    const po = normalizePo(item.purchaseOrderNumber);
     const group = index.get(item.companyID, po, itemDate);
     // The document's total is price + tax (see the header), not Autotask's totalAmount.
     const subtotal = group.subtotal + ext; const taxSum = group.tax + tax; const total = group.total + ext + tax;
+    // What the document prints (docs/billing-items.md#printed-totals): each line rounded, then summed.
+    const printedSubtotal = group.printedSubtotal + roundToCurrency(ext, decimals);
+    const printedTax = group.printedTax + roundToCurrency(tax, decimals);
     // Integers add exactly while every partial sum stays within ±2^53; past that, this item is set aside rather
     // than summed inexactly (and rather than stopping every other company's invoice: issue 14 item 3).
-    if (subtotal > MAX || subtotal < -MAX || taxSum > MAX || taxSum < -MAX || total > MAX || total < -MAX) {
+    if (subtotal > MAX || subtotal < -MAX || taxSum > MAX || taxSum < -MAX || total > MAX || total < -MAX
+      || Math.abs(printedSubtotal) + Math.abs(printedTax) > MAX) {
       skipped.push({ billingItemID: id, reason: 'total-out-of-range' });
       continue;
     }
     if (rounded) roundedAmounts.push(id);
-    if (tot !== ext + tax) totalDiffers.push({ id, companyID: item.companyID, autotask: unitsToNumber(tot), used: unitsToNumber(ext + tax) });
     group.subtotal = subtotal; group.tax = taxSum; group.total = total;
+    group.printedSubtotal = printedSubtotal; group.printedTax = printedTax;
+    const disagreement = itemTotalDisagreement(id, item.companyID, ext, tax, tot);
+    if (disagreement !== null) disagreements.push(disagreement);
     const key = dateSortKey(itemDate);
     if (key < group.minKey) { group.minKey = key; group.minDate = itemDate; }
     if (key > group.maxKey) { group.maxKey = key; group.maxDate = itemDate; }
@@ -243,9 +251,9 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
         invoiceKey: invoiceKey(companyID, group.po, ids), companyID, purchaseOrderNumber: group.po,
         contractIDs: checkContracts(group, ids, contractIDs, contracts, findings),
         periodStart: group.minDate.slice(0, 10), periodEnd: group.maxDate.slice(0, 10), items: lines,
-        subtotal: unitsToNumber(roundToCurrency(group.subtotal, decimals)),
-        tax: unitsToNumber(roundToCurrency(group.tax, decimals)),
-        total: unitsToNumber(roundToCurrency(group.total, decimals)),
+        subtotal: unitsToNumber(group.printedSubtotal),
+        tax: unitsToNumber(group.printedTax),
+        total: unitsToNumber(group.printedSubtotal + group.printedTax),
       };
       invoices.push(doc);
       return { group, doc };
@@ -254,7 +262,7 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
   }
 
   warnings.push(...collectInvoiceWarnings({ contracts, unknownContracts: findings.unknown, roundedAmounts }));
-  warnings.push(...totalDiffersWarnings(totalDiffers));
+  warnings.push(...totalDiffersWarnings(disagreements));
   if (duplicates.size > 0) {
     warnings.push(makeWarning('DUPLICATE_BILLING_ITEM',
       `${duplicates.size} billing item id(s) appear more than once in the input; every copy was left out`,
@@ -263,20 +271,4 @@ export function groupInvoices(input: GroupInvoicesInput): GroupInvoicesResult {
   warnings.sort(compareWarnings);
   skipped.sort((a, b) => a.billingItemID - b.billingItemID || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
   return { invoices, warnings, skipped, counts: { items: n, eligible, skipped: skipped.length, invoices: invoices.length } };
-}
-
-/** One TOTAL_AMOUNT_DIFFERS warning per company, naming its items (the first few with both amounts in the message). */
-function totalDiffersWarnings(differs: ReadonlyArray<{ id: number; companyID: number; autotask: number; used: number }>): InvoiceWarning[] {
-  const byCompany = new Map<number, typeof differs[number][]>();
-  for (const d of differs) {
-    const list = byCompany.get(d.companyID);
-    if (list === undefined) byCompany.set(d.companyID, [d]); else list.push(d);
-  }
-  return [...byCompany].map(([companyID, list]) => {
-    const shown = [...list].sort((a, b) => a.id - b.id).slice(0, 5)
-      .map((d) => `billing item ${d.id}: Autotask's totalAmount ${d.autotask} but extendedPrice + taxDollars = ${d.used}`);
-    const more = list.length > shown.length ? `; and ${list.length - shown.length} more` : '';
-    return makeWarning('TOTAL_AMOUNT_DIFFERS', `${shown.join('; ')}${more}. The document uses extendedPrice + taxDollars, `
-      + 'so its lines and totals agree; check the item in Autotask before sending', { companyID, billingItemIDs: list.map((d) => d.id) });
-  });
 }

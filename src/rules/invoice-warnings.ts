@@ -8,6 +8,8 @@ export type InvoiceWarningCode =
   | 'PO_DIFFERS_FROM_CONTRACT'
   /** PO numbers of one company that differ only in case or inner whitespace: probably one PO typed twice. */
   | 'PO_VARIANTS'
+  /** PO numbers of one company that look identical (invisible characters, accents composed or not, full-width): split as Autotask splits them. */
+  | 'INVISIBLE_PO_VARIANTS'
   /** A company has items with and without a PO: the no-PO invoice may be items someone forgot to assign. */
   | 'MIXED_PO_AND_NO_PO'
   /** A contract without a PO that the PO policy says should have one. */

@@ -8,7 +8,7 @@ import { parseUtc } from '../lib/time.js';
 import type { ContractLike } from './invoice-types.js';
 import { agreementGroupKey, agreementValue, type AgreementKeySpec } from './po-agreement.js';
 import { compilePoRules, firstMatchingRule, type CompiledPoRule, type PoRule } from './po-rules.js';
-import { renderPoTemplate } from './po-template.js';
+import { renderPoTemplate, templateNamesContract, withSuffix } from './po-template.js';
 import { normalizePo } from './purchase-order.js';
 
 export type { AgreementKeySpec } from './po-agreement.js';
@@ -42,7 +42,7 @@ export interface PoDecision {
 }
 
 export type PoWarningCode = 'INVALID_RULE_PATTERN' | 'AGREEMENT_PO_CONFLICT' | 'TEMPLATE_UNKNOWN_PLACEHOLDER'
-  | 'TEMPLATE_VALUE_MISSING' | 'TEMPLATE_EMPTY' | 'PO_TRUNCATED';
+  | 'TEMPLATE_VALUE_MISSING' | 'TEMPLATE_EMPTY' | 'PO_TRUNCATED' | 'PO_COLLISION';
 export interface PoWarning {
   code: PoWarningCode;
   message: string;
@@ -71,10 +71,24 @@ interface Candidate {
 }
 
 interface Agreement {
+  key: string;
+  companyID: number;
   value: string | null;
   /** PO numbers this agreement already has that stay (no rule overwrites them), with their contract ids. */
   kept: Map<string, number[]>;
   candidates: Candidate[];
+}
+
+/** One agreement's planned PO number, before collisions with other agreements of the company are resolved. */
+interface Planned {
+  agreement: Agreement;
+  target: string;
+  why: string;
+  /** Filled from a template that names the contract, so not meant to be shared with another agreement. */
+  generated: boolean;
+  /** The contract the template was filled from; its id is the stable suffix when the number collides. */
+  firstID: number;
+  refused?: boolean;
 }
 
 const TEMPLATE_CODES = {
@@ -111,6 +125,80 @@ function byStartThenId(a: Candidate, b: Candidate): number {
   return a.contract.id - b.contract.id;
 }
 
+const holderKey = (companyID: number, po: string): string => `${companyID}\u0000${po}`;
+
+/** Contract ids that carry or would get `po` in the company, other than those of agreement `own`. */
+function holderContracts(agreements: Map<string, Agreement>, planned: readonly Planned[], companyID: number, po: string,
+  own: string): number[] {
+  const ids: number[] = [];
+  for (const a of agreements.values()) {
+    if (a.companyID === companyID && a.key !== own) ids.push(...(a.kept.get(po) ?? []));
+  }
+  for (const p of planned) {
+    if (p.agreement.companyID === companyID && p.agreement.key !== own && p.target === po && !p.refused) {
+      ids.push(...p.agreement.candidates.map((c) => c.contract.id));
+    }
+  }
+  return ids;
+}
+
+/**
+ * Autotask makes one invoice per company + PO number (docs/autotask-api.md#invoices), so a number a template meant
+ * for one agreement ("{contractName}") that another agreement of the company also carries or gets — typically two
+ * long names cut at 50 characters — would merge two agreements onto one invoice. Each such agreement gets "-<id of
+ * the contract the template was filled from>" appended, within 50 characters: stable across runs, and a person can
+ * tell which contract it is. A contract that already carries the plain number keeps it (we never overwrite without
+ * the rule saying so). If even the suffixed number is taken, the agreement is refused with a warning.
+ */
+function resolveCollisions(planned: Planned[], agreements: Map<string, Agreement>, warnings: PoWarning[],
+  decisions: Map<number, PoDecision>): void {
+  const taken = new Map<string, Set<string>>();
+  const hold = (companyID: number, po: string, key: string): void => {
+    const k = holderKey(companyID, po);
+    const set = taken.get(k) ?? new Set<string>();
+    set.add(key);
+    taken.set(k, set);
+  };
+  for (const a of agreements.values()) for (const po of a.kept.keys()) hold(a.companyID, po, a.key);
+  for (const p of planned) hold(p.agreement.companyID, p.target, p.agreement.key);
+  const clashes = (p: Planned, po: string): boolean =>
+    [...(taken.get(holderKey(p.agreement.companyID, po)) ?? [])].some((key) => key !== p.agreement.key);
+  const clashing = planned.filter((p) => p.generated && clashes(p, p.target)).sort((a, b) =>
+    a.agreement.companyID - b.agreement.companyID || (a.target < b.target ? -1 : a.target > b.target ? 1 : a.firstID - b.firstID));
+  const others = new Map(clashing.map((p) => [p, holderContracts(agreements, planned, p.agreement.companyID, p.target,
+    p.agreement.key)]));
+  const reported = new Set<string>();
+  for (const p of clashing) {
+    const ids = p.agreement.candidates.map((c) => c.contract.id);
+    const plain = p.target;
+    const rule = p.agreement.candidates[0]?.rule.rule.name ?? null;
+    const next = withSuffix(plain, `-${p.firstID}`);
+    const sharers = [...new Set([...ids, ...(others.get(p) ?? [])])].sort((a, b) => a - b);
+    const k = holderKey(p.agreement.companyID, plain);
+    if (clashes(p, next)) {
+      p.refused = true;
+      warnings.push({ code: 'PO_COLLISION', rule, contractIDs: sharers,
+        message: `PO "${plain}" and "${next}" are both taken in company ${p.agreement.companyID}; contracts `
+          + `${ids.join(', ')} left without a generated PO rather than share an invoice with another agreement` });
+      for (const c of p.agreement.candidates) {
+        decisions.set(c.contract.id, { contractID: c.contract.id, action: 'skip', rule: c.rule.rule.name,
+          reason: `generated PO "${plain}" and its suffixed form "${next}" are taken by other contracts of the company` });
+      }
+      continue;
+    }
+    if (!reported.has(k)) {
+      reported.add(k);
+      warnings.push({ code: 'PO_COLLISION', rule, contractIDs: sharers,
+        message: `contracts ${sharers.join(', ')} of company ${p.agreement.companyID} would share PO "${plain}" though `
+          + 'the template names each contract (Autotask would put them on one invoice); the generated ones get their '
+          + 'contract id appended' });
+    }
+    hold(p.agreement.companyID, next, p.agreement.key);
+    p.target = next;
+    p.why = `${p.why}; "${plain}" is taken by another contract of the company, so contract id ${p.firstID} is appended`;
+  }
+}
+
 /** Plans PO numbers for contracts. Pure and deterministic: the input order does not matter. */
 export function planPurchaseOrders(input: PlanPurchaseOrdersInput): PoPlan {
   const compiled = compilePoRules(input.rules);
@@ -138,7 +226,7 @@ export function planPurchaseOrders(input: PlanPurchaseOrdersInput): PoPlan {
     const key = agreementGroupKey(contract, value);
     let agreement = agreements.get(key);
     if (agreement === undefined) {
-      agreement = { value, kept: new Map(), candidates: [] };
+      agreement = { key, companyID: contract.companyID, value, kept: new Map(), candidates: [] };
       agreements.set(key, agreement);
     }
     const existing = normalizePo(contract.purchaseOrderNumber);
@@ -159,7 +247,7 @@ export function planPurchaseOrders(input: PlanPurchaseOrdersInput): PoPlan {
     agreement.candidates.push({ contract, rule, existing });
   }
 
-  const updates: PoUpdate[] = [];
+  const planned: Planned[] = [];
   for (const agreement of agreements.values()) {
     if (agreement.candidates.length === 0) continue;
     const ids = agreement.candidates.map((c) => c.contract.id);
@@ -171,6 +259,8 @@ export function planPurchaseOrders(input: PlanPurchaseOrdersInput): PoPlan {
     };
     let target: string;
     let why: string;
+    let generated = false;
+    let firstID = ids[0] as number;
     if (agreement.kept.size > 1) {
       const numbers = [...agreement.kept.keys()].sort();
       const holders = [...agreement.kept.values()].flat().sort((a, b) => a - b);
@@ -199,10 +289,20 @@ export function planPurchaseOrders(input: PlanPurchaseOrdersInput): PoPlan {
           message: `"${rendered.truncatedFrom}" is longer than 50 characters; cut to "${rendered.value}"` });
       }
       target = rendered.value;
+      generated = templateNamesContract(first.rule.rule.template);
+      firstID = first.contract.id;
       why = agreement.candidates.length > 1 || agreement.value !== null
         ? `${label}rule "${first.rule.rule.name}" filled from contract ${first.contract.id}`
         : `rule "${first.rule.rule.name}" template "${first.rule.rule.template}"`;
     }
+    planned.push({ agreement, target, why, generated, firstID });
+  }
+
+  resolveCollisions(planned, agreements, warnings, decisions);
+
+  const updates: PoUpdate[] = [];
+  for (const { agreement, target, why, refused } of planned) {
+    if (refused) continue;
     for (const c of agreement.candidates) {
       const name = c.rule.rule.name;
       if (c.existing === target) {

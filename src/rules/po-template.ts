@@ -80,3 +80,19 @@ export function renderPoTemplate(template: string, contract: ContractLike, agree
   const value = truncatePo(cleaned);
   return { ok: true, value, truncatedFrom: value === cleaned ? null : cleaned };
 }
+
+/** Placeholders whose value differs from one agreement to the next; a template without any is meant to be shared. */
+const DISTINCT_PLACEHOLDERS: readonly PoPlaceholder[] = ['contractName', 'contractNumber', 'contractID', 'agreement'];
+
+/**
+ * Whether the template means each agreement to have its own number ("{contractName}"), as opposed to one number many
+ * contracts share on purpose ("PO-{companyID}-{startYear}").
+ */
+export function templateNamesContract(template: string): boolean {
+  return [...template.matchAll(PLACEHOLDER)].some((m) => (DISTINCT_PLACEHOLDERS as readonly string[]).includes((m[1] ?? '').trim()));
+}
+
+/** The template's value with a short stable suffix, cut so the whole stays within Autotask's 50 characters. */
+export function withSuffix(value: string, suffix: string, max = PO_MAX_LENGTH): string {
+  return `${truncatePo(value, max - suffix.length)}${suffix}`;
+}

@@ -15,7 +15,7 @@
  * `reasons`); 'refuse' refuses the entry with SPAN_TOO_SHORT. The start is never moved: it is the instant the
  * look-before-create searches on.
  */
-import { isoDate, parseUtc } from '../lib/time.js';
+import { parseUtc } from '../lib/time.js';
 import { TICKET_STATUS_COMPLETE } from './detection-types.js';
 import { billedSeconds, describeSeconds, floorHours, MAX_HOURS, MAX_SECONDS, roundHours } from './time-entry-hours.js';
 import type { RoundingPolicy } from './time-entry-hours.js';
@@ -51,6 +51,8 @@ export interface TimeEntryPolicy {
   /** Placeholders {ticketNumber} {ticketTitle} {minutes}. */
   summaryTemplate: string;
   allowCompletedTickets: boolean;
+  /** Accept a start more than FUTURE_START_TOLERANCE_MS after `now` (booking ahead); off: FUTURE_START. */
+  allowFutureStart: boolean;
   /** 'refuse' entries that cross midnight in `timeZone` (the tenant's "span over midnight" setting is off), or 'allow'. */
   midnight: 'refuse' | 'allow';
   timeZone: string;
@@ -71,7 +73,8 @@ export interface TimeEntryCreateBody {
 
 export type TimeEntryRefusalCode =
   | 'TICKET_NOT_FOUND' | 'TICKET_MISMATCH' | 'TICKET_COMPLETE' | 'RESOURCE_NOT_FOUND' | 'RESOURCE_INACTIVE'
-  | 'INVALID_DATE' | 'END_BEFORE_START' | 'ZERO_DURATION' | 'TOO_LONG' | 'SPAN_TOO_SHORT' | 'ROLE_MISSING' | 'NOTES_TOO_LONG' | 'SPANS_MIDNIGHT';
+  | 'INVALID_DATE' | 'END_BEFORE_START' | 'ZERO_DURATION' | 'TOO_LONG' | 'SPAN_TOO_SHORT' | 'ROLE_MISSING' | 'NOTES_TOO_LONG' | 'SPANS_MIDNIGHT'
+  | 'FUTURE_START';
 
 export interface TimeEntryRefusal {
   ok: false;
@@ -86,7 +89,12 @@ export interface PlanTimeEntryInput {
   ticket: TicketFacts | null;
   resource: ResourceFacts | null;
   policy: TimeEntryPolicy;
+  /** The push's clock; without it the future-start check is off (pure callers that only shape a body). */
+  now?: Date;
 }
+
+/** A start this far ahead of our clock is still accepted: clocks of the machines that start stopwatches drift. */
+export const FUTURE_START_TOLERANCE_MS = 5 * 60_000;
 
 function refuse(code: TimeEntryRefusalCode, reason: string): TimeEntryRefusal {
   return { ok: false, code, reason };
@@ -200,6 +208,11 @@ export function planTimeEntry(input: PlanTimeEntryInput): TimeEntryPlan {
   const end = parseInstant(entry.endDateTime);
   if (start === null) return refuse('INVALID_DATE', `startDateTime is not a date-time: ${JSON.stringify(entry.startDateTime)}`);
   if (end === null) return refuse('INVALID_DATE', `endDateTime is not a date-time: ${JSON.stringify(entry.endDateTime)}`);
+  // Work that has not happened yet is almost always a wrong date (issue 14 item 9); a tenant that books ahead says so.
+  if (input.now !== undefined && !policy.allowFutureStart && start.getTime() > input.now.getTime() + FUTURE_START_TOLERANCE_MS) {
+    return refuse('FUTURE_START', `startDateTime ${start.toISOString()} is in the future (now ${input.now.toISOString()}); ` +
+      'set timeEntries.allowFutureStart to book work ahead');
+  }
   const spanMs = end.getTime() - start.getTime();
   if (spanMs < 0) {
     return refuse('END_BEFORE_START', `endDateTime ${end.toISOString()} is before startDateTime ${start.toISOString()}`);
@@ -270,7 +283,9 @@ export function planTimeEntry(input: PlanTimeEntryInput): TimeEntryPlan {
     ticketID: entry.ticketId,
     resourceID: entry.resourceId,
     roleID: role.roleId,
-    dateWorked: `${isoDate(start)}T00:00:00.000Z`,
+    // The day the work happened where the tenant is (20:00 EDT is that day, not the next UTC one); Autotask stores
+    // date-only fields at midnight (docs/time-entries.md#dateworked).
+    dateWorked: `${localDay(start, policy.timeZone)}T00:00:00.000Z`,
     startDateTime: start.toISOString(),
     endDateTime: endSent.toISOString(),
     hoursWorked: hours,

@@ -7,6 +7,8 @@
 import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
 import type { RuntimeServices } from './services.js';
 import { parseEnvelope, parseJobData } from './job-data.js';
+import { runBudget, tallyRequests } from '../autotask/index.js';
+import { describeRequestCost, plannedRequests, requestCost } from '../rules/request-cost.js';
 
 export interface ExecuteOptions {
   dryRun: boolean;
@@ -27,7 +29,8 @@ export async function executeJob(
   const logger = services.logger.child({ job: definition.name, jobId: options.jobId, tenant: scope.tenant.id });
   options.signal.throwIfAborted();
   logger.debug({ dryRun: options.dryRun }, 'job started');
-  const result = await definition.handler({
+  // Every Autotask request the run sends is counted for its result (docs/request-cost.md).
+  const { value: result, tally } = await tallyRequests(() => definition.handler({
     jobId: options.jobId,
     data,
     scope,
@@ -37,7 +40,19 @@ export async function executeJob(
     progress: options.progress,
     dryRun: options.dryRun,
     now: services.now,
-  });
+  }));
+  // A dry run's cost is a forecast: the reads it made plus one request per planned Autotask write.
+  const planned = options.dryRun ? plannedRequests(result.writes ?? []) : [];
+  // The work is done: a failed budget read must not fail the run (its retry would redo it); the last figures do.
+  const known = await scope.client.budget().catch(() => scope.client.metrics().budget);
+  const budget = runBudget(known, services.config.autotask.budgetFraction);
+  const cost = requestCost({ kind: options.dryRun ? 'forecast' : 'spent', lines: [...tally.list(), ...planned], budget, now: services.now() });
+  result.requestCost = cost;
+  // A job that neither sent nor plans any Autotask request keeps its summary as it is.
+  if (cost.total > 0) result.summary = `${result.summary}\n${describeRequestCost(cost)}`;
+  if (options.dryRun && cost.spreadsUntil !== null) {
+    await options.progress({ budget: { needed: cost.total, left: cost.left, spreadsUntil: cost.spreadsUntil } });
+  }
   logger.info({ counts: result.counts }, result.summary.split('\n')[0] ?? 'job done');
   return result;
 }

@@ -6,10 +6,14 @@
  *  - the delivered-items ledger (HASH billingItemID → invoiceKey): an item that went out on one invoice is never
  *    grouped into another, even when new items of the same purchase order arrive before it is marked;
  *  - the marks ledger (HASH billingItemID → webServiceDate written): an item is PATCHed at most once.
+ * The documents are indexed by status (a ZSET per status plus one of delivered-but-unmarked invoices, scored by
+ * builtAt), written in the same MULTI as the HASH and in the tenant's hash slot, so a run reads the drafts and the
+ * unmarked deliveries without reading every invoice ever delivered (issue 17 item 5, docs/store-bounds.md).
  * A lost Redis loses the ledgers; the job then falls back on Autotask's own state (the item's current
  * webServiceDate) before marking, and sinks de-duplicate by Idempotency-Key / file name.
  */
 import type { RedisConnection } from '../lib/redis-connection.js';
+import { luaScript, runScript } from '../lib/redis-script.js';
 import { tenantKeys, type TenantKeys } from './keys.js';
 
 export type InvoiceStatus = 'draft' | 'delivered';
@@ -26,6 +30,41 @@ export interface StoredInvoice<Doc, Warning> {
   markedAt?: string | null;
 }
 
+const STATUSES: readonly InvoiceStatus[] = ['draft', 'delivered'];
+/** HMGET this many documents at a time, so one call never carries an unbounded reply. */
+const READ_CHUNK = 500;
+
+/**
+ * Builds the status index from the documents once, for a store a version without the index wrote (otherwise its
+ * unfinished deliveries and unmarked invoices would be invisible to the next run). Atomic: no write interleaves.
+ * KEYS: invoices, draft index, delivered index, unmarked index, marker.
+ */
+const BUILD_INDEX = luaScript('invoice-status-index', `
+if redis.call('EXISTS', KEYS[5]) == 1 then return 0 end
+local function epochDays(y, m, d)
+  if m <= 2 then y = y - 1 end
+  local era = math.floor(y / 400)
+  local yoe = y - era * 400
+  local doy = math.floor((153 * ((m + 9) % 12) + 2) / 5) + d - 1
+  return era * 146097 + yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy - 719468
+end
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  local record = cjson.decode(all[i + 1])
+  local score = 0
+  local y, mo, d, h, mi, s = string.match(record.builtAt or '', '^(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)')
+  if y then score = ((epochDays(tonumber(y), tonumber(mo), tonumber(d)) * 24 + tonumber(h)) * 60 + tonumber(mi)) * 60 + tonumber(s) end
+  if record.status == 'delivered' then
+    redis.call('ZADD', KEYS[3], score, all[i])
+    if record.markedAt == nil or record.markedAt == cjson.null then redis.call('ZADD', KEYS[4], score, all[i]) end
+  else
+    redis.call('ZADD', KEYS[2], score, all[i])
+  end
+end
+redis.call('SET', KEYS[5], '1')
+return #all / 2
+`);
+
 export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown> {
   private readonly keys: TenantKeys;
 
@@ -35,6 +74,39 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
 
   private get deliveredItemsKey(): string { return this.keys.ledger('invoice-items'); }
   private get marksKey(): string { return this.keys.ledger('webservice-marks'); }
+  private indexed: Promise<void> | undefined;
+
+  /** Once per store object: makes sure the status index exists before it is read or relied on. */
+  private ensureIndexed(): Promise<void> {
+    this.indexed ??= runScript(this.redis, BUILD_INDEX, [this.keys.invoices, this.keys.invoiceStatus('draft'),
+      this.keys.invoiceStatus('delivered'), this.keys.invoicesUnmarked, this.keys.invoicesIndexed], []).then(() => undefined,
+      (error: unknown) => { this.indexed = undefined; throw error; });
+    return this.indexed;
+  }
+
+  /** Writes a document and its index entries in one MULTI (one hash slot), so the index never disagrees with it. */
+  private async put(record: StoredInvoice<Doc, Warning>): Promise<void> {
+    await this.ensureIndexed();
+    // Whole epoch seconds of builtAt, as the index build scores them, so both agree.
+    const score = Math.floor(Date.parse(record.builtAt) / 1000) || 0;
+    const multi = this.redis.multi().hset(this.keys.invoices, record.invoiceKey, JSON.stringify(record));
+    for (const status of STATUSES) {
+      if (status === record.status) multi.zadd(this.keys.invoiceStatus(status), score, record.invoiceKey);
+      else multi.zrem(this.keys.invoiceStatus(status), record.invoiceKey);
+    }
+    if (record.status === 'delivered' && !record.markedAt) multi.zadd(this.keys.invoicesUnmarked, score, record.invoiceKey);
+    else multi.zrem(this.keys.invoicesUnmarked, record.invoiceKey);
+    await execOrThrow(multi.exec());
+  }
+
+  private async readMany(invoiceKeys: readonly string[]): Promise<StoredInvoice<Doc, Warning>[]> {
+    const out: StoredInvoice<Doc, Warning>[] = [];
+    for (let i = 0; i < invoiceKeys.length; i += READ_CHUNK) {
+      const values = await this.redis.hmget(this.keys.invoices, ...invoiceKeys.slice(i, i + READ_CHUNK));
+      for (const raw of values) if (raw !== null) out.push(JSON.parse(raw) as StoredInvoice<Doc, Warning>);
+    }
+    return out;
+  }
 
   async get(invoiceKey: string): Promise<StoredInvoice<Doc, Warning> | null> {
     const raw = await this.redis.hget(this.keys.invoices, invoiceKey);
@@ -47,7 +119,7 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
     const record: StoredInvoice<Doc, Warning> = existing
       ? { ...existing, document, warnings }
       : { invoiceKey: document.invoiceKey, status: 'draft', document, warnings, deliveries: {}, builtAt: now.toISOString(), deliveredAt: null };
-    await this.redis.hset(this.keys.invoices, document.invoiceKey, JSON.stringify(record));
+    await this.put(record);
     return record;
   }
 
@@ -60,14 +132,43 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
       existing.status = 'delivered';
       existing.deliveredAt ??= now.toISOString();
     }
-    await this.redis.hset(this.keys.invoices, invoiceKey, JSON.stringify(existing));
+    await this.put(existing);
   }
 
+  /**
+   * What the last build-invoices run left off (issue 14 item 4): replaced as a whole by each run, so the list always
+   * matches one run, never a mix. `GET /api/invoices` shows it beside the documents.
+   */
+  async saveSkipped<Item>(skipped: readonly Item[], builtAt: Date): Promise<void> {
+    await this.redis.set(this.keys.invoiceSkipped, JSON.stringify({ builtAt: builtAt.toISOString(), items: skipped }));
+  }
+
+  async lastSkipped<Item>(): Promise<{ builtAt: string; items: Item[] } | null> {
+    const raw = await this.redis.get(this.keys.invoiceSkipped);
+    return raw === null ? null : JSON.parse(raw) as { builtAt: string; items: Item[] };
+  }
+
+  /**
+   * The documents of one status through its index (no read of the others), or every document when no status is
+   * given (the operator's listing, not a run).
+   */
   async list(status?: InvoiceStatus): Promise<StoredInvoice<Doc, Warning>[]> {
-    const values = await this.redis.hvals(this.keys.invoices);
-    return values.map((raw) => JSON.parse(raw) as StoredInvoice<Doc, Warning>)
-      .filter((record) => status === undefined || record.status === status)
+    const records = status === undefined
+      ? (await this.redis.hvals(this.keys.invoices)).map((raw) => JSON.parse(raw) as StoredInvoice<Doc, Warning>)
+      : await this.readIndex(this.keys.invoiceStatus(status));
+    return records.filter((record) => status === undefined || record.status === status)
       .sort((a, b) => a.builtAt.localeCompare(b.builtAt) || a.invoiceKey.localeCompare(b.invoiceKey));
+  }
+
+  /** Delivered invoices whose items are not all marked yet: what a run must finish marking first. */
+  async listUnmarked(): Promise<StoredInvoice<Doc, Warning>[]> {
+    return (await this.readIndex(this.keys.invoicesUnmarked)).filter((r) => r.status === 'delivered' && !r.markedAt)
+      .sort((a, b) => a.builtAt.localeCompare(b.builtAt) || a.invoiceKey.localeCompare(b.invoiceKey));
+  }
+
+  private async readIndex(indexKey: string): Promise<StoredInvoice<Doc, Warning>[]> {
+    await this.ensureIndexed();
+    return this.readMany(await this.redis.zrange(indexKey, 0, -1));
   }
 
   /**
@@ -77,7 +178,12 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
   async removeDrafts(keep: ReadonlySet<string>): Promise<number> {
     const stale = (await this.list('draft')).filter((r) => !keep.has(r.invoiceKey) && Object.keys(r.deliveries).length === 0)
       .map((r) => r.invoiceKey);
-    if (stale.length) await this.redis.hdel(this.keys.invoices, ...stale);
+    if (stale.length) {
+      const multi = this.redis.multi().hdel(this.keys.invoices, ...stale);
+      for (const status of STATUSES) multi.zrem(this.keys.invoiceStatus(status), ...stale);
+      multi.zrem(this.keys.invoicesUnmarked, ...stale);
+      await execOrThrow(multi.exec());
+    }
     return stale.length;
   }
 
@@ -106,7 +212,7 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
     const existing = await this.get(invoiceKey);
     if (!existing) return;
     existing.markedAt = now.toISOString();
-    await this.redis.hset(this.keys.invoices, invoiceKey, JSON.stringify(existing));
+    await this.put(existing);
   }
 
   async marks(ids: readonly number[]): Promise<Map<number, string>> {
@@ -120,4 +226,12 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
   async recordMark(id: number, webServiceDate: string): Promise<void> {
     await this.redis.hset(this.marksKey, String(id), webServiceDate);
   }
+}
+
+/** A MULTI answers per command; one failed command must fail the write rather than pass silently. */
+async function execOrThrow(pending: Promise<Array<[Error | null, unknown]> | null>): Promise<void> {
+  const results = await pending;
+  if (results === null) throw new Error('invoice store MULTI was aborted');
+  const failed = results.find(([error]) => error !== null);
+  if (failed?.[0]) throw failed[0];
 }

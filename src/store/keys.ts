@@ -30,6 +30,14 @@ export interface TenantKeys {
   stopwatchUnpushed: string;
   /** Invoice documents built by build-invoices (HASH invoiceKey → JSON), by status. */
   invoices: string;
+  /** The last build-invoices run's items left off the documents, with reasons (STRING, JSON; replaced by each run). */
+  invoiceSkipped: string;
+  /** Invoice status index (ZSET invoiceKey → builtAt epoch seconds), kept in the same MULTI as the documents' HASH. */
+  invoiceStatus(status: string): string;
+  /** Delivered invoices whose items are not all marked yet (ZSET invoiceKey → builtAt epoch seconds). */
+  invoicesUnmarked: string;
+  /** Set once the status index has been built from the documents a version without it wrote. */
+  invoicesIndexed: string;
   /** Webhook delivery de-duplication (a STRING with expiry per delivery identity digest; store/webhook-deliveries.ts). */
   webhookSeen(guid: string): string;
   /** Webhook Deactivated notices Autotask sent (HASH guid → JSON), so ops learn a webhook was switched off. */
@@ -40,6 +48,8 @@ export interface TenantKeys {
   firstRun: string;
   /** First-run mode: the last dry run of each writing job (HASH job → JSON), what a person reviews to confirm. */
   firstRunPreviews: string;
+  /** tune-detection results, newest first (LIST of JSON, trimmed; store/detection-tuning.ts). */
+  detectionTuning: string;
 }
 
 function safe(part: string): string {
@@ -65,10 +75,15 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     stopwatchIndex: `${tag}:stopwatches`,
     stopwatchUnpushed: `${tag}:stopwatches-unpushed`,
     invoices: `${tag}:invoices`,
+    invoiceSkipped: `${tag}:invoice-skipped`,
+    invoiceStatus: (status) => `${tag}:invoices:status:${safe(status)}`,
+    invoicesUnmarked: `${tag}:invoices:unmarked`,
+    invoicesIndexed: `${tag}:invoices:indexed`,
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
     webhookDeactivations: `${tag}:webhook-deactivations`,
     lock: (name) => `${tag}:lock:${safe(name)}`,
     firstRun: `${tag}:first-run`,
     firstRunPreviews: `${tag}:first-run-previews`,
+    detectionTuning: `${tag}:detection-tuning`,
   };
 }

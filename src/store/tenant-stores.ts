@@ -6,6 +6,7 @@
 import type { RedisConnection } from '../lib/redis-connection.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
 import type { InvoiceWarning } from '../rules/invoice-warnings.js';
+import { DetectionTuningStore } from './detection-tuning.js';
 import { EntityStore } from './entity-store.js';
 import { createFirstRunStore, type FirstRunStore } from './first-run.js';
 import { InvoiceStore } from './invoice-store.js';
@@ -33,6 +34,8 @@ export interface TenantStores {
   problemLinks: ProblemLinkLedger;
   /** Problem groups waiting for a person's approval or rejection. */
   problemSuggestions: ProblemSuggestionStore;
+  /** The latest tune-detection results (rules learnt from the tenant's own links, with held-out figures). */
+  detectionTuning: DetectionTuningStore;
   webhooks: WebhookDeliveries;
   lease: TenantLease;
   /** First-run mode: whether a person confirmed this tenant, and the dry runs waiting for review. */
@@ -48,6 +51,7 @@ export function createTenantStores(redis: RedisConnection, keyPrefix: string, te
     ledger: createTimeEntryLedger(keys),
     problemLinks: new ProblemLinkLedger(redis, keyPrefix, tenantId),
     problemSuggestions: new ProblemSuggestionStore(redis, keyPrefix, tenantId),
+    detectionTuning: new DetectionTuningStore(redis, keyPrefix, tenantId),
     webhooks: createWebhookDeliveries(redis, keyPrefix, tenantId),
     lease: { tryAcquire: (name, leaseMs) => tryAcquireJobMutex({ ...keys, name, leaseMs }) },
     firstRun: createFirstRunStore(redis, keyPrefix, tenantId),

@@ -71,6 +71,11 @@ export interface TimeEntryLedger {
   markFailed(key: string, reason: string): Promise<TimeEntryLedgerState>;
   /** Records that a create is about to be sent (before it is: a crash mid-request leaves the mark). */
   markCreateSent(key: string): Promise<TimeEntryLedgerState>;
+  /**
+   * The create was definitely not applied (refused before it was sent, e.g. for budget, or answered with a
+   * definite refusal such as a 429): nothing of it can land later, so the next attempt need not wait for it.
+   */
+  clearCreateSent(key: string): Promise<TimeEntryLedgerState>;
   /** Pending keys, oldest change first. */
   pending(limit?: number): Promise<TimeEntryLedgerState[]>;
 }
@@ -160,6 +165,13 @@ export function createTimeEntryLedger(options: TimeEntryLedgerOptions): TimeEntr
       return (await change(key, (current, now) => {
         if (current?.status === 'created') return null;
         return { ...(current ?? fresh(key, now)), status: 'pending', createSentAt: now, updatedAt: now };
+      })).state;
+    },
+
+    async clearCreateSent(key) {
+      return (await change(key, (current, now) => {
+        if (!current || current.status !== 'pending' || !current.createSentAt) return null;
+        return { ...current, createSentAt: null, updatedAt: now };
       })).state;
     },
 

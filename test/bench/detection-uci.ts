@@ -1,10 +1,10 @@
 /**
  * Detection quality on real ticket logs, scored over the WHOLE population (issue 15): every data set under
  * ../shared/data/<name>/ that has tickets.jsonl and gold.jsonl (the UCI incident log, and any other log put
- * there). A ticket nobody linked to a problem is, in the truth, a group of its own (test/unit/rules/detection/
- * scoring.ts). Per data set it prints the default rule sets run through `autotask-sync detect` (the same command
+ * there). A ticket nobody linked to a problem is, in the truth, a group of its own (src/rules/
+ * detection-scoring.ts). Per data set it prints the default rule sets run through `autotask-sync detect` (the same command
  * function, output parsed back from its JSON lines, no rules file) next to the best fixed rule of a small sweep
- * (test/bench/support/fixed-rule-sweep.ts) — the baseline to beat — and the stories with the defaults.
+ * (src/rules/detection-sweep.ts) — the baseline to beat — and the stories with the defaults.
  *
  *   npx tsx test/bench/detection-uci.ts [--rules <file>]   (--rules: also score that rules file)
  *
@@ -17,9 +17,9 @@ import { parseArgs } from 'node:util';
 import { detectCommand, readTicketsFile } from '../../src/cli/detect.js';
 import { detectProblems } from '../../src/rules/problem-detection.js';
 import { defaultRuleSets, latest } from '../unit/rules/detection/fixtures.js';
-import { scoreGrouping, type Scores } from '../unit/rules/detection/scoring.js';
+import { scoreGrouping, type Scores } from '../../src/rules/detection-scoring.js';
 import { allStories } from '../unit/rules/detection/stories.js';
-import { describeRule, sweepFixedRules, type FixedRule } from './support/fixed-rule-sweep.js';
+import { describeRule, sweepFixedRules, type FixedRule } from '../../src/rules/detection-sweep.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // ../shared next to the checkout, or next to the folder of worktrees; DETECTION_DATA overrides both.

@@ -39,7 +39,7 @@ export interface Harness {
   scope: TenantScope;
   /** A fresh client (as a second process would have), sharing the governor state in Redis. */
   newClient(): AutotaskClient;
-  run<R extends JobResult>(job: JobDefinition<never, R> | JobDefinition, data?: unknown, options?: { dryRun?: boolean; now?: Date; signal?: AbortSignal }): Promise<R>;
+  run<R extends JobResult>(job: JobDefinition<never, R> | JobDefinition, data?: unknown, options?: { dryRun?: boolean; now?: Date; signal?: AbortSignal; onProgress?: (value: Record<string, unknown>) => void }): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -72,7 +72,7 @@ export async function startHarness(options: { sandbox?: SandboxOptions; file?: R
       return executeJob(job as JobDefinition, { tenant: tenant.id, data }, services, {
         jobId: `test-${Math.random().toString(36).slice(2)}`,
         signal: runOptions.signal ?? new AbortController().signal,
-        progress: async () => undefined,
+        progress: async (value) => { runOptions.onProgress?.(value); },
         dryRun: runOptions.dryRun ?? false,
       }) as Promise<never>;
     },

@@ -4,10 +4,11 @@
  * buildServer as `extraRoutes`.
  */
 import type { ExtraRoute } from '../types.js';
+import { registerDetectionTuningRoutes } from './detection-tuning.js';
 import { registerInvoiceRoutes } from './invoices.js';
 import { registerProblemSuggestionRoutes } from './problem-suggestions.js';
 import { registerStopwatchRoutes } from './stopwatches.js';
 import { registerWebhookRoutes } from './webhooks.js';
 
 export const productRoutes: ExtraRoute[] = [registerInvoiceRoutes, registerStopwatchRoutes, registerWebhookRoutes,
-  registerProblemSuggestionRoutes];
+  registerProblemSuggestionRoutes, registerDetectionTuningRoutes];

@@ -5,6 +5,7 @@
 import { createConsoleCommands, type ConsoleCommands } from './console.js';
 import type { CommandContext } from './context.js';
 import { listInvoices, type InvoiceListing } from './invoices.js';
+import { createDetectionTuningCommands, type DetectionTuningCommands } from './detection-tuning.js';
 import { createJobCommands, type JobCommands } from './jobs.js';
 import { createReadiness, type ReadinessOptions, type ReadinessReport, type StartupState } from './readiness.js';
 import { createProblemSuggestionCommands, type ProblemSuggestionCommands } from './problem-suggestions.js';
@@ -20,10 +21,11 @@ export type { InvoiceListing } from './invoices.js';
 export type { RecentRun } from './console.js';
 export type { FirstRunState } from '../first-run.js';
 export type { SuggestionAnswer, SuggestionView } from './problem-suggestions.js';
+export type { DetectionTuningView } from './detection-tuning.js';
 /** `run <job>` needs no queues: it takes services and the registry only. */
 export { runJob as runJobInProcess, type RunJobRequest } from './run-job.js';
 
-export interface RuntimeCommands extends JobCommands, StopwatchCommands, ProblemSuggestionCommands, ConsoleCommands {
+export interface RuntimeCommands extends JobCommands, StopwatchCommands, ProblemSuggestionCommands, DetectionTuningCommands, ConsoleCommands {
   listInvoices(request: { tenant?: string | undefined; status?: 'draft' | 'delivered' | undefined }): Promise<InvoiceListing>;
   acceptTicketWebhook(request: WebhookRequest): Promise<WebhookOutcome>;
   readiness(): Promise<ReadinessReport>;
@@ -35,6 +37,7 @@ export function createCommands(ctx: CommandContext, options: { readiness?: Readi
     ...createJobCommands(ctx),
     ...createStopwatchCommands(ctx),
     ...createProblemSuggestionCommands(ctx),
+    ...createDetectionTuningCommands(ctx),
     ...createConsoleCommands(ctx),
     listInvoices: (request) => listInvoices(ctx, request),
     acceptTicketWebhook: (request) => acceptTicketWebhook(ctx, request),

@@ -66,6 +66,10 @@ describe('one bad billing item (issue 14 item 3)', { timeout: 240_000 }, () => {
       { billingItemID: textRate, reason: 'unreadable', detail: 'cannot be read exactly: rate "n/a"' },
       { billingItemID: huge, reason: 'invalid-amount' },
     ]));
+    // Issue 14 item 4: GET /api/invoices lists every item the last run left off, with its reason.
+    const listing = (await product.api('GET', '/api/invoices')).body;
+    expect(listing.skipped).toMatchObject({ count: build.result.skipped.length, builtAt: expect.any(String) });
+    expect(listing.skipped.items).toEqual(build.result.skipped);
   });
 
   it('a pull that breaks part-way is never invoiced from; the other stories of sync-all still run and the reason is named', async () => {

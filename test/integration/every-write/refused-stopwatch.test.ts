@@ -11,7 +11,9 @@ let p: Product | undefined;
 afterEach(async () => { await p?.close(); p = undefined; });
 
 const assigned = DEMO_FACTS.assignedOpenTickets[0]!;
-const wrongRole = DEMO_FACTS.technicians.flatMap((t) => t.roleIds).find((r) => r !== assigned.roleId)!;
+// A role the resource does not hold: Autotask refuses a time entry whose roleID is not among the resource's roles.
+const heldRoles = DEMO_FACTS.technicians.find((t) => t.resourceId === assigned.resourceId)!.roleIds;
+const wrongRole = DEMO_FACTS.technicians.flatMap((t) => t.roleIds).find((r) => !heldRoles.includes(r))!;
 
 describe('a refused stopwatch (issue 14 item 10)', { timeout: 240_000 }, () => {
   it('is listed, corrected (role), retried and becomes one time entry', async () => {
@@ -26,12 +28,12 @@ describe('a refused stopwatch (issue 14 item 10)', { timeout: 240_000 }, () => {
     clock += 30 * 60_000;
     expect((await product.api('POST', `/api/stopwatches/${id}/stop`, {})).status).toBe(200);
 
-    // Autotask refuses the role (it must be the ticket's assigned role): the stopwatch is listed as refused.
+    // Autotask refuses the role (not one of the resource's roles): the stopwatch is listed as refused.
     const refused = await eventually(async () => {
       const res = await product.api('GET', `/api/stopwatches?state=refused&resourceId=${assigned.resourceId}&ticketId=${assigned.ticketId}`);
       return res.body.stopwatches.find((s: { id: string }) => s.id === id);
     }, 90_000, 'the stopwatch to be refused');
-    expect(refused.pushError).toMatch(/assignedResourceRoleID/);
+    expect(refused.pushError).toMatch(/does not have role/);
     expect((await product.api('GET', '/api/stopwatches?state=bogus')).status).toBe(400);
 
     const corrected = await product.api('PATCH', `/api/stopwatches/${id}`, { roleId: assigned.roleId });

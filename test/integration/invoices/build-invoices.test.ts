@@ -10,6 +10,7 @@ import { syncContractsJob } from '../../../jobs/sync-contracts.js';
 import type { InvoiceDocument } from '../../../src/rules/invoice-types.js';
 import { DEMO_FACTS } from '../../../src/sandbox/index.js';
 import { verifyInvoiceSignature } from '../../../src/sinks/signature.js';
+import type { RequestCost } from '../../../src/rules/request-cost.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
 
 const HOOK_SECRET = 'invoice-hook-secret';
@@ -34,10 +35,11 @@ async function startReceiver(): Promise<string> {
   return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/invoices`;
 }
 
-async function setup(): Promise<void> {
+async function setup(thresholdLimit?: number): Promise<void> {
   dir = mkdtempSync(join(tmpdir(), 'invoices-'));
   const url = await startReceiver();
-  h = await startHarness({ env: { INVOICE_OUTPUT_DIR: dir, INVOICE_WEBHOOK_URL: url, INVOICE_WEBHOOK_SECRET: HOOK_SECRET } });
+  h = await startHarness({ env: { INVOICE_OUTPUT_DIR: dir, INVOICE_WEBHOOK_URL: url, INVOICE_WEBHOOK_SECRET: HOOK_SECRET },
+    ...(thresholdLimit === undefined ? {} : { sandbox: { threshold: { limit: thresholdLimit } } }) });
   await h.run(syncContractsJob);
   await h.run(syncBillingItemsJob);
 }
@@ -172,5 +174,55 @@ describe('build-invoices reconciliation', () => {
     // Reconciled invoices are not read again.
     const again = await h.run(buildInvoicesJob);
     expect(again.reconciliation).toEqual([]);
+  });
+});
+
+describe('build-invoices request cost (issue 17 item 4)', () => {
+  // The runtime sets requestCost on every result (JobResult), beside the job's own typed fields.
+  const costOf = (result: object): RequestCost => (result as { requestCost: RequestCost }).requestCost;
+  const line = (cost: RequestCost, entity: string, method: string) => cost.requests.find((r) => r.entity === entity && r.method === method)?.count ?? 0;
+
+  it('a dry run forecasts one PATCH per item to mark plus the reads it made, as a share of the hourly budget', async () => {
+    await setup();
+    const result = await h.run(buildInvoicesJob, {}, { dryRun: true });
+    const cost = costOf(result);
+    expect(cost.kind).toBe('forecast');
+    expect(line(cost, 'BillingItems', 'PATCH')).toBe(DEMO_FACTS.openBillingItemCount);
+    // The dry run's own reads (the reconciliation query at least) are counted too.
+    expect(cost.total).toBeGreaterThan(DEMO_FACTS.openBillingItemCount);
+    expect(cost.hourlyBudget).toBe(5_000); // the sandbox's 10,000 an hour × the default budgetFraction 0.5
+    expect(cost.shareOfHour).toBeCloseTo(cost.total / 5_000, 3);
+    expect(cost.spreadsUntil).toBeNull();
+    expect(result.summary).toMatch(/Autotask requests \(forecast\): [\d,]+ = 0\.\d\d h of the hourly budget \(5,000\/h\)/);
+    expect(h.sandbox.stats().writes).toEqual({});
+  });
+
+  it('a real run reports the requests it spent, counted at the client: one PATCH per item marked', async () => {
+    await setup();
+    const result = await h.run(buildInvoicesJob);
+    const cost = costOf(result);
+    expect(cost.kind).toBe('spent');
+    expect(line(cost, 'BillingItems', 'PATCH')).toBe(billingItemPatches());
+    expect(line(cost, 'BillingItems', 'PATCH')).toBe(DEMO_FACTS.openBillingItemCount);
+  });
+
+  it('a run that needs more than the hour has left says so in its progress, dry or real', async () => {
+    // 300 an hour × 0.5: fewer than the demo tenant's open items.
+    await setup(300);
+    const dry: Array<Record<string, unknown>> = [];
+    const forecast = await h.run(buildInvoicesJob, {}, { dryRun: true, onProgress: (v) => dry.push(v) });
+    const cost = costOf(forecast);
+    expect(cost.hourlyBudget).toBe(150);
+    expect(cost.spreadsUntil).not.toBeNull();
+    expect(dry).toEqual([{ budget: { needed: cost.total, left: cost.left, spreadsUntil: cost.spreadsUntil } }]);
+
+    const real: Array<Record<string, unknown>> = [];
+    // The run waits for budget by failing with a retry time (the worker delays it); here it is not retried.
+    await expect(h.run(buildInvoicesJob, {}, { onProgress: (v) => real.push(v) })).rejects.toMatchObject({ code: 'AUTOTASK_BUDGET_EXHAUSTED' });
+    const budget = (real[0] as { budget: { needed: number; left: number; spreadsUntil: string } }).budget;
+    expect(budget.needed).toBe(DEMO_FACTS.openBillingItemCount);
+    expect(budget.left).toBeLessThan(budget.needed);
+    expect(Date.parse(budget.spreadsUntil)).toBeGreaterThan(Date.now());
+    expect(billingItemPatches()).toBeLessThan(DEMO_FACTS.openBillingItemCount);
   });
 });

@@ -60,6 +60,7 @@ export function noHttpClientFactory(state: Partial<FakeClientState> = {}): { fac
       return { externalRequestThreshold: 10000, requestThresholdTimeframe: 60, currentTimeframeRequestCount: 10 };
     },
     metrics: () => full.snapshot,
+    budget: async () => full.snapshot.budget,
   });
   return { factory, state: full };
 }

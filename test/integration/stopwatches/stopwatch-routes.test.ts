@@ -36,7 +36,7 @@ describe('stopwatch routes', () => {
       return view.body.timeEntryId ? view.body : undefined;
     }, 15_000, 'the time entry');
     const entry = p.sandbox.data.get('TimeEntries', pushed.timeEntryId);
-    expect(entry).toMatchObject({ ticketID: ticketId, resourceID: resourceId, roleID: roleId, hoursWorked: 0.75,
+    expect(entry).toMatchObject({ ticketID: ticketId, resourceID: resourceId, roleID: roleId, hoursWorked: 0.8, // 45 min rounded up to 6-minute steps (the timeEntries.rounding default)
       summaryNotes: 'Replaced the failing disk', internalNotes: 'disk from spare stock' });
     expect(p.sandbox.data.count('TimeEntries')).toBe(before + 1);
     // Stopping again changes nothing and pushes nothing.

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvoiceStore } from '../../../src/store/invoice-store.js';
+import { tenantKeys } from '../../../src/store/keys.js';
 import { cleanPrefix, connectRedis, uniquePrefix } from '../../helpers/redis.js';
 
 const redis = connectRedis();
@@ -36,5 +37,60 @@ describe('InvoiceStore', () => {
 
   it('refuses to record a delivery on an unknown invoice', async () => {
     await expect(store.recordDelivery('nope', 'file', 'x', true, now)).rejects.toThrow(/no invoice nope/);
+  });
+
+  it('reads drafts and unmarked deliveries through the status index, never every stored invoice', async () => {
+    // 50 delivered and marked invoices (the ever-growing part) and 2 that a run still has work on.
+    for (let i = 0; i < 50; i += 1) {
+      await store.saveDraft({ invoiceKey: `old-${i}`, total: i }, [], now);
+      await store.recordDelivery(`old-${i}`, 'file', `/tmp/${i}`, true, now);
+      await store.recordMarked(`old-${i}`, now);
+    }
+    await store.saveDraft({ invoiceKey: 'unmarked', total: 1 }, [], now);
+    await store.recordDelivery('unmarked', 'file', '/tmp/u', true, now);
+    await store.saveDraft({ invoiceKey: 'draft', total: 2 }, [], now);
+
+    // The real connection, with a record of the command names a run's reads send (Redis itself is not faked).
+    const sent: string[] = [];
+    const watched = new Proxy(redis, { get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => { sent.push(String(prop)); return (value as (...a: unknown[]) => unknown).apply(target, args); };
+    } });
+    const runStore = new InvoiceStore<{ invoiceKey: string; total: number }, { code: string }>(watched, prefix, 'default');
+    expect((await runStore.listUnmarked()).map((r) => r.invoiceKey)).toEqual(['unmarked']);
+    expect((await runStore.list('draft')).map((r) => r.invoiceKey)).toEqual(['draft']);
+    expect(await runStore.removeDrafts(new Set(['draft']))).toBe(0);
+    expect(sent.filter((c) => ['hvals', 'hgetall', 'hkeys', 'hscan'].includes(c.toLowerCase()))).toEqual([]);
+    expect(sent.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the index in step with the documents: delivered, marked and removed drafts leave their status sets', async () => {
+    const keys = tenantKeys(prefix, 'default');
+    await store.saveDraft({ invoiceKey: 'a', total: 1 }, [], now);
+    await store.saveDraft({ invoiceKey: 'b', total: 1 }, [], now);
+    await store.recordDelivery('a', 'file', 'x', true, now);
+    expect(await redis.zrange(keys.invoiceStatus('draft'), 0, -1)).toEqual(['b']);
+    expect(await redis.zrange(keys.invoiceStatus('delivered'), 0, -1)).toEqual(['a']);
+    expect(await redis.zrange(keys.invoicesUnmarked, 0, -1)).toEqual(['a']);
+    expect(await redis.zscore(keys.invoiceStatus('delivered'), 'a')).toBe(String(now.getTime() / 1000));
+    await store.recordMarked('a', now);
+    expect(await redis.zrange(keys.invoicesUnmarked, 0, -1)).toEqual([]);
+    expect(await store.removeDrafts(new Set())).toBe(1);
+    expect(await redis.zrange(keys.invoiceStatus('draft'), 0, -1)).toEqual([]);
+    expect(await redis.hkeys(keys.invoices)).toEqual(['a']);
+  });
+
+  it('builds the index once from documents an older version stored without one, so unfinished work is still found', async () => {
+    const keys = tenantKeys(prefix, 'default');
+    const doc = (invoiceKey: string, status: string, markedAt: string | null) => JSON.stringify({ invoiceKey, status, markedAt,
+      document: { invoiceKey, total: 1 }, warnings: [], deliveries: {}, builtAt: now.toISOString(), deliveredAt: null });
+    await redis.hset(keys.invoices, 'old-draft', doc('old-draft', 'draft', null), 'old-unmarked', doc('old-unmarked', 'delivered', null),
+      'old-done', doc('old-done', 'delivered', now.toISOString()));
+    expect((await store.listUnmarked()).map((r) => r.invoiceKey)).toEqual(['old-unmarked']);
+    expect((await store.list('draft')).map((r) => r.invoiceKey)).toEqual(['old-draft']);
+    expect((await store.list('delivered')).map((r) => r.invoiceKey)).toEqual(['old-done', 'old-unmarked']);
+    // Scored like new writes (epoch seconds of builtAt).
+    expect(await redis.zscore(keys.invoiceStatus('draft'), 'old-draft')).toBe(String(now.getTime() / 1000));
   });
 });

@@ -34,7 +34,11 @@ export class WorkerProcess {
     });
     const worker = new WorkerProcess(name, child);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs} ms:\n${worker.tail()}`)), timeoutMs);
+      const timer = setTimeout(() => {
+        // The caller never gets a handle to a worker that did not start: stop it here, or it outlives the run.
+        child.kill('SIGKILL');
+        reject(new Error(`${name} did not start within ${timeoutMs} ms:\n${worker.tail()}`));
+      }, timeoutMs);
       const onData = (chunk: Buffer): void => {
         if (!chunk.toString().includes('"msg":"worker running"')) return;
         clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreGrouping } from './scoring.js';
+import { scoreGrouping } from '../../../../src/rules/detection-scoring.js';
 
 describe('scoreGrouping over the whole population (issue 15)', () => {
   // Tickets 1..6 labelled, 100..102 never linked to a problem: each is a group of its own in the truth.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectionSection } from '../../../../config/sections/detection.js';
 import { detectProblems, type DetectionTicket, type ProblemGroup } from '../../../../src/rules/problem-detection.js';
 import { defaultRuleSets, latest } from './fixtures.js';
-import { scoreGrouping } from './scoring.js';
+import { scoreGrouping } from '../../../../src/rules/detection-scoring.js';
 import {
   allStories, diskSpace, existingProblem, failingBackup, humanLinked, narcolepticServer, noise, problemsAndChanges,
   type Story,

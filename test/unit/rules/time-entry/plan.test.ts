@@ -86,7 +86,8 @@ describe('planTimeEntry', () => {
       ['more than 24 h (workedSeconds)', { e: { workedSeconds: 86_401, endDateTime: '2026-03-04T00:00:00.000Z' } }, 'TOO_LONG', /workedSeconds/],
       ['an unreadable start', { e: { startDateTime: 'yesterday' } }, 'INVALID_DATE', /startDateTime/],
       ['an unreadable end', { e: { endDateTime: '' } }, 'INVALID_DATE', /endDateTime/],
-      ['less than 0.0001 h', { e: { endDateTime: '2026-03-02T09:00:00.100Z' } }, 'ZERO_DURATION', /0\.0001/],
+      ['less than 0.0001 h', { e: { endDateTime: '2026-03-02T09:00:00.100Z' }, p: { rounding: { mode: 'none', minutes: 6, minimumMinutes: 0 } } },
+        'ZERO_DURATION', /0\.0001/],
     ])('%s', (_name, overrides, code, reason) => {
       const result = plan(overrides as Parameters<typeof plan>[0]);
       expect(result).toMatchObject({ ok: false, code });
@@ -153,7 +154,8 @@ describe('planTimeEntry', () => {
     });
 
     it('4-decimal rounding alone never pushes hours past the span', () => {
-      const result = plan({ e: { endDateTime: '2026-03-02T09:01:00.000Z' }, p: { spanPolicy: 'refuse' } });
+      const result = plan({ e: { endDateTime: '2026-03-02T09:01:00.000Z' },
+        p: { spanPolicy: 'refuse', rounding: { mode: 'none', minutes: 6, minimumMinutes: 0 } } });
       expect(body(result).hoursWorked).toBe(0.0166);
       expect(body(result).hoursWorked * 3600).toBeLessThanOrEqual(60);
     });
@@ -165,7 +167,7 @@ describe('planTimeEntry', () => {
       ['2026-03-02T23:30:00+02:00', '2026-03-03T00:30:00+02:00', '2026-03-02T00:00:00.000Z'],
       ['2026-03-03T00:30:00+02:00', '2026-03-03T01:30:00+02:00', '2026-03-02T00:00:00.000Z'],
       ['2026-12-31T23:59:59', '2027-01-01T00:10:00', '2026-12-31T00:00:00.000Z'],
-    ])('start %s → %s (the UTC day of the start at midnight)', (start, end, dateWorked) => {
+    ])('start %s → %s (the day of the start in timeEntries.timeZone, UTC here, at midnight)', (start, end, dateWorked) => {
       const result = body(plan({ e: { startDateTime: start, endDateTime: end }, p: { midnight: 'allow' } }));
       expect(result.dateWorked).toBe(dateWorked);
       expect(result.startDateTime).toBe(new Date(start.length === 19 ? `${start}Z` : start).toISOString());

@@ -61,7 +61,7 @@ describe('rounding (properties)', () => {
             endDateTime: new Date(start + spanMs).toISOString(), workedSeconds, summaryNotes: 'work', internalNotes: null },
           ticket: { id: 1, ticketNumber: 'T1', title: 'x', status: 1, assignedResourceID: null, assignedResourceRoleID: null },
           resource: { id: 2, isActive: true },
-          policy: { rounding, spanPolicy, defaultRoles: {}, summaryTemplate: 's', allowCompletedTickets: false, midnight: 'allow', timeZone: 'UTC' },
+          policy: { rounding, spanPolicy, defaultRoles: {}, summaryTemplate: 's', allowCompletedTickets: false, allowFutureStart: false, midnight: 'allow', timeZone: 'UTC' },
         });
         if (!result.ok) {
           expect(['ZERO_DURATION', 'SPAN_TOO_SHORT']).toContain(result.code);

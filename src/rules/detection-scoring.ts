@@ -7,7 +7,7 @@
  * - B-cubed: per ticket of a gold group of two or more, precision and recall of its whole predicted group (a lone
  *   ticket when ungrouped) against its gold group, averaged;
  * - link precision: of the tickets in predicted groups, the share that truly belong to a multi-ticket gold group.
- * Used by the story tests and by test/bench/detection-uci.ts.
+ * Used by the story tests, test/bench/detection-uci.ts and the tuner (detection-tuning.ts).
  */
 export interface Scores {
   tickets: number;

@@ -5,8 +5,8 @@
  * no Problems in the data; it is re-implemented here (one bucketing and sort per key, then every window and
  * minimum is a linear pass) so that the whole sweep runs in seconds instead of a detection run per point.
  */
-import { keyValues, parseTime } from '../../../src/rules/detection-ticket.js';
-import { DETECTION_KEY_FIELDS, type DetectionKeyField, type DetectionTicket } from '../../../src/rules/detection-types.js';
+import { keyValues, parseTime } from './detection-ticket.js';
+import { DETECTION_KEY_FIELDS, type DetectionKeyField, type DetectionTicket } from './detection-types.js';
 
 export const SWEEP_WINDOWS_HOURS = [0.25, 1, 4, 24, 168] as const;
 export const SWEEP_MIN_COUNTS = [2, 3] as const;
