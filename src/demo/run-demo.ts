@@ -128,7 +128,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 
     const url = runtime.url ?? `http://127.0.0.1:${config.port}`;
     const summary: DemoSummary = { companies, invoices, problems, timeEntries, seconds, adminToken,
-      urls: { dashboard: `${url}/admin/queues`, metrics: `${url}/metrics`, api: `${url}/api/invoices` },
+      urls: { console: `${url}/console`, dashboard: `${url}/admin/queues`, metrics: `${url}/metrics`, api: `${url}/api/invoices` },
       invoiceDir: resolve(config.invoiceOutputDir) };
     const live = runtime;
     return { sandbox, runtime: live, summary, async close() { await live.close(); await sandbox.close(); } };

@@ -13,7 +13,7 @@ export interface DemoSummary {
   invoices: SummaryInvoice[];
   problems: SummaryProblem[];
   timeEntries: SummaryTimeEntry[];
-  urls: { dashboard: string; metrics: string; api: string };
+  urls: { console: string; dashboard: string; metrics: string; api: string };
   /** Where the file sink wrote the invoice documents (absolute). */
   invoiceDir: string;
   adminToken: string;
@@ -48,8 +48,9 @@ export function formatSummary(s: DemoSummary, options: { once?: boolean } = {}):
   lines.push(`\nDone in ${s.seconds.toFixed(1)} s.`);
   lines.push(`Invoice files: ${s.invoiceDir} (one JSON document per invoice)`);
   if (options.once) {
-    lines.push('The demo server has stopped (--once). Run `autotask-sync demo` without --once to browse the dashboard and API.');
+    lines.push('The demo server has stopped (--once). Run `autotask-sync demo` without --once to browse the console, the dashboard and the API.');
   } else {
+    lines.push(`Console:   ${s.urls.console} (sign in with the admin token ${s.adminToken})`);
     lines.push(`Dashboard: ${s.urls.dashboard}?token=${s.adminToken}`);
     lines.push(`Metrics:   ${s.urls.metrics}`);
     lines.push(`API:       ${s.urls.api} (Authorization: Bearer ${s.adminToken})`);

@@ -23,7 +23,7 @@ export async function launchBrowser(): Promise<BrowserHandle> {
   const profile = mkdtempSync(join(tmpdir(), 'autotask-sync-chromium-'));
   // playwright passes the profile directory itself (it refuses --user-data-dir among the args).
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, viewport: { width: 1280, height: 800 },
+    executablePath: CHROMIUM, viewport: { width: 1100, height: 620 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
