@@ -69,4 +69,14 @@ describe.skipIf(!HAVE_CHROMIUM)('console sign-in', { timeout: 120_000 }, () => {
     const [state] = await p!.runtime.commands.firstRunStates();
     expect(state).toMatchObject({ tenant: 'default', confirmed: true, confirmedBy: 'console (admin token)' });
   });
+
+  it('signs out: the cookie is gone and pages ask for the token again', async () => {
+    const { page, context } = b!;
+    await page.goto(`${p!.url}/console/jobs`);
+    await page.click('button:has-text("sign out")');
+    await page.waitForSelector('input[name=token]');
+    expect((await context.cookies()).find((c) => c.name === 'autotask_sync_console')).toBeUndefined();
+    await page.goto(`${p!.url}/console/invoices`);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+  });
 });
