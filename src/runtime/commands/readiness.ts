@@ -79,8 +79,9 @@ export function createReadiness(redis: Pick<RedisConnection, 'ping' | 'status'>,
       const tenantResults = results.slice(1);
       tenants.ids.forEach((id, i) => { checks[`tenant:${id}`] = tenantResults[i]!; });
       // Deactivated webhooks do not make the worker unready (polling still runs), but ops must see them.
-      for (const id of tenants.ids) {
-        const notices = await tenants.get(id).webhooks.deactivations().catch(() => []);
+      // Read only with Redis up (a command on a connection that is not would wait for it), and bounded.
+      for (const id of redisUp ? tenants.ids : []) {
+        const notices = await withTimeout(timeoutMs, 'Redis', () => tenants.get(id).webhooks.deactivations()).catch(() => []);
         if (notices.length === 0) continue;
         checks[`webhooks:${id}`] = { ok: true, reason: `Autotask deactivated ${notices.length} webhook(s): ${notices.map((n) =>
           `${n.guid ?? 'unknown guid'} at ${n.eventTime ?? n.receivedAt}${n.signed ? '' : ' (unsigned notice)'}`).join(', ')}; `

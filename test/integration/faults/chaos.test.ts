@@ -48,7 +48,11 @@ describe('chaos: faults, lost answers and SIGKILLed workers', () => {
       timeoutMs: 1_500, requestLogLimit: 500_000 });
     receiver = new InvoiceReceiver();
     await receiver.start();
-    deployment = new Deployment({ label: 'chaos', sandbox, file: { autotask: { requestTimeoutMs: 1_000, slotLeaseMs: 3_000 } },
+    // This sandbox settles every request within its 1.5 s hold (a dropped one is never applied later), so its
+    // "request lifetime" is that: an unknown create is looked for over 5 s, not Autotask's 6 minutes
+    // (docs/unknown-outcomes.md). The exactly-once checks below are unchanged.
+    deployment = new Deployment({ label: 'chaos', sandbox, file: { autotask: { requestTimeoutMs: 1_000, slotLeaseMs: 3_000,
+      unknownOutcomeWindowMs: 5_000, unknownOutcomeLookMs: 250 } },
       env: { INVOICE_WEBHOOK_URL: receiver.url, INVOICE_WEBHOOK_SECRET: INVOICE_SECRET } });
   }, 60_000);
 
