@@ -6,13 +6,12 @@
  * problemTicketId, or the `{"id","group"}` lines of --labels. --write-rules writes a `detection` section that
  * `detect --rules` and SYNC_CONFIG accept.
  */
-import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { detectionSection, type DetectionConfig } from '../../config/sections/detection.js';
 import { errorMessage, InputError } from '../lib/errors.js';
 import type { Scores } from '../rules/detection-scoring.js';
+import { readJsonLines } from './json-lines.js';
 import { labelsFromLinks, tuneDetection, type TuningResult } from '../rules/detection-tuning.js';
 import type { DetectionTicket } from '../rules/detection-types.js';
 
@@ -21,31 +20,11 @@ const labelLine = z.strictObject({ id: z.number().int(), group: z.union([z.strin
 /** `{"id","group"}` per line; an id labelled twice is an error (which group would be the truth?). */
 export async function readLabelsFile(path: string): Promise<Map<number, string>> {
   const gold = new Map<number, string>();
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let lineNo = 0;
-  try {
-    for await (const line of lines) {
-      lineNo += 1;
-      const text = lineNo === 1 && line.startsWith('\uFEFF') ? line.slice(1) : line;
-      if (text.trim() === '') continue;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch (error) {
-        throw new InputError(`${path} line ${lineNo}: not valid JSON (${errorMessage(error)})`);
-      }
-      const parsed = labelLine.safeParse(raw);
-      if (!parsed.success) throw new InputError(`${path} line ${lineNo}: expected {"id": <ticket id>, "group": <label>}`);
-      if (gold.has(parsed.data.id)) throw new InputError(`${path} line ${lineNo}: ticket ${parsed.data.id} labelled twice`);
-      gold.set(parsed.data.id, String(parsed.data.group));
-    }
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`cannot read labels ${path} (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
-  } finally {
-    lines.close();
-    stream.destroy();
+  for await (const { lineNo, value: raw } of readJsonLines(path, `labels ${path}`)) {
+    const parsed = labelLine.safeParse(raw);
+    if (!parsed.success) throw new InputError(`${path} line ${lineNo}: expected {"id": <ticket id>, "group": <label>}`);
+    if (gold.has(parsed.data.id)) throw new InputError(`${path} line ${lineNo}: ticket ${parsed.data.id} labelled twice`);
+    gold.set(parsed.data.id, String(parsed.data.group));
   }
   return gold;
 }

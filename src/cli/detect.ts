@@ -6,9 +6,7 @@
  * `detection` section, or a whole SYNC_CONFIG; without one, the section's defaults. Output: one JSON object per
  * group, `{"problemTicketId","ticketIds","reason","confidence","confidenceReason"}`; a one-line summary goes to stderr.
  */
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { detectionSection, type DetectionConfig } from '../../config/sections/detection.js';
@@ -17,6 +15,7 @@ import { atDateTimeOrNull, atId, atIdOrNull, atTextOrNull } from '../autotask/sc
 import { errorMessage, InputError } from '../lib/errors.js';
 import { formatZodIssues } from '../lib/zod-issues.js';
 import { runTune } from './detect-tune.js';
+import { readJsonLines } from './json-lines.js';
 import { detectProblems, type DetectionTicket, type ProblemGroup } from '../rules/problem-detection.js';
 
 export interface CommandIo {
@@ -69,44 +68,22 @@ export async function readTicketsFile(path: string): Promise<{ tickets: Detectio
   const tickets: DetectionTicket[] = [];
   const seen = new Map<number, number>();
   let latest: number | null = null;
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let lineNo = 0;
-  try {
-    for await (const line of lines) {
-      lineNo += 1;
-      // Exports written by Windows tools may start with a byte-order mark.
-      const text = lineNo === 1 && line.startsWith('\uFEFF') ? line.slice(1) : line;
-      if (text.trim() === '') continue;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch (error) {
-        throw new InputError(`${path} line ${lineNo}: not valid JSON (${errorMessage(error)})`);
-      }
-      const parsed = ticketLine.safeParse(raw);
-      if (!parsed.success) throw new InputError(`${path} line ${lineNo}: ${describeIssues(parsed.error)}`);
-      const t = parsed.data;
-      const first = seen.get(t.id);
-      if (first !== undefined) throw new InputError(`${path} line ${lineNo}: id: ticket ${t.id} already on line ${first}`);
-      seen.set(t.id, lineNo);
-      tickets.push({ id: t.id, ticketNumber: t.ticketNumber, title: t.title, companyID: t.companyID,
-        companyLocationID: t.companyLocationID, configurationItemID: t.configurationItemID, contactID: t.contactID,
-        createDate: t.createDate, completedDate: t.completedDate, issueType: t.issueType, subIssueType: t.subIssueType,
-        queueID: t.queueID, source: t.source, priority: t.priority, status: t.status, ticketType: t.ticketType,
-        problemTicketId: t.problemTicketId, externalID: t.externalID });
-      if (t.createDate) {
-        const ms = Date.parse(t.createDate);
-        if (latest === null || ms > latest) latest = ms;
-      }
+  for await (const { lineNo, value: raw } of readJsonLines(path)) {
+    const parsed = ticketLine.safeParse(raw);
+    if (!parsed.success) throw new InputError(`${path} line ${lineNo}: ${describeIssues(parsed.error)}`);
+    const t = parsed.data;
+    const first = seen.get(t.id);
+    if (first !== undefined) throw new InputError(`${path} line ${lineNo}: id: ticket ${t.id} already on line ${first}`);
+    seen.set(t.id, lineNo);
+    tickets.push({ id: t.id, ticketNumber: t.ticketNumber, title: t.title, companyID: t.companyID,
+      companyLocationID: t.companyLocationID, configurationItemID: t.configurationItemID, contactID: t.contactID,
+      createDate: t.createDate, completedDate: t.completedDate, issueType: t.issueType, subIssueType: t.subIssueType,
+      queueID: t.queueID, source: t.source, priority: t.priority, status: t.status, ticketType: t.ticketType,
+      problemTicketId: t.problemTicketId, externalID: t.externalID });
+    if (t.createDate) {
+      const ms = Date.parse(t.createDate);
+      if (latest === null || ms > latest) latest = ms;
     }
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${path} (${code ?? errorMessage(error)})`);
-  } finally {
-    lines.close();
-    stream.destroy();
   }
   return { tickets, latest };
 }
