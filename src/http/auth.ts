@@ -32,7 +32,8 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1]?.trim();
 }
 
-function cookie(request: FastifyRequest, name: string): string | undefined {
+/** One cookie of the request (the console's session cookie reads it too). */
+export function readCookie(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie;
   if (typeof header !== 'string') return undefined;
   for (const part of header.split(';')) {
@@ -74,7 +75,7 @@ export function createAdminGuard(adminToken: string | undefined) {
     const path = decodedPath(url.pathname);
     const dashboard = path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`);
     if (dashboard) {
-      const fromCookie = cookie(request, SESSION_COOKIE);
+      const fromCookie = readCookie(request, SESSION_COOKIE);
       if (fromCookie !== undefined && safeEqual(fromCookie, session)) return;
       const fromQuery = url.searchParams.get('token');
       if (fromQuery !== null && safeEqual(fromQuery, adminToken)) {

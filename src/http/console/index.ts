@@ -9,7 +9,8 @@ import type { ServerServices } from '../types.js';
 import { invoiceCsv } from './csv.js';
 import { html, page, type SafeHtml } from './html.js';
 import { invoicesPage, jobsPage, overviewPage, problemsPage, signInPage, timePage } from './pages.js';
-import { clearSessionCookies, cookieFlags, CONSOLE_COOKIE, createConsoleSessions, newNonce, readCookie, setSessionCookies, SIGN_IN_COOKIE } from './session.js';
+import { readCookie } from '../auth.js';
+import { clearSessionCookies, cookieFlags, CONSOLE_COOKIE, createConsoleSessions, newNonce, setSessionCookies, SIGN_IN_COOKIE } from './session.js';
 
 type Form = Record<string, string>;
 type Req = FastifyRequest<{ Params: Record<string, string>; Querystring: Record<string, string | undefined>; Body: Form }>;

@@ -49,16 +49,6 @@ export function createConsoleSessions(adminToken: string): ConsoleSessions {
   };
 }
 
-export function readCookie(request: FastifyRequest, name: string): string | undefined {
-  const header = request.headers.cookie;
-  if (typeof header !== 'string') return undefined;
-  for (const part of header.split(';')) {
-    const [k, ...rest] = part.trim().split('=');
-    if (k === name) return rest.join('=');
-  }
-  return undefined;
-}
-
 /** Secure whenever the request came over HTTPS or through the trusted TLS-terminating proxy (TRUST_PROXY). */
 export function cookieFlags(request: FastifyRequest, trustProxy: boolean): string {
   return `HttpOnly; SameSite=Strict${request.protocol === 'https' || trustProxy ? '; Secure' : ''}`;
