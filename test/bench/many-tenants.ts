@@ -21,7 +21,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { loadConfig } from '../../config/load.js';
@@ -31,6 +30,7 @@ import { createQueues, JOBS_QUEUE } from '../../src/runtime/queues.js';
 import { createRedis } from '../../src/runtime/redis.js';
 import { generateTenant, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { deleteDeploymentKeys } from '../../src/store/deployment-keys.js';
+import { freePort } from '../integration/faults/support/redis-server.js';
 import { WorkerProcess } from '../integration/faults/support/worker-process.js';
 import { REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { machine, printFigure, quantile } from './support/report.js';
@@ -70,17 +70,6 @@ async function startTenants(now: Date): Promise<{ tenants: Tenant[]; big: Tenant
 
 interface Timing { tenant: string; ms: number }
 
-/** A free loopback port for a worker's HTTP server, so its /metrics can be read. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The worker's own event-loop delay (prom-client's nodejs_eventloop_lag_max_seconds, the largest delay since the
