@@ -9,3 +9,4 @@ export * from './errors.js';
 export { runBudget } from './governor-budget.js';
 export { tallyRequests, RequestTally, type RequestCount } from './request-tally.js';
 export type * from './types.js';
+export { ticketDetailUrl, webRootOf } from './web-links.js';

@@ -83,6 +83,8 @@ export interface AutotaskClient {
   picklist(entity: EntityName, field: string): Promise<PicklistValue[]>;
   thresholdInformation(signal?: AbortSignal): Promise<ThresholdInformation>;
   metrics(): ClientMetricsSnapshot;
+  /** The tenant's web UI root, ending in '/', for links a person opens (docs/autotask-api.md#ticket-links). */
+  webRoot(signal?: AbortSignal): Promise<string>;
   /**
    * The hourly budget now: a fresh read of the governor's figures in Redis (no Autotask request), or without a
    * governor the last ThresholdInformation read (docs/request-cost.md).

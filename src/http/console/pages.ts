@@ -1,5 +1,5 @@
 /** The console's pages: each reads through the runtime commands and renders escaped HTML (./html.ts). */
-import type { FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView } from '../../runtime/commands/index.js';
+import type { FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView, TicketRef } from '../../runtime/commands/index.js';
 import type { DeadLetter } from '../../runtime/dead-letter.js';
 import { html, postButton, SafeHtml } from './html.js';
 
@@ -67,10 +67,21 @@ ${docs.map((d) => {
 The PO number column is what the PO policy sets on the document.</p>${sections}`;
 }
 
-function suggestionRow(tenant: string, s: SuggestionView, csrf: string): SafeHtml {
+/** A ticket as a link into Autotask: its number (or id when not pulled) and title, both escaped. */
+function ticketLink(ref: TicketRef | undefined, id: number): SafeHtml {
+  if (!ref) return html`<span class="ticket">#${id}</span>`;
+  return html`<span class="ticket" data-ticket="${id}"><a href="${ref.url}" target="_blank" rel="noopener noreferrer">${ref.ticketNumber ?? `#${id}`}</a>${
+    ref.title === null ? html` <span class="muted">(not pulled yet)</span>` : html` ${ref.title}`}</span>`;
+}
+
+function ticketList(ids: readonly number[], refs: Map<number, TicketRef>): SafeHtml {
+  return ids.length ? html`<ul class="tickets">${ids.map((id) => html`<li>${ticketLink(refs.get(id), id)}</li>`)}</ul>` : html`—`;
+}
+
+function suggestionRow(tenant: string, s: SuggestionView, csrf: string, refs: Map<number, TicketRef>): SafeHtml {
   const base = `/console/problems/${encodeURIComponent(s.id)}`;
-  return html`<tr data-suggestion="${s.id}"><td>${s.title}</td><td>${s.problemTicketId === null ? 'new Problem' : `join Problem ${s.problemTicketId}`}</td>
-<td>${s.ticketIds.map((id) => html`<span class="ticket">#${id}</span> `)}<br><span class="muted">to link: ${s.newLinks.join(', ')}</span></td>
+  return html`<tr data-suggestion="${s.id}"><td>${s.title}</td><td>${s.problemTicketId === null ? 'new Problem' : html`join ${ticketLink(refs.get(s.problemTicketId), s.problemTicketId)}`}</td>
+<td class="members">${ticketList(s.ticketIds, refs)}<span class="muted">to link: ${s.newLinks.join(', ')}</span></td>
 <td>${s.reason}</td><td>${Math.round(s.confidence * 100)}% <span class="muted">${s.confidenceReason}</span></td><td>${s.status}</td>
 <td>${s.status === 'open' ? [postButton(`${base}/approve`, 'approve', csrf, { tenant }), postButton(`${base}/reject`, 'reject', csrf, { tenant })] : ''}</td></tr>`;
 }
@@ -81,14 +92,19 @@ export async function problemsPage(commands: RuntimeCommands, csrf: string): Pro
     const { suggestions } = await commands.listProblemSuggestions({ tenant });
     const open = suggestions.filter((s) => s.status === 'open' || s.status === 'approved');
     const done = suggestions.filter((s) => s.status === 'linked');
+    const ids = [...open, ...done].flatMap((s) => [...s.ticketIds, ...(s.outcome?.linked ?? []),
+      ...(s.problemTicketId === null ? [] : [s.problemTicketId]), ...(s.outcome?.problemTicketId ? [s.outcome.problemTicketId] : [])]);
+    const refs = new Map((await commands.ticketRefs({ tenant, ids })).map((r) => [r.id, r]));
     parts.push(html`<h2>${tenant}: suggestions waiting for a person (${open.length})</h2>
 <table id="suggestions-${tenant}"><thead><tr><th>title</th><th>problem</th><th>member tickets</th><th>reason</th><th>confidence</th><th>status</th><th></th></tr></thead>
-<tbody>${open.map((s) => suggestionRow(tenant, s, csrf))}</tbody></table>
+<tbody>${open.map((s) => suggestionRow(tenant, s, csrf, refs))}</tbody></table>
 <h2>${tenant}: Problems created or joined from suggestions (${done.length})</h2>
 <table id="linked-${tenant}"><thead><tr><th>title</th><th>Problem ticket</th><th>incidents linked</th><th>decided</th></tr></thead><tbody>
-${done.map((s) => html`<tr data-suggestion="${s.id}"><td>${s.title}</td><td>${s.outcome?.problemTicketId ?? '—'}</td><td>${(s.outcome?.linked ?? []).join(', ')}</td><td>${when(s.decidedAt)}</td></tr>`)}
+${done.map((s) => html`<tr data-suggestion="${s.id}"><td>${s.title}</td><td class="problem">${s.outcome?.problemTicketId ? ticketLink(refs.get(s.outcome.problemTicketId), s.outcome.problemTicketId) : '—'}</td>
+<td class="incidents">${ticketList(s.outcome?.linked ?? [], refs)}</td><td>${when(s.decidedAt)}</td></tr>`)}
 </tbody></table>
-<p class="muted">Rejected: ${suggestions.filter((s) => s.status === 'rejected').length} (kept, so detection does not propose them again).</p>`);
+<p class="muted">Rejected: ${suggestions.filter((s) => s.status === 'rejected').length} (kept, so detection does not propose them again).
+Ticket links open Autotask (sign in there first).</p>`);
   }
   return html`${parts}`;
 }

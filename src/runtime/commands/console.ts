@@ -4,6 +4,7 @@
  * discarding a dead letter a person decided not to run again.
  */
 import type { Job } from 'bullmq';
+import { ticketDetailUrl } from '../../autotask/web-links.js';
 import { DeadLetterNotFoundError } from '../dead-letter.js';
 import { confirmTenant, firstRunStates, type FirstRunState } from '../first-run.js';
 import type { QueuedJobData } from '../queues.js';
@@ -22,6 +23,15 @@ export interface RecentRun {
   failedStages: string[];
 }
 
+/** A ticket as the console lists it: number and title from the pulled tickets, and its page in Autotask. */
+export interface TicketRef {
+  id: number;
+  /** null when the ticket is not among the pulled tickets (yet). */
+  ticketNumber: string | null;
+  title: string | null;
+  url: string;
+}
+
 export interface ConsoleCommands {
   tenantIds(): readonly string[];
   firstRunStates(): Promise<FirstRunState[]>;
@@ -30,6 +40,8 @@ export interface ConsoleCommands {
   recentRuns(limit?: number): Promise<RecentRun[]>;
   /** The next run of each schedule (job, tenant, when), soonest first. */
   nextRuns(): Promise<Array<{ job: string; tenant: string; next: string | null }>>;
+  /** The tickets of `ids` with number, title and Autotask link, in the order asked; no Autotask request beyond zone discovery. */
+  ticketRefs(request: { tenant: string; ids: readonly number[] }): Promise<TicketRef[]>;
   /** Drops a dead letter without running it; DEAD_LETTER_NOT_FOUND when it is gone already. */
   discardDeadLetter(id: string): Promise<void>;
 }
@@ -76,6 +88,15 @@ export function createConsoleCommands(ctx: CommandContext): ConsoleCommands {
         const data = s.template?.data as Partial<QueuedJobData> | undefined;
         return { job: s.name, tenant: data?.tenant ?? 'unknown', next: s.next ? new Date(s.next).toISOString() : null };
       }).sort((a, b) => (a.next ?? '').localeCompare(b.next ?? ''));
+    },
+    async ticketRefs({ tenant, ids }) {
+      const scope = tenants.get(tenants.resolve(tenant));
+      const unique = [...new Set(ids)];
+      const [stored, webRoot] = await Promise.all([scope.entities.getMany('Tickets', unique), scope.client.webRoot()]);
+      return ids.map((id) => {
+        const ticket = stored.get(id);
+        return { id, ticketNumber: ticket?.ticketNumber ?? null, title: ticket?.title ?? null, url: ticketDetailUrl(webRoot, id) };
+      });
     },
     async discardDeadLetter(id) {
       const letter = await ctx.queues.deadLetters.getJob(id);

@@ -65,10 +65,31 @@ describe.skipIf(!HAVE_CHROMIUM)('console pages', { timeout: 240_000 }, () => {
     expect(series).toBeDefined();
     expect(other).toBeDefined();
 
+    // Titles come from Autotask, so anyone who can open a ticket can write them: one carries markup.
+    const hostile = series.ticketIds.at(-1)!;
+    p!.sandbox.data.update('Tickets', hostile, { title: '<script>alert(1)</script> DC01 <b>unresponsive</b>', lastActivityDate: new Date().toISOString() });
+    await runJob(p!, 'sync-tickets');
+
     const { page } = b!;
     await page.goto(`${p!.url}/console/problems`);
     await page.waitForSelector(`tr[data-suggestion="${series.id}"]`);
     await screenshot(page, 'console-problems');
+    // Each member shows its ticket number and title, linked to the ticket's page (the sandbox answers that path).
+    const members = await page.$$eval(`tr[data-suggestion="${series.id}"] td.members [data-ticket]`, (spans) => spans.map((span) => ({
+      id: Number(span.getAttribute('data-ticket')), number: span.querySelector('a')?.textContent, href: span.querySelector('a')?.getAttribute('href'),
+      text: span.textContent })));
+    expect(members.map((m) => m.id)).toEqual(series.ticketIds);
+    for (const m of members) {
+      const ticket = p!.sandbox.data.get('Tickets', m.id)!;
+      expect(m.number).toBe(ticket.ticketNumber);
+      expect(m.text).toBe(`${String(ticket.ticketNumber)} ${String(ticket.title)}`);
+      expect(m.href).toBe(`${new URL(p!.sandbox.url).origin}/Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenTicketDetail&TicketID=${m.id}`);
+    }
+    expect(members.find((m) => m.id === hostile)!.text).toContain('<script>alert(1)</script> DC01 <b>unresponsive</b>');
+    expect(await page.locator('script').count()).toBe(0);
+    expect(await page.locator('td.members b').count()).toBe(0);
+    const opened = await (await b!.context.request.get(members[0]!.href!)).json();
+    expect(opened).toMatchObject({ id: members[0]!.id, ticketNumber: members[0]!.number });
     await page.click(`tr[data-suggestion="${series.id}"] button:has-text("approve")`);
     await page.waitForSelector('.notice');
     expect(await page.textContent('.notice')).toContain('approved');
@@ -82,6 +103,16 @@ describe.skipIf(!HAVE_CHROMIUM)('console pages', { timeout: 240_000 }, () => {
       await page.goto(`${p!.url}/console/problems`);
       return page.locator(`table#linked-default tr[data-suggestion="${series.id}"]`).count();
     }, { timeout: 30_000 }).toBe(1);
+    const linkedRow = page.locator(`table#linked-default tr[data-suggestion="${series.id}"]`);
+    const problem = p!.sandbox.data.all('Tickets').find((t) => t.ticketType === 3 && t.externalID === series.groupKey)!;
+    expect(await linkedRow.locator('td.problem a').getAttribute('href')).toMatch(new RegExp(`ExecuteCommand\\.aspx\\?Code=OpenTicketDetail&TicketID=${problem.id}$`));
+    const incidents = await linkedRow.locator('td.incidents [data-ticket]').evaluateAll((spans) => spans.map((span) => ({
+      id: Number(span.getAttribute('data-ticket')), href: span.querySelector('a')?.getAttribute('href'), text: span.textContent })));
+    expect(incidents.map((i) => i.id).sort((a, b) => a - b)).toEqual([...DEMO_FACTS.narcolepticServer.ticketIds].sort((a, b) => a - b));
+    for (const i of incidents) {
+      expect(i.href).toMatch(new RegExp(`TicketID=${i.id}$`));
+      expect(i.text).toContain(String(p!.sandbox.data.get('Tickets', i.id)!.title));
+    }
 
     await page.click(`tr[data-suggestion="${other.id}"] button:has-text("reject")`);
     await page.waitForSelector('.notice');
