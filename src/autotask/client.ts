@@ -159,6 +159,9 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
     thresholdInformation: (signal) => requester.readThreshold(signal),
     metrics: () => metrics.snapshot(),
     webRoot: async (signal) => webRootOf(await requester.restRoot(signal)),
+    async usageHistory() {
+      return options.governor ? await options.governor.history() : null;
+    },
     async budget() {
       if (!options.governor) return metrics.snapshot().budget;
       const g = await options.governor.snapshot();
