@@ -1,5 +1,6 @@
 /** The console's pages: each reads through the runtime commands and renders escaped HTML (./html.ts). */
-import type { FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView, TicketRef } from '../../runtime/commands/index.js';
+import type { FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView, TenantUsage, TicketRef } from '../../runtime/commands/index.js';
+import { budgetChart } from './charts.js';
 import type { DeadLetter } from '../../runtime/dead-letter.js';
 import { html, postButton, SafeHtml } from './html.js';
 
@@ -16,10 +17,24 @@ function money(value: unknown, decimals: number): string {
   return typeof value === 'number' ? value.toFixed(decimals) : '—';
 }
 
+/** Budget used and left this hour with the 24 h chart, and the throttled requests (every process's, from Redis). */
+function usageCells(u: TenantUsage | undefined): SafeHtml {
+  if (!u) return html`<td>—</td><td>—</td>`;
+  const b = u.budget;
+  const row = (label: string, hour: number, day: number, cls: string) =>
+    html`<li class="${cls}"><span class="${day > 0 ? 'warn' : ''}">${label}</span>: <span class="hour">${hour}</span> / <span class="day">${day}</span></li>`;
+  return html`<td class="budget">${b ? html`<span class="${b.left === 0 ? 'bad' : 'ok'}">${b.used} used, ${b.left} left</span>
+<span class="muted">of ${b.ceiling} (our share of ${b.threshold ?? 'an assumed 10000'})</span>` : html`<span class="bad">unknown</span>`}<br>
+${budgetChart(u.hours, b?.ceiling ?? null)}${u.error ? html`<br><span class="bad">${u.error}</span>` : ''}</td>
+<td class="throttled"><ul class="tickets">${row('429 from Autotask', u.thisHour.throttled429, u.last24h.throttled429, 'status429')}
+${row('held for budget', u.thisHour.budgetHeld, u.last24h.budgetHeld, 'budget-held')}
+${row('slot waits', u.thisHour.slotWaits, u.last24h.slotWaits, 'slot-waits')}</ul></td>`;
+}
+
 export async function overviewPage(commands: RuntimeCommands, csrf: string): Promise<SafeHtml> {
-  const [states, readiness, letters, runs, next] = await Promise.all([commands.firstRunStates(), commands.readiness()
+  const [states, readiness, letters, runs, next, usage] = await Promise.all([commands.firstRunStates(), commands.readiness()
     .catch((e: unknown): ReadinessReport => ({ ready: false, degraded: [], checks: { redis: { ok: false, reason: String(e) } } })),
-  commands.listDeadLetters(), commands.recentRuns(200), commands.nextRuns()]);
+  commands.listDeadLetters(), commands.recentRuns(200), commands.nextRuns(), Promise.all(commands.tenantIds().map((t) => commands.tenantUsage(t)))]);
   const rows = states.map((s: FirstRunState) => {
     const check = readiness.checks[`tenant:${s.tenant}`];
     const last = runs.find((r) => r.name === 'sync-all' && r.tenant === s.tenant);
@@ -29,6 +44,7 @@ export async function overviewPage(commands: RuntimeCommands, csrf: string): Pro
 <td>${last ? html`<span class="${last.outcome === 'completed' ? 'ok' : 'bad'}">${last.outcome}</span> ${when(last.finishedAt)}
 ${last.failedStages.length ? html`<br>failed stage: ${last.failedStages.join(', ')}` : ''}<br><span class="muted">${last.summary.split('\n').slice(1).join('; ')}</span>` : '—'}</td>
 <td>${nextRun ? when(nextRun.next) : html`<span class="muted">no schedule</span>`}</td>
+${usageCells(usage.find((u) => u.tenant === s.tenant))}
 <td class="num">${dead}</td>
 <td>${check ? html`<span class="${check.ok ? 'ok' : 'bad'}">${check.ok ? 'ready' : 'not ready'}</span> ${check.reason ?? ''}` : '—'}</td>
 <td class="first-run">${s.confirmed ? html`<span class="ok">confirmed</span> ${when(s.confirmedAt)} by ${s.confirmedBy ?? '?'}`
@@ -37,7 +53,8 @@ ${postButton(`/console/tenants/${encodeURIComponent(s.tenant)}/confirm`, 'confir
   });
   return html`<p>Instance ${readiness.ready ? html`<span class="ok">ready</span>` : html`<span class="bad">not ready</span>`}
 ${readiness.degraded.length ? html` · degraded tenants: ${readiness.degraded.join(', ')}` : ''}. Times in ${TZ}.</p>
-<table id="tenants"><thead><tr><th>tenant</th><th>last sync-all</th><th>next sync-all</th><th>dead letters</th><th>Autotask</th><th>first run</th></tr></thead>
+<table id="tenants"><thead><tr><th>tenant</th><th>last sync-all</th><th>next sync-all</th><th>Autotask budget (rolling hour)</th>
+<th>throttled: this hour / 24 h</th><th>dead letters</th><th>Autotask</th><th>first run</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
 }
 

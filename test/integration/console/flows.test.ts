@@ -177,4 +177,36 @@ describe.skipIf(!HAVE_CHROMIUM)('console pages', { timeout: 240_000 }, () => {
     await page.goto(`${p!.url}/console/jobs`);
     expect(await page.locator(`tr[data-letter="${letter.id}"]`).count()).toBe(0);
   });
+
+  it('the overview shows each tenant\'s budget this hour, a 24 h chart and the throttled requests of every process', async () => {
+    await runJob(p!, 'sync-all');
+    // Autotask answers 429 (thread limit) until three requests were refused; the client retries them.
+    let refused = 0;
+    p!.sandbox.setLimits({ threadLimit: 0 });
+    const off = p!.sandbox.onRequest((entry) => { if (entry.status === 429 && ++refused === 3) p!.sandbox.setLimits({ threadLimit: 3 }); });
+    try { await runJob(p!, 'sync-contracts'); } finally { off(); p!.sandbox.setLimits({ threadLimit: 3 }); }
+    const stats = p!.sandbox.stats();
+    const sent429 = Object.values(stats.endpoints).reduce((sum, e) => sum + e.threadLimited + e.thresholdLimited, 0);
+    // Everything the governor let through reached the sandbox's API (every request of this product went through it).
+    const sent = Object.values(stats.endpoints).reduce((sum, e) => sum + e.requests, 0);
+    expect(sent429).toBeGreaterThanOrEqual(3);
+
+    const { page } = b!;
+    const row = page.locator('tr[data-tenant="default"]');
+    // The 429s are counted in Redis as they arrive; the page shows what is counted when it is loaded.
+    await expect.poll(async () => {
+      await page.goto(`${p!.url}/console`);
+      return row.locator('td.throttled li.status429 .day').textContent();
+    }, { timeout: 30_000 }).toBe(String(sent429));
+    expect(await row.locator('td.throttled li.status429 .hour').textContent()).toBe(String(sent429));
+    const hours = await row.locator('svg.budget-chart g.hour').evaluateAll((gs) => gs.map((g) => ({
+      hour: g.getAttribute('data-hour'), requests: Number(g.getAttribute('data-requests')), throttled: Number(g.getAttribute('data-throttled')) })));
+    expect(hours).toHaveLength(25);
+    expect(hours.reduce((sum, h) => sum + h.requests, 0)).toBe(sent);
+    expect(hours.at(-1)!.throttled).toBeGreaterThanOrEqual(sent429);
+    expect(await row.locator('svg.budget-chart rect.throttled').count()).toBeGreaterThanOrEqual(1);
+    const budget = await p!.runtime.commands.tenantUsage('default');
+    expect(await row.locator('td.budget').textContent()).toContain(`${budget.budget!.used} used, ${budget.budget!.left} left`);
+    await screenshot(page, 'console-overview');
+  });
 });
