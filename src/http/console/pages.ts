@@ -87,7 +87,8 @@ The PO number column is what the PO policy sets on the document.</p>${sections}`
 /** A ticket as a link into Autotask: its number (or id when not pulled) and title, both escaped. */
 function ticketLink(ref: TicketRef | undefined, id: number): SafeHtml {
   if (!ref) return html`<span class="ticket">#${id}</span>`;
-  return html`<span class="ticket" data-ticket="${id}"><a href="${ref.url}" target="_blank" rel="noopener noreferrer">${ref.ticketNumber ?? `#${id}`}</a>${
+  const label = ref.ticketNumber ?? `#${id}`;
+  return html`<span class="ticket" data-ticket="${id}">${ref.url === null ? label : html`<a href="${ref.url}" target="_blank" rel="noopener noreferrer">${label}</a>`}${
     ref.title === null ? html` <span class="muted">(not pulled yet)</span>` : html` ${ref.title}`}</span>`;
 }
 

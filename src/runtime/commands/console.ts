@@ -31,7 +31,8 @@ export interface TicketRef {
   /** null when the ticket is not among the pulled tickets (yet). */
   ticketNumber: string | null;
   title: string | null;
-  url: string;
+  /** null when the tenant's web host is unknown (zone discovery failed). */
+  url: string | null;
 }
 
 export type UsageTotals = Omit<HourUsage, 'hour'>;
@@ -119,10 +120,11 @@ export function createConsoleCommands(ctx: CommandContext): ConsoleCommands {
     async ticketRefs({ tenant, ids }) {
       const scope = tenants.get(tenants.resolve(tenant));
       const unique = [...new Set(ids)];
-      const [stored, webRoot] = await Promise.all([scope.entities.getMany('Tickets', unique), scope.client.webRoot()]);
+      // The web root needs the zone: when discovery fails (Autotask unreachable) the page still lists the tickets, unlinked.
+      const [stored, webRoot] = await Promise.all([scope.entities.getMany('Tickets', unique), scope.client.webRoot().catch(() => null)]);
       return ids.map((id) => {
         const ticket = stored.get(id);
-        return { id, ticketNumber: ticket?.ticketNumber ?? null, title: ticket?.title ?? null, url: ticketDetailUrl(webRoot, id) };
+        return { id, ticketNumber: ticket?.ticketNumber ?? null, title: ticket?.title ?? null, url: webRoot === null ? null : ticketDetailUrl(webRoot, id) };
       });
     },
     async discardDeadLetter(id) {
