@@ -55,6 +55,8 @@ describe('autotask-sync run and SIGTERM', () => {
 
     let answered = 0;
     let signalled = false;
+    let onSignalled: () => void = () => undefined;
+    const sent = new Promise<void>((resolve) => { onSignalled = resolve; });
     const off = sandbox!.onRequest((entry) => {
       if (signalled || entry.entity === null || entry.entity === 'zoneInformation') return;
       if (++answered < 3) return;
@@ -62,9 +64,13 @@ describe('autotask-sync run and SIGTERM', () => {
       // From now on Autotask "hangs": the job cannot finish on its own for nine minutes.
       sandbox!.setFaults({ latencyMs: HOLD_MS });
       child.kill('SIGTERM');
+      onSignalled();
     });
+    const bound = (ms: number) => new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms).unref());
     try {
-      const exit = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 60_000).unref())]);
+      // The process may take a while to start on a busy machine; the bound that matters starts at the signal.
+      await Promise.race([sent, exited, bound(120_000)]);
+      const exit = signalled ? await Promise.race([exited, bound(60_000)]) : 'never signalled';
       if (exit === 'still running') child.kill('SIGKILL');
       expect(signalled, stderr).toBe(true);
       expect(exit, `stderr:\n${stderr}`).toEqual({ code: 1, signal: null });
@@ -75,5 +81,5 @@ describe('autotask-sync run and SIGTERM', () => {
       sandbox!.setFaults({ latencyMs: 0 });
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
-  }, 120_000);
+  }, 240_000);
 });
