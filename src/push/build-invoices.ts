@@ -7,6 +7,7 @@ import type { AppConfig } from '../../config/schema.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { approvalGate, type ApprovalGate, type InvoiceDecision } from '../rules/invoice-approval.js';
 import { groupInvoices, type GroupInvoicesResult, type SkippedItem } from '../rules/invoice-grouping.js';
 import { describeLeft, type LeftItem } from '../rules/invoice-open-status.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
@@ -54,6 +55,8 @@ export interface BuildInvoicesResult {
   wouldMark: number[];
   /** Autotask invoices that mix PO numbers, delivered PO groups split across Autotask invoices. */
   reconciliation: ReconciliationFinding[];
+  /** With invoices.requireApproval: the drafts held back, each with why (awaiting, rejected, approved version stale). */
+  heldForApproval: Array<{ invoiceKey: string; reason: Exclude<ApprovalGate, { deliver: true }>['reason']; detail: string }>;
 }
 
 type Stored = StoredInvoice<InvoiceDocument, InvoiceWarning>;
@@ -116,19 +119,32 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
 
   const result: BuildInvoicesResult = { poUpdates, poWarnings: plan.warnings, documents: grouping.invoices,
     warnings: grouping.warnings, skipped: grouping.counts.skipped, skippedItems: grouping.skipped, leftOpenSet: left, deliveries: [],
-    marks: { marked: [], alreadyMarked: [], missing: [], invoiced: [] }, wouldDeliver: [], wouldMark: [],
+    marks: { marked: [], alreadyMarked: [], missing: [], invoiced: [] }, wouldDeliver: [], wouldMark: [], heldForApproval: [],
     reconciliation: await reconcileDelivered({ client: deps.client, store: deps.store, invoices: deps.invoices, signal: deps.signal, now, dryRun: deps.dryRun }) };
+  // With invoices.requireApproval, a draft goes out only when a person approved exactly this version of it
+  // (src/rules/invoice-approval.ts): a draft this build changed carries no approval.
+  const decisions = deps.settings.requireApproval ? await deps.invoices.decisions(grouping.invoices.map((d) => d.invoiceKey)) : new Map();
+  const approved = grouping.invoices.filter((doc) => {
+    const gate = approvalGate({ requireApproval: deps.settings.requireApproval, document: doc,
+      decisions: decisions.get(doc.invoiceKey) as InvoiceDecision[] | undefined });
+    if (!gate.deliver) result.heldForApproval.push({ invoiceKey: doc.invoiceKey, reason: gate.reason, detail: gate.detail });
+    return gate.deliver;
+  });
   if (deps.dryRun) {
     if (options.deliver && deps.sinks.length > 0) {
-      result.wouldDeliver = grouping.invoices.map((d) => d.invoiceKey);
-      if (deps.settings.markExported) result.wouldMark = grouping.invoices.flatMap((d) => d.items.map((i) => i.billingItemID));
+      result.wouldDeliver = approved.map((d) => d.invoiceKey);
+      if (deps.settings.markExported) result.wouldMark = approved.flatMap((d) => d.items.map((i) => i.billingItemID));
     }
     return result;
   }
 
   await deps.invoices.saveSkipped(grouping.skipped, now);
   const drafts: Stored[] = [];
-  for (const doc of grouping.invoices) drafts.push(await deps.invoices.saveDraft(doc, warningsFor(doc), now));
+  const deliverable = new Set(approved.map((d) => d.invoiceKey));
+  for (const doc of grouping.invoices) {
+    const record = await deps.invoices.saveDraft(doc, warningsFor(doc), now);
+    if (deliverable.has(doc.invoiceKey)) drafts.push(record);
+  }
   const boundKeys = new Set(bound.values());
   await deps.invoices.removeDrafts(new Set([...boundKeys, ...grouping.invoices.map((d) => d.invoiceKey)]));
 
