@@ -35,7 +35,6 @@ describe.skipIf(!HAVE_CHROMIUM)('console pages', { timeout: 240_000 }, () => {
     const { page, context } = b!;
     await page.goto(`${p!.url}/console/invoices`);
     await page.waitForSelector('table.invoices.draft tbody tr');
-    await screenshot(page, 'console-invoices');
     const rows = await page.$$eval('table.invoices.draft tbody tr', (trs) => trs.map((tr) => {
       const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '');
       return { company: cells[0], po: cells[1], items: cells[3], subtotal: cells[4], tax: cells[5], total: cells[6], key: tr.getAttribute('data-key') };
