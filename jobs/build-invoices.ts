@@ -16,9 +16,9 @@ import { defineJob } from './define-job.js';
 
 function sinksOf(ctx: JobContext<unknown>): InvoiceSink[] {
   const sinks: InvoiceSink[] = [];
-  if (ctx.config.invoices.fileSink) sinks.push(createFileSink({ directory: ctx.config.invoiceOutputDir }));
+  if (ctx.config.invoices.fileSink) sinks.push(createFileSink({ directory: ctx.config.invoiceOutputDir, tenant: ctx.scope.tenant.id }));
   if (ctx.config.invoiceWebhook) {
-    sinks.push(createHttpSink({ url: ctx.config.invoiceWebhook.url, secret: ctx.config.invoiceWebhook.secret, logger: ctx.logger,
+    sinks.push(createHttpSink({ url: ctx.config.invoiceWebhook.url, secret: ctx.config.invoiceWebhook.secret, tenant: ctx.scope.tenant.id, logger: ctx.logger,
       timeoutMs: ctx.config.invoices.httpSink.timeoutMs, retries: ctx.config.invoices.httpSink.retries }));
   }
   return sinks;

@@ -123,7 +123,7 @@ export async function registerConsole(app: FastifyInstance, services: ServerServ
       const file = `${listing.tenant}-${key}`.replace(/[^A-Za-z0-9._-]/g, '_');
       reply.header('content-disposition', `attachment; filename="${file}.${format}"`).header('cache-control', 'no-store');
       if (format === 'json') return reply.header('content-type', 'application/json').send(`${JSON.stringify({ tenant: listing.tenant, ...doc }, null, 2)}\n`);
-      return reply.header('content-type', 'text/csv; charset=utf-8').send(invoiceCsv(doc));
+      return reply.header('content-type', 'text/csv; charset=utf-8').send(invoiceCsv(doc, listing.tenant));
     });
 
     // Approve or reject the version of a draft the person saw; an approval queues the run that delivers it.

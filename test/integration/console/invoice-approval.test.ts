@@ -57,7 +57,7 @@ describe.skipIf(!HAVE_CHROMIUM)('console invoice approval', { timeout: 240_000 }
     // A form whose version is not the draft's current one (the draft changed after the page was loaded) is refused.
     const other = drafts[1]!;
     const otherRow = page.locator(`table.invoices.draft tr[data-key="${other.invoiceKey}"]`);
-    await otherRow.locator('form[action="/console/invoices/approve"] input[name=version]').evaluate((input) => { (input as HTMLInputElement).value = 'ffffffffffffffff'; });
+    await otherRow.locator('form[action="/console/invoices/approve"] input[name=version]').evaluate((input) => { (input as unknown as { value: string }).value = 'ffffffffffffffff'; });
     await otherRow.locator('button:has-text("approve")').click();
     await page.waitForSelector('.error');
     expect(await page.textContent('.error')).toContain('changed since it was shown');

@@ -57,8 +57,11 @@ describe('build-invoices against the demo tenant', () => {
   it('builds the expected invoice per company and PO with exact totals, delivers each once and marks each item once', async () => {
     await setup();
     const result = await h.run(buildInvoicesJob);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-    const docs = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as InvoiceDocument);
+    // The file sink writes into the tenant's folder, and each document names its tenant.
+    const folder = join(dir, h.tenant.id);
+    const files = readdirSync(folder).filter((f) => f.endsWith('.json'));
+    const docs = files.map((f) => JSON.parse(readFileSync(join(folder, f), 'utf8')) as InvoiceDocument & { tenant: string });
+    expect(docs.every((d) => d.tenant === h.tenant.id)).toBe(true);
     expect(docs).toHaveLength(DEMO_FACTS.invoiceGroups.length);
     for (const group of DEMO_FACTS.invoiceGroups) {
       const doc = docs.find((d) => d.companyID === group.companyID && d.purchaseOrderNumber === group.purchaseOrderNumber);
@@ -70,7 +73,7 @@ describe('build-invoices against the demo tenant', () => {
     // The two contracts sharing one PO land on one invoice; the no-PO customer gets one invoice.
     const shared = Object.entries(DEMO_FACTS.contractsByPurchaseOrder).find(([, ids]) => ids.length > 1)!;
     expect(docs.filter((d) => d.purchaseOrderNumber === shared[0])).toHaveLength(1);
-    expect(received.map((r) => r.key).sort()).toEqual(docs.map((d) => d.invoiceKey).sort());
+    expect(received.map((r) => r.key).sort()).toEqual(docs.map((d) => `${h.tenant.id}:${d.invoiceKey}`).sort());
     expect(received.every((r) => r.ok)).toBe(true);
     expect(billingItemPatches()).toBe(DEMO_FACTS.openBillingItemCount);
     const open = DEMO_FACTS.invoiceGroups.flatMap((g) => g.billingItemIDs);
