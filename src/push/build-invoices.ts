@@ -19,6 +19,7 @@ import type { InvoiceStore, StoredInvoice } from '../store/invoice-store.js';
 import type { InvoiceSink } from '../sinks/invoice-sink.js';
 import { deliverInvoices, type DeliveryOutcome } from './invoice-delivery.js';
 import { markDelivered, type MarkOutcome } from './invoice-marks.js';
+import { labelDocument, readInvoiceLabels } from './invoice-labels.js';
 import { itemsThatLeft } from './invoice-recheck.js';
 import { reconcileDelivered } from './invoice-reconcile.js';
 import type { ReconciliationFinding } from '../rules/invoice-reconciliation.js';
@@ -109,6 +110,11 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
     grouping.warnings.sort(compareWarnings);
     deps.logger.warn({ billingItemIDs: [...gone] }, `billing items left the open set since the last pull, dropped before delivery: ${describeLeft(left)}`);
     if (!deps.dryRun) await deps.store.remove('BillingItems', [...gone]);
+  }
+  // Names and currencies go into the documents before they are saved or approved: they are part of what is approved.
+  if (grouping.invoices.length > 0) {
+    const labels = await readInvoiceLabels(deps.client, [...new Set(grouping.invoices.map((d) => d.companyID))], deps.signal, deps.logger);
+    grouping.invoices = grouping.invoices.map((d) => labelDocument(d, labels.get(d.companyID)));
   }
   if (grouping.skipped.length > 0) {
     deps.logger.warn({ skipped: grouping.skipped.slice(0, 100) }, `${grouping.skipped.length} billing item(s) left off the invoices: ` +

@@ -16,10 +16,9 @@ const COLUMNS = ['billingItemID', 'itemDate', 'itemName', 'description', 'quanti
 export function invoiceCsv(doc: Record<string, unknown>, tenant: string): string {
   const head = ['invoiceKey', 'companyID', 'purchaseOrderNumber', ...COLUMNS, 'tenant', 'companyName', 'currency'];
   const items = Array.isArray(doc.items) ? (doc.items as Array<Record<string, unknown>>) : [];
-  const currency = (doc.currency as { code?: unknown } | null | undefined)?.code ?? null;
   const lines = [head.map(cell).join(',')];
   for (const item of items) {
-    lines.push([doc.invoiceKey, doc.companyID, doc.purchaseOrderNumber, ...COLUMNS.map((c) => item[c]), tenant, doc.companyName, currency].map(cell).join(','));
+    lines.push([doc.invoiceKey, doc.companyID, doc.purchaseOrderNumber, ...COLUMNS.map((c) => item[c]), tenant, doc.companyName, doc.currency].map(cell).join(','));
   }
   lines.push(['', '', '', '', '', 'subtotal', '', '', '', doc.subtotal].map(cell).join(','));
   lines.push(['', '', '', '', '', 'tax', '', '', '', doc.tax].map(cell).join(','));

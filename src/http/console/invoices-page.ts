@@ -36,8 +36,7 @@ function company(d: Doc): SafeHtml {
 }
 
 function currency(d: Doc): SafeHtml {
-  const c = d.currency as { code?: unknown; description?: unknown } | null | undefined;
-  return c && typeof c.code === 'string' ? html`<span title="${String(c.description ?? '')}">${c.code}</span>` : html`<span class="muted">—</span>`;
+  return typeof d.currency === 'string' && d.currency ? html`${d.currency}` : html`<span class="muted" title="not known: see docs/console.md">—</span>`;
 }
 
 function approvalCell(tenant: string, d: Doc, csrf: string, requireApproval: boolean): SafeHtml {
@@ -65,7 +64,7 @@ function documentRow(tenant: string, d: Doc, decimals: number, csrf: string, req
   const key = String(d.invoiceKey);
   const q = `tenant=${encodeURIComponent(tenant)}&key=${encodeURIComponent(key)}`;
   const warnings = Array.isArray(d.warnings) ? (d.warnings as Array<{ code: string; message: string }>) : [];
-  return html`<tr data-key="${key}" data-version="${String(d.version)}"><td>${company(d)}</td>
+  return html`<tr data-key="${key}" data-version="${String(d.version)}"><td class="company" data-company-id="${String(d.companyID)}">${company(d)}</td>
 <td>${d.purchaseOrderNumber === null ? html`<span class="muted">(none)</span>` : String(d.purchaseOrderNumber)}</td>
 <td>${Array.isArray(d.contractIDs) ? d.contractIDs.join(', ') : ''}</td><td class="num">${Array.isArray(d.items) ? d.items.length : 0}</td>
 <td class="num subtotal">${money(d.subtotal, decimals)}</td><td class="num tax">${money(d.tax, decimals)}</td><td class="num total">${money(d.total, decimals)}</td>
