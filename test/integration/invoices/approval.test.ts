@@ -11,8 +11,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildInvoicesJob } from '../../../jobs/build-invoices.js';
 import { syncBillingItemsJob } from '../../../jobs/sync-billing-items.js';
 import { syncContractsJob } from '../../../jobs/sync-contracts.js';
+import { invoicesCommand } from '../../../src/cli/invoices.js';
 import { documentVersion } from '../../../src/rules/invoice-approval.js';
-import { startHarness, type Harness } from '../../helpers/harness.js';
+import { sandboxEnv, startHarness, type Harness } from '../../helpers/harness.js';
+import { REDIS_URL } from '../../helpers/redis.js';
 import { eventually, runJob, startProduct, type Product } from '../../helpers/product.js';
 
 let p: Product | undefined;
@@ -104,5 +106,32 @@ describe('invoice approval', { timeout: 120_000 }, () => {
     expect(h.sandbox.data.get('BillingItems', itemId)!.webServiceDate ?? null).toBe(null);
     expect((await h.scope.invoices.get(draft!.invoiceKey))!.status).toBe('draft');
     expect(existsSync(dir)).toBe(true);
+  });
+
+  it('from a shell: invoices list shows versions, a stale version exits 1, an approval delivers the draft', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'approval-'));
+    p = await startProduct({ env: { INVOICE_OUTPUT_DIR: dir }, file: { invoices: { requireApproval: true } } });
+    await runJob(p, 'sync-contracts');
+    await runJob(p, 'sync-billing-items');
+    await runJob(p, 'build-invoices');
+    const out: string[] = [];
+    const err: string[] = [];
+    const cli = (argv: string[]) => invoicesCommand(argv, { stdout: { write: (s: string) => out.push(s) > 0 }, stderr: { write: (s: string) => err.push(s) > 0 },
+      loadOptions: { env: { ...sandboxEnv(p!.sandbox), REDIS_URL, LOG_LEVEL: 'warn' }, file: { queue: { prefix: p!.config.queue.prefix }, invoices: { requireApproval: true } } } });
+    expect(await cli(['list', '--status', 'draft', '--json']), err.join('')).toBe(0);
+    const listing = JSON.parse(out.join('')) as { invoices: Array<{ invoiceKey: string; version: string }> };
+    const [draft] = listing.invoices;
+    expect(draft!.version).toMatch(/^[0-9a-f]{16}$/);
+    expect(await cli(['approve', draft!.invoiceKey])).toBe(2);
+    expect(await cli(['approve', draft!.invoiceKey, '--version', 'abc'])).toBe(1);
+    expect(err.join('')).toContain('INVOICE_VERSION_STALE');
+    out.length = 0;
+    expect(await cli(['approve', draft!.invoiceKey, '--version', draft!.version, '--by', 'ops'])).toBe(0);
+    expect(out.join('')).toContain('approved; delivery and marking queued as job');
+    const delivered = await eventually(async () => {
+      const doc = (await p!.runtime.commands.listInvoices({})).invoices.find((d) => d.invoiceKey === draft!.invoiceKey);
+      return doc?.status === 'delivered' ? doc : undefined;
+    }, 60_000, 'the draft approved from the shell to be delivered');
+    expect(delivered.decisions).toEqual([expect.objectContaining({ action: 'approved', by: 'ops', version: draft!.version })]);
   });
 });
