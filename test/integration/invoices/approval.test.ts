@@ -55,8 +55,12 @@ describe('invoice approval', { timeout: 120_000 }, () => {
     expect(stale).toMatchObject({ ok: false, error: 'INVOICE_VERSION_STALE' });
     if (!stale.ok) expect(stale.message).toContain(chosen!.version);
 
-    expect(await p.runtime.commands.decideInvoice({ invoiceKey: rejected!.invoiceKey, version: rejected!.version, action: 'rejected', by: 'finance' }))
-      .toMatchObject({ ok: true, action: 'rejected' });
+    // Rejected through the API (automation's door), approved through the command (the console's and the CLI's).
+    const rejection = await p.api('POST', `/api/invoices/${rejected!.invoiceKey}/reject`, { version: rejected!.version, by: 'finance' });
+    expect(rejection).toMatchObject({ status: 200, body: { ok: true, action: 'rejected' } });
+    expect(await p.api('POST', `/api/invoices/${rejected!.invoiceKey}/approve`, { version: 'ffffffffffffffff' }))
+      .toMatchObject({ status: 409, body: { error: 'INVOICE_VERSION_STALE' } });
+    expect((await p.api('POST', '/api/invoices/inv-1-nosuchkey/approve', { version: rejected!.version })).status).toBe(404);
     const approved = await p.runtime.commands.decideInvoice({ invoiceKey: chosen!.invoiceKey, version: chosen!.version, action: 'approved', by: 'finance' });
     expect(approved).toMatchObject({ ok: true, repeated: false, alreadyDelivered: false });
     const delivered = await eventually(async () => {
