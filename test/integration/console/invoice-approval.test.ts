@@ -75,5 +75,15 @@ describe.skipIf(!HAVE_CHROMIUM)('console invoice approval', { timeout: 240_000 }
     }, { timeout: 30_000 }).toContain('approved by console (admin token)');
     expect(await page.locator(`table.invoices.draft tr[data-key="${other.invoiceKey}"] td.approval`).textContent()).toContain('awaiting approval');
     expect(other.items.some((i) => newlyMarked().includes(i.billingItemID))).toBe(false);
+
+    // Rejecting a draft keeps it a draft that says who rejected it; the next run delivers and marks nothing of it.
+    const third = drafts[2]!;
+    await page.locator(`table.invoices.draft tr[data-key="${third.invoiceKey}"] button:has-text("reject")`).click();
+    await page.waitForSelector('.notice');
+    expect(await page.textContent('.notice')).toContain(`rejected ${third.invoiceKey}`);
+    expect(await page.locator(`table.invoices.draft tr[data-key="${third.invoiceKey}"] td.approval`).textContent()).toContain('rejected by console (admin token)');
+    await runJob(p!, 'build-invoices');
+    expect(newlyMarked().sort((a, b) => a - b)).toEqual(expected);
+    expect(files()).toHaveLength(1);
   });
 });
