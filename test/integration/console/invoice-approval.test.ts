@@ -45,9 +45,15 @@ describe.skipIf(!HAVE_CHROMIUM)('console invoice approval', { timeout: 240_000 }
     expect(newlyMarked()).toEqual([]);
     expect(files()).toEqual([]);
 
-    const { page } = b!;
-    await page.goto(`${p!.url}/console/invoices`);
+    const { page, context } = b!;
     const chosen = drafts[0]!;
+    // Signed in, but a form without the page's CSRF token (a page on another site posting it) is refused, recording nothing.
+    const forged = await context.request.post(`${p!.url}/console/invoices/approve`, { maxRedirects: 0,
+      form: { csrf: 'guess', tenant: 'default', key: chosen.invoiceKey, version: chosen.version } });
+    expect(forged.status()).toBe(403);
+    expect((await p!.runtime.commands.listInvoices({ tenant: 'default' })).invoices.every((d) => (d.decisions as unknown[]).length === 0)).toBe(true);
+
+    await page.goto(`${p!.url}/console/invoices`);
     const row = page.locator(`table.invoices.draft tr[data-key="${chosen.invoiceKey}"]`);
     await row.waitFor();
     expect(await row.locator('td.approval').textContent()).toContain('awaiting approval');
