@@ -1,5 +1,6 @@
 /**
- * The body of `build-invoices` (issue 6): PO policy → grouping → delivery → marking, from the tenant's store.
+ * The body of `build-invoices` (issue 6): PO policy → grouping → delivery → marking, from the tenant's store. With
+ * `invoices.requireApproval` (issue 18) only drafts a person approved in their current version are delivered.
  * Autotask's API cannot create invoices (docs/autotask-api.md#invoices): this builds the documents Autotask's own UI
  * invoicing will produce (one per company and purchase order) and delivers them outside Autotask.
  */
