@@ -66,7 +66,8 @@ function documentRow(tenant: string, d: Doc, decimals: number, csrf: string, req
   const warnings = Array.isArray(d.warnings) ? (d.warnings as Array<{ code: string; message: string }>) : [];
   return html`<tr data-key="${key}" data-version="${String(d.version)}"><td class="company" data-company-id="${String(d.companyID)}">${company(d)}</td>
 <td>${d.purchaseOrderNumber === null ? html`<span class="muted">(none)</span>` : String(d.purchaseOrderNumber)}</td>
-<td>${Array.isArray(d.contractIDs) ? d.contractIDs.join(', ') : ''}</td><td class="num">${Array.isArray(d.items) ? d.items.length : 0}</td>
+<td class="contracts">${(Array.isArray(d.contracts) ? d.contracts as Array<{ id: number; name: string | null }> : [])
+    .map((c, i) => html`${i > 0 ? html`<br>` : ''}${c.name ?? ''} <span class="muted">${c.id}</span>`)}</td><td class="num">${Array.isArray(d.items) ? d.items.length : 0}</td>
 <td class="num subtotal">${money(d.subtotal, decimals)}</td><td class="num tax">${money(d.tax, decimals)}</td><td class="num total">${money(d.total, decimals)}</td>
 <td class="currency">${currency(d)}</td><td>${String(d.periodStart ?? '')} – ${String(d.periodEnd ?? '')}</td>
 <td>${warnings.length ? html`<ul>${warnings.map((w) => html`<li><code>${w.code}</code> ${w.message}</li>`)}</ul>` : html`<span class="muted">none</span>`}</td>

@@ -43,6 +43,9 @@ export async function listInvoices(ctx: CommandContext, request: { tenant?: stri
   const records = await scope.invoices.list(request.status);
   const decisions = await scope.invoices.decisions(records.map((r) => r.invoiceKey));
   const skipped = await scope.invoices.lastSkipped<SkippedItem>();
+  // Contract names for people, from the pulled contracts (a listing shows them; the document keeps the ids).
+  const contractIds = [...new Set(records.flatMap((r) => (r.document as { contractIDs?: number[] }).contractIDs ?? []))];
+  const contracts = await scope.entities.getMany('Contracts', contractIds);
   return {
     tenant: scope.tenant.id,
     count: records.length,
@@ -52,6 +55,7 @@ export async function listInvoices(ctx: CommandContext, request: { tenant?: stri
       return { ...r.document, status: r.status, warnings: r.warnings, deliveries: r.deliveries,
         builtAt: r.builtAt, deliveredAt: r.deliveredAt, markedAt: r.markedAt ?? null,
         version: documentVersion(r.document), decisions: mine,
+        contracts: ((r.document as { contractIDs?: number[] }).contractIDs ?? []).map((id) => ({ id, name: contracts.get(id)?.contractName ?? null })),
         approval: r.status === 'draft' ? gateView(approvalGate({ requireApproval, document: r.document, decisions: mine })) : null };
     }),
     skipped: skipped === null ? null : { builtAt: skipped.builtAt, count: skipped.items.length, items: skipped.items },

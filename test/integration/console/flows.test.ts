@@ -48,6 +48,11 @@ describe.skipIf(!HAVE_CHROMIUM)('console pages', { timeout: 240_000 }, () => {
     // Each row names its company (from Autotask's Companies) and the currency it is invoiced in.
     for (const row of rows) expect(row.name).toContain(String(p!.sandbox.data.get('Companies', Number(row.company))!.companyName));
     expect(await page.locator('table.invoices.draft td.currency').allTextContents()).toContain('EUR');
+    // Contracts by name (from the pulled contracts) beside their ids.
+    const contractCells = (await page.locator('table.invoices.draft td.contracts').allTextContents()).join(' ');
+    for (const id of DEMO_FACTS.invoiceGroups.flatMap((g) => g.contractIDs)) {
+      expect(contractCells).toContain(`${String(p!.sandbox.data.get('Contracts', id)!.contractName)} ${id}`);
+    }
     // The items the run left off, each with its reason, as the API lists them.
     const { skipped } = await p!.runtime.commands.listInvoices({ tenant: 'default' });
     const skippedRows = await page.$$eval('table#skipped-default tbody tr', (trs) => trs.map((tr) => [Number(tr.getAttribute('data-item')),
