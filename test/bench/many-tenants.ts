@@ -186,11 +186,16 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
     await workerLag(); // resets the workers' window: the next scrape covers the beside round only
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
+    // The machine's load during the round (other work on the same CPUs shows up as delay in every figure).
+    const loads: number[] = [];
+    const loadProbe = setInterval(() => loads.push(loadavg()[0]!), 1_000);
     const probe = process.env.MANY_TENANTS_DEBUG ? setInterval(() => {
       void queues.jobs.getActive().then((jobs) => console.log(`active: ${jobs.map((j) => `${j.data.tenant}/${j.name}`).join(' ')}`));
     }, 300) : undefined;
     const beside = await round(STAGGER_MS);
     clearInterval(probe);
+    clearInterval(loadProbe);
+    console.log(`${workerCount} worker(s) beside: load average (1 min) during the round ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
     const besideLagMs = await workerLag();
     console.log(`${workerCount} worker(s) beside: largest event-loop delay in a worker process ${besideLagMs.toFixed(0)} ms`);
     lag.disable();
