@@ -8,9 +8,30 @@
 /** Records handled between two turns of the event loop: a fraction of a millisecond to a few milliseconds each. */
 export const SLICE = 100;
 
-/** Resolves on the next turn of the event loop, after the I/O callbacks that were waiting. */
+/**
+ * Waiters for a turn of the loop, in order. One is released per turn (per setImmediate), whoever queued it: six
+ * page streams of one tenant's backlog in slices would otherwise each run a slice per turn, and every I/O step of
+ * another job (a Redis reply, an HTTP answer) would wait behind all six. One slice per turn keeps that wait to one
+ * slice, and costs the sliced work nothing when nothing else is waiting.
+ */
+const waiting: Array<() => void> = [];
+let pumping = false;
+
+function releaseOne(): void {
+  waiting.shift()?.();
+  if (waiting.length > 0) setImmediate(releaseOne);
+  else pumping = false;
+}
+
+/** Resolves on a later turn of the event loop, after the I/O callbacks that were waiting; one waiter per turn. */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(releaseOne);
+    }
+  });
 }
 
 /**

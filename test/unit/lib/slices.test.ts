@@ -47,3 +47,24 @@ describe('mapInSlices', () => {
     await expect(mapInSlices([1], (v) => v, 1.5)).rejects.toThrow(RangeError);
   });
 });
+
+describe('yieldToEventLoop across concurrent sliced work', () => {
+  it('runs one slice per turn of the loop, whoever it belongs to, so an I/O callback waits for one slice at most', async () => {
+    const trace: string[] = [];
+    let turns = 0;
+    let ticking = true;
+    // Stands for another job's I/O: a callback that is due on every turn of the loop.
+    const tick = (): void => { trace.push(`turn ${turns += 1}`); if (ticking) setImmediate(tick); };
+    setImmediate(tick);
+    const stream = (name: string) => mapInSlices([1, 2, 3, 4, 5, 6], (value) => { trace.push(`${name}${value}`); }, 2);
+    await Promise.all([stream('a'), stream('b'), stream('c')]);
+    ticking = false;
+    // The first slice of each stream runs at once; every later slice starts a turn of its own.
+    const slices = trace.filter((entry) => !entry.startsWith('turn') && Number(entry.slice(1)) % 2 === 1 && entry.slice(1) !== '1');
+    expect(slices).toHaveLength(6);
+    for (let i = 1; i < slices.length; i += 1) {
+      const between = trace.slice(trace.indexOf(slices[i - 1]!), trace.indexOf(slices[i]!));
+      expect(between.some((entry) => entry.startsWith('turn'))).toBe(true);
+    }
+  });
+});
