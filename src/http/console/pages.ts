@@ -42,7 +42,7 @@ export async function overviewPage(commands: RuntimeCommands, csrf: string): Pro
     const dead = letters.filter((l) => l.tenant === s.tenant).length;
     return html`<tr data-tenant="${s.tenant}"><td>${s.tenant}</td>
 <td>${last ? html`<span class="${last.outcome === 'completed' ? 'ok' : 'bad'}">${last.outcome}</span> ${when(last.finishedAt)}
-${last.failedStages.length ? html`<br>failed stage: ${last.failedStages.join(', ')}` : ''}<br><span class="muted">${last.summary.split('\n').slice(1).join('; ')}</span>` : '—'}</td>
+${last.failedStages.length ? html`<br>failed stage: ${last.failedStages.join(', ')}` : ''}<details><summary class="muted">summary</summary><span class="muted">${last.summary.split('\n').slice(1).join('; ')}</span></details>` : '—'}</td>
 <td>${nextRun ? when(nextRun.next) : html`<span class="muted">no schedule</span>`}</td>
 ${usageCells(usage.find((u) => u.tenant === s.tenant))}
 <td class="num">${dead}</td>
@@ -51,8 +51,9 @@ ${usageCells(usage.find((u) => u.tenant === s.tenant))}
     : html`<span class="warn">first-run: dry runs only</span><ul>${s.previews.map((p) => html`<li>${p.job}: would write ${p.wouldWrite} — ${p.summary.split('\n')[0] ?? ''}</li>`)}</ul>
 ${postButton(`/console/tenants/${encodeURIComponent(s.tenant)}/confirm`, 'confirm: let it write', csrf)}`}</td></tr>`;
   });
-  return html`<p>Instance ${readiness.ready ? html`<span class="ok">ready</span>` : html`<span class="bad">not ready</span>`}
-${readiness.degraded.length ? html` · degraded tenants: ${readiness.degraded.join(', ')}` : ''}. Times in ${TZ}.</p>
+  // One line on purpose: a line break between the status and the full stop renders as "ready ." in the browser.
+  const degraded = readiness.degraded.length ? html` · degraded tenants: ${readiness.degraded.join(', ')}` : '';
+  return html`<p>Instance ${readiness.ready ? html`<span class="ok">ready</span>` : html`<span class="bad">not ready</span>`}${degraded}. Times in ${TZ}.</p>
 <table id="tenants"><thead><tr><th>tenant</th><th>last sync-all</th><th>next sync-all</th><th>Autotask budget (rolling hour)</th>
 <th>throttled: this hour / 24 h</th><th>dead letters</th><th>Autotask</th><th>first run</th></tr></thead>
 <tbody>${rows}</tbody></table>`;

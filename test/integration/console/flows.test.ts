@@ -205,6 +205,10 @@ describe.skipIf(!HAVE_CHROMIUM)('console pages', { timeout: 240_000 }, () => {
     expect(hours.reduce((sum, h) => sum + h.requests, 0)).toBe(sent);
     expect(hours.at(-1)!.throttled).toBeGreaterThanOrEqual(sent429);
     expect(await row.locator('svg.budget-chart rect.throttled').count()).toBeGreaterThanOrEqual(1);
+    // The status line reads as a sentence: no space before its full stop.
+    expect(await page.locator('main > p').first().innerText()).toMatch(/^Instance (ready|not ready)( · [^.]*)?\. Times in /);
+    // The last run's summary is folded away so one row stays one screen line.
+    expect(await row.locator('details summary').first().textContent()).toBe('summary');
     const budget = await p!.runtime.commands.tenantUsage('default');
     expect(await row.locator('td.budget').textContent()).toContain(`${budget.budget!.used} used, ${budget.budget!.left} left`);
     await screenshot(page, 'console-overview');
