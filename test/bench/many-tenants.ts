@@ -17,6 +17,7 @@
  * abandoned (workers SIGKILLed, keys deleted) when the small tenants are done. Loopback only.
  * Run: npx tsx test/bench/many-tenants.ts   (MANY_TENANTS_SMALL=50 MANY_TENANTS_BIG_ITEMS=20000 to change sizes;
  *      MANY_TENANTS_DEBUG=1 prints the active jobs every 300 ms of the `beside` round: who holds the worker slots;
+ *      MANY_TENANTS_CAP=<n> sets queue.maxActivePerTenant for the workers;
  *      MANY_TENANTS_PROFILE=<dir> samples the workers' CPU (support/cpu-profile.mjs) into <dir> and stops them with SIGTERM so the
  *      profile is written: see docs/many-tenants.md for reading the event-loop stalls out of it)
  */
@@ -46,6 +47,8 @@ const LATENCY_MS = 20;
 const ROUND_DEADLINE_MS = 120_000;
 const BIG = 'big';
 const PROFILE_DIR = process.env.MANY_TENANTS_PROFILE;
+/** queue.maxActivePerTenant for the workers (default: the product's). */
+const CAP = process.env.MANY_TENANTS_CAP === undefined ? undefined : Number(process.env.MANY_TENANTS_CAP);
 const PROFILER = pathToFileURL(fileURLToPath(new URL('./support/cpu-profile.mjs', import.meta.url))).href;
 
 interface Tenant { id: string; sandbox: SandboxHandle; envPrefix: string }
@@ -102,7 +105,7 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
   const prefix = uniquePrefix('many-tenants');
   const dir = mkdtempSync(join(tmpdir(), 'autotask-sync-many-tenants-'));
   const file = {
-    queue: { prefix, concurrency: 4 },
+    queue: { prefix, concurrency: 4, ...(CAP === undefined ? {} : { maxActivePerTenant: CAP }) },
     schedules: [],
     tenants: tenants.map((t) => ({ id: t.id, usernameEnv: `${t.envPrefix}_USERNAME`, secretEnv: `${t.envPrefix}_SECRET`,
       integrationCodeEnv: `${t.envPrefix}_INTEGRATION_CODE`, baseUrl: t.sandbox.url })),
@@ -220,7 +223,7 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
 }
 
 console.log(`many-tenants: ${SMALL} small tenants + 1 with ${BIG_ITEMS.toLocaleString('en')} tickets and billing items; `
-  + `sandbox latency ${LATENCY_MS} ms; ${machine()}`);
+  + `sandbox latency ${LATENCY_MS} ms; queue.maxActivePerTenant ${CAP ?? 'default'}; ${machine()}`);
 const results: Record<number, Record<string, RoundResult>> = {};
 for (const workerCount of [1, 3]) {
   const load = loadavg()[0]!.toFixed(2);
