@@ -131,7 +131,6 @@ describe('per-tenant cap on active jobs (queue.maxActivePerTenant)', () => {
       if (tenant === 'default') mostBig = Math.max(mostBig, set.size);
     });
     const parkedBig = [...handedBack].filter((index) => jobs.get(stream[index]!.jobId)!.tenant === 'default').length;
-    if (process.env.DEBUG_CAP) console.log(stream.map((e) => `${e.event} ${jobs.get(e.jobId)!.tenant}/${jobs.get(e.jobId)!.name}`).join('\n'));
     // Without the cap the big tenant's three pulls all run at once (3 of the 4 slots).
     expect(mostBig).toBe(2);
     expect(parkedBig).toBeGreaterThan(0);
