@@ -83,6 +83,15 @@ ${skipped.items.map((i) => html`<tr data-item="${i.billingItemID}"><td>${i.billi
 <td>${i.detail ?? ''}</td></tr>`)}</tbody></table>`;
 }
 
+function poPolicyTable(tenant: string, policy: InvoiceListing['poPolicy']): SafeHtml {
+  if (policy.updates.length === 0 && policy.warnings.length === 0) return html``;
+  return html`<h2>${tenant}: PO numbers the policy would set (${policy.updates.length})</h2>
+<table class="po-policy" id="po-policy-${tenant}"><thead><tr><th>contract</th><th>company</th><th>PO now</th><th>PO to set</th><th>rule</th><th>why</th></tr></thead><tbody>
+${policy.updates.map((u) => html`<tr data-contract="${u.contractID}"><td>${u.contractName ?? ''} <span class="muted">${u.contractID}</span></td>
+<td>${u.companyID ?? '—'}</td><td>${u.from ?? html`<span class="muted">(none)</span>`}</td><td class="po-to">${u.to}</td><td>${u.rule}</td><td>${u.reason}</td></tr>`)}
+</tbody></table>${policy.warnings.length ? html`<ul class="po-warnings">${policy.warnings.map((w) => html`<li><code>${w.code}</code> ${w.message}</li>`)}</ul>` : ''}`;
+}
+
 export async function invoicesPage(commands: RuntimeCommands, decimals: number, csrf: string): Promise<SafeHtml> {
   const sections: SafeHtml[] = [];
   let requireApproval = false;
@@ -96,10 +105,11 @@ export async function invoicesPage(commands: RuntimeCommands, decimals: number, 
 <th class="num">subtotal</th><th class="num">tax</th><th class="num">total</th><th>currency</th><th>period</th><th>warnings</th><th>approval</th><th>download</th></tr></thead><tbody>
 ${docs.map((d) => documentRow(tenant, d, decimals, csrf, listing.requireApproval))}</tbody></table>`);
     }
-    sections.push(skippedTable(tenant, listing.skipped));
+    sections.push(poPolicyTable(tenant, listing.poPolicy), skippedTable(tenant, listing.skipped));
   }
   return html`<p>Amounts rounded to ${decimals} decimals (invoices.currencyDecimals), in the currency shown per document (the
-company's Autotask currency, else the tenant's internal one). The PO number column is what the PO policy sets on the document.
+company's Autotask currency, else the tenant's internal one). The PO number column is the purchase order the items carry
+(one invoice per company and PO); "PO numbers the policy would set" lists the contracts the next run gives one (invoices.poPolicy).
 ${requireApproval ? 'Approval is on (invoices.requireApproval): a draft is delivered and its items marked only after it is approved here.'
     : 'Approval is off: the next build-invoices run delivers every draft.'}</p>${sections}`;
 }

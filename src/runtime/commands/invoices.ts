@@ -7,6 +7,7 @@
 import { approvalGate, checkDecision, currentDecision, documentVersion, type ApprovalGate, type InvoiceDecision,
   type InvoiceDecisionAction } from '../../rules/invoice-approval.js';
 import type { SkippedItem } from '../../rules/invoice-grouping.js';
+import { planPurchaseOrders, type PoUpdate, type PoWarning } from '../../rules/po-policy.js';
 import { enqueueJob } from '../enqueue.js';
 import { enqueueDepsOf, type CommandContext } from './context.js';
 
@@ -18,6 +19,11 @@ export interface InvoiceListing {
   invoices: Array<Record<string, unknown>>;
   /** Items the last build-invoices run left off every document, each with its reason; null before the first run. */
   skipped: { builtAt: string; count: number; items: SkippedItem[] } | null;
+  /**
+   * The PO numbers invoices.poPolicy would set on the pulled contracts now (the next build-invoices run sets them),
+   * with the contract's name and company, and the policy's warnings. Empty once the run has set them.
+   */
+  poPolicy: { updates: Array<PoUpdate & { contractName: string | null; companyID: number | null }>; warnings: PoWarning[] };
 }
 
 export type InvoiceDecisionAnswer =
@@ -46,6 +52,10 @@ export async function listInvoices(ctx: CommandContext, request: { tenant?: stri
   // Contract names for people, from the pulled contracts (a listing shows them; the document keeps the ids).
   const contractIds = [...new Set(records.flatMap((r) => (r.document as { contractIDs?: number[] }).contractIDs ?? []))];
   const contracts = await scope.entities.getMany('Contracts', contractIds);
+  const { poPolicy: policy } = ctx.services.config.invoices;
+  const pulled = policy.rules.length > 0 ? await scope.entities.all('Contracts') : [];
+  const plan = planPurchaseOrders({ contracts: pulled, rules: policy.rules, agreementKey: policy.agreementKey, now: ctx.services.now() });
+  const byId = new Map(pulled.map((c) => [c.id, c]));
   return {
     tenant: scope.tenant.id,
     count: records.length,
@@ -59,6 +69,8 @@ export async function listInvoices(ctx: CommandContext, request: { tenant?: stri
         approval: r.status === 'draft' ? gateView(approvalGate({ requireApproval, document: r.document, decisions: mine })) : null };
     }),
     skipped: skipped === null ? null : { builtAt: skipped.builtAt, count: skipped.items.length, items: skipped.items },
+    poPolicy: { warnings: plan.warnings, updates: plan.updates.map((u) => ({ ...u, contractName: byId.get(u.contractID)?.contractName ?? null,
+      companyID: byId.get(u.contractID)?.companyID ?? null })) },
   };
 }
 
