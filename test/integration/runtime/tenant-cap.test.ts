@@ -33,7 +33,7 @@ beforeAll(async () => {
     sandbox: { scenario: generateTenant({ seed: 1, now: NOW, companies: 4, contracts: 8, tickets: 20, billingItems: 3_000 }), latencyMs: 60 },
     env: { SMALL_USER: 'api@small.sandbox.local', SMALL_SECRET: 'small-secret', SMALL_CODE: 'SMALLCODE', INVOICE_OUTPUT_DIR: dir },
     file: {
-      // The whole queue section: startProduct's own (unique prefix) is replaced by this one, not merged.
+      // Merged into startProduct's queue settings; the prefix is this test's own so it can read the queue itself.
       queue: { prefix, concurrency: 4, maxActivePerTenant: 2, backoffMs: 200, shutdownGraceMs: 2_000 },
       autotask: { pageSize: 50 },
       pull: { partitions: 1 },
