@@ -36,6 +36,7 @@ export const buildInvoicesJob = defineJob({
       store: ctx.scope.entities,
       invoices: ctx.scope.invoices,
       settings: ctx.config.invoices,
+      retentionDays: ctx.config.store.retentionDays,
       sinks: sinksOf(ctx),
       logger: ctx.logger,
       dryRun: ctx.dryRun,
@@ -61,7 +62,7 @@ export const buildInvoicesJob = defineJob({
       // A dry run counts what it would do under its own names: "delivered: 5" in a dry run's log read as done.
       counts: { invoices: result.documents.length, items: result.documents.reduce((n, d) => n + d.items.length, 0),
         warnings: result.warnings.length, skipped: result.skippedItems.length, alreadyMarked: result.marks.alreadyMarked.length,
-        reconciliationFindings: result.reconciliation.length, leftOpenSet: result.leftOpenSet.length, invoicedNotMarked: result.marks.invoiced.length,
+        reconciliationFindings: result.reconciliation.length, retentionDropped: result.retention.dropped, leftOpenSet: result.leftOpenSet.length, invoicedNotMarked: result.marks.invoiced.length,
         ...(ctx.dryRun ? { wouldSetPo: po, wouldDeliver: delivered, wouldMark: marked } : { poUpdates: po, delivered, marked }) } as Record<string, number>,
       invoices: result.documents.map((d) => ({ invoiceKey: d.invoiceKey, companyID: d.companyID, purchaseOrderNumber: d.purchaseOrderNumber,
         items: d.items.length, subtotal: d.subtotal, tax: d.tax, total: d.total })),
