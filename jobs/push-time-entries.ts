@@ -44,9 +44,12 @@ export const pushTimeEntriesJob = defineJob({
       unknownOutcome: { windowMs: ctx.config.autotask.unknownOutcomeWindowMs, lookEveryMs: ctx.config.autotask.unknownOutcomeLookMs },
       // A sweep (sync-all) reports what waits and leaves it pending for the next sweep; a run for given entries waits.
       delayWhenWaiting: !swept }, entries);
+    // Retention (docs/store-bounds.md#retention): a bounded batch of keys settled longer ago than store.retentionDays.
+    const before = new Date(ctx.now().getTime() - ctx.config.store.retentionDays * 86_400_000);
+    const retentionDropped = ctx.dryRun ? 0 : await ledger.trimSettled(before, SWEEP_LIMIT);
     const count = (status: string): number => outcomes.filter((o) => o.status === status).length;
     const counts = { created: count('created'), found: count('found'), alreadyPushed: count('already-pushed'),
-      wouldCreate: count('would-create'), refused: count('refused'), waiting: count('waiting') };
+      wouldCreate: count('would-create'), refused: count('refused'), waiting: count('waiting'), retentionDropped };
     const refusals = outcomes.filter((o) => o.status === 'refused');
     return {
       summary: `Time entries${swept ? ' (pending sweep)' : ''}: ${counts.created} created, ${counts.found} found already made, ` +
