@@ -47,9 +47,10 @@ export const pushTimeEntriesJob = defineJob({
     // Retention (docs/store-bounds.md#retention): a bounded batch of keys settled longer ago than store.retentionDays.
     const before = new Date(ctx.now().getTime() - ctx.config.store.retentionDays * 86_400_000);
     const retentionDropped = ctx.dryRun ? 0 : await ledger.trimSettled(before, SWEEP_LIMIT);
+    const stopwatchesDropped = ctx.dryRun ? 0 : await stopwatches.trimPushed(before, SWEEP_LIMIT);
     const count = (status: string): number => outcomes.filter((o) => o.status === status).length;
     const counts = { created: count('created'), found: count('found'), alreadyPushed: count('already-pushed'),
-      wouldCreate: count('would-create'), refused: count('refused'), waiting: count('waiting'), retentionDropped };
+      wouldCreate: count('would-create'), refused: count('refused'), waiting: count('waiting'), retentionDropped, stopwatchesDropped };
     const refusals = outcomes.filter((o) => o.status === 'refused');
     return {
       summary: `Time entries${swept ? ' (pending sweep)' : ''}: ${counts.created} created, ${counts.found} found already made, ` +

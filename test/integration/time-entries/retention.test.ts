@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { pushTimeEntriesJob } from '../../../jobs/push-time-entries.js';
+import { stopwatchEntry } from '../../../src/rules/stopwatch.js';
 import { DEMO_FACTS } from '../../../src/sandbox/index.js';
 import { tenantKeys } from '../../../src/store/keys.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
@@ -55,5 +56,33 @@ describe('time-entry ledger retention', () => {
     expect(await h.scope.ledger.get('old-version')).not.toBeNull();
     expect(await h.scope.ledger.trimSettled(later(1), 500)).toBe(1);
     expect(await h.scope.ledger.get('old-version')).toBeNull();
+  });
+
+  it('drops stopwatches pushed before the retention period; a re-push of one finds its entry, creates none', async () => {
+    h = await startHarness({ file: { store: { retentionDays: 30 } } });
+    const startedAt = new Date(Date.UTC(2026, 10, 20, 15, 0));
+    const started = await h.scope.stopwatches.start({ ticketId: ticket.ticketId, resourceId: ticket.resourceId, roleId: ticket.roleId,
+      summaryNotes: 'stopwatch work' }, startedAt);
+    if (!started.ok) throw new Error(started.reason);
+    const id = started.stopwatch.id;
+    const stopped = await h.scope.stopwatches.stop(id, {}, new Date(startedAt.getTime() + 3_600_000));
+    if (!stopped.ok) throw new Error(stopped.reason);
+    // A running one is never dropped, however old.
+    const running = await h.scope.stopwatches.start({ ticketId: ticket.ticketId, resourceId: ticket.resourceId, roleId: ticket.roleId }, startedAt);
+    if (!running.ok) throw new Error(running.reason);
+    const entry = stopwatchEntry(stopped.stopwatch)!;
+    expect((await h.run(pushTimeEntriesJob, { entries: [entry] })).counts.created).toBe(1);
+    expect((await h.scope.stopwatches.get(id))?.timeEntryId).not.toBeNull();
+    const made = h.sandbox.data.count('TimeEntries');
+
+    expect((await h.run(pushTimeEntriesJob, { entries: [] }, { now: later(29) })).counts.stopwatchesDropped).toBe(0);
+    expect((await h.run(pushTimeEntriesJob, { entries: [] }, { now: later(31) })).counts.stopwatchesDropped).toBe(1);
+    expect(await h.scope.stopwatches.get(id)).toBeNull();
+    expect((await h.scope.stopwatches.list()).map((s) => s.id)).toEqual([running.stopwatch.id]);
+
+    // Its push retried after both records are gone (a dead letter requeued by hand): found, not created.
+    const again = await h.run(pushTimeEntriesJob, { entries: [entry] }, { now: later(32) });
+    expect(again.outcomes).toMatchObject([{ key: id, status: 'found' }]);
+    expect(h.sandbox.data.count('TimeEntries')).toBe(made);
   });
 });
