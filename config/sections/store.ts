@@ -10,5 +10,5 @@ export const RETENTION_FLOOR_DAYS = 7;
 
 export const storeSection = z.strictObject({
   retentionDays: z.number().int().min(RETENTION_FLOOR_DAYS).max(3_650).default(90)
-    .describe('delivered invoices, their items\' ledgers, pushed time entries, problem links of tickets no longer pulled and finished stopwatches are dropped this many days after their last change, a bounded batch per run; Autotask\'s own state is re-read before every such write, so a dropped record is never written twice'),
+    .describe('delivered invoices, their items\' ledgers, pushed time entries, problem links of tickets no longer pulled and pushed stopwatches are dropped this many days after their last change, a bounded batch per run; Autotask\'s own state is re-read before every such write, so a dropped record is never written twice'),
 }).prefault({});
