@@ -4,9 +4,7 @@
  * src/push/build-invoices.ts has the how).
  */
 import { z } from 'zod';
-import { runBudget } from '../src/autotask/index.js';
 import { buildInvoices } from '../src/push/build-invoices.js';
-import { budgetProgress } from '../src/rules/request-cost.js';
 import { createFileSink } from '../src/sinks/file-sink.js';
 import { createHttpSink } from '../src/sinks/http-sink.js';
 import type { InvoiceSink } from '../src/sinks/invoice-sink.js';
@@ -43,10 +41,7 @@ export const buildInvoicesJob = defineJob({
       signal: ctx.signal,
       now: () => ctx.now(),
       // A run needing more than the hour has left says so in its progress (the dashboard shows it).
-      onWritesPlanned: async (requests) => {
-        const progress = budgetProgress(requests, runBudget(await ctx.scope.client.budget(), ctx.config.autotask.budgetFraction), ctx.now());
-        if (progress) await ctx.progress(progress);
-      },
+      onWritesPlanned: (requests) => ctx.planRequests(requests),
     }, { deliver: ctx.data.deliver });
     const po = result.poUpdates.filter((u) => u.status === 'updated' || u.status === 'would-update').length;
     const delivered = ctx.dryRun ? result.wouldDeliver.length : result.deliveries.filter((d) => d.sinks.length > 0).length;

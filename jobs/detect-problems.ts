@@ -53,6 +53,8 @@ export const detectProblemsJob = defineJob({
     const groups = [...withNewLinks.filter(auto), ...approved.map((s) => s.group)];
     const approvedIds = new Map(approved.map((s, i) => [withNewLinks.filter(auto).length + i, s.id]));
 
+    // Per group about: the members' re-read, the Problem's look-up and create, a PATCH per new link, the note.
+    await ctx.planRequests(groups.reduce((n, g) => n + 4 + g.newLinks.length, 0));
     const writes: ProblemWrite[] = [];
     const outcomes: GroupOutcome[] = [];
     for (const [index, group] of groups.entries()) {

@@ -39,6 +39,8 @@ export const pushTimeEntriesJob = defineJob({
       }
       entries = [...byKey.values()].slice(0, SWEEP_LIMIT);
     }
+    // Per entry a look-up and a create, plus the batch's ticket and resource reads (src/push/time-entries.ts).
+    await ctx.planRequests(entries.length > 0 ? 2 * entries.length + 2 : 0);
     const outcomes = await pushTimeEntries({ client, ledger, stopwatches, policy: ctx.config.timeEntries,
       logger: ctx.logger, dryRun: ctx.dryRun, signal: ctx.signal, now: () => ctx.now(),
       unknownOutcome: { windowMs: ctx.config.autotask.unknownOutcomeWindowMs, lookEveryMs: ctx.config.autotask.unknownOutcomeLookMs },

@@ -8,7 +8,7 @@ import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
 import type { RuntimeServices } from './services.js';
 import { parseEnvelope, parseJobData } from './job-data.js';
 import { runBudget, tallyRequests } from '../autotask/index.js';
-import { describeRequestCost, plannedRequests, requestCost } from '../rules/request-cost.js';
+import { budgetProgress, describeRequestCost, plannedRequests, requestCost } from '../rules/request-cost.js';
 
 export interface ExecuteOptions {
   dryRun: boolean;
@@ -29,6 +29,23 @@ export async function executeJob(
   const logger = services.logger.child({ job: definition.name, jobId: options.jobId, tenant: scope.tenant.id });
   options.signal.throwIfAborted();
   logger.debug({ dryRun: options.dryRun }, 'job started');
+  // A run's budget note, once it has one, rides along on every later progress value (pages, groups), so what the
+  // dashboard shows always says the run is spreading itself over the hours.
+  let budgetNote: { budget: Record<string, unknown> } | null = null;
+  const progress = (value: Record<string, unknown>): Promise<void> =>
+    options.progress(budgetNote && !('budget' in value) ? { ...value, ...budgetNote } : value);
+  const planRequests = async (requests: number): Promise<void> => {
+    if (options.dryRun || requests <= 0) return;
+    let known = await scope.client.budget().catch(() => scope.client.metrics().budget);
+    // The tenant's threshold not read yet (a first run): read it now, as the run's first request would (it is
+    // exempt from the budget), so the plan is measured against the real hour, not the documented default.
+    if (known.threshold === null) {
+      await scope.client.thresholdInformation(options.signal).catch(() => undefined);
+      known = await scope.client.budget().catch(() => known);
+    }
+    budgetNote = budgetProgress(requests, runBudget(known, services.config.autotask.budgetFraction), services.now());
+    if (budgetNote) await options.progress(budgetNote);
+  };
   // Every Autotask request the run sends is counted for its result (docs/request-cost.md).
   const { value: result, tally } = await tallyRequests(() => definition.handler({
     jobId: options.jobId,
@@ -37,7 +54,8 @@ export async function executeJob(
     config: services.config,
     logger,
     signal: options.signal,
-    progress: options.progress,
+    progress,
+    planRequests,
     dryRun: options.dryRun,
     now: services.now,
   }));
