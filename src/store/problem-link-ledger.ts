@@ -75,15 +75,15 @@ export class ProblemLinkLedger {
 
   /** Before the PATCH. */
   async markPending(ticketId: number, problemId: number): Promise<void> {
-    await this.redis.multi().hset(this.key, String(ticketId), JSON.stringify({ problemId, state: 'pending', at: this.clock().toISOString() }))
-      .zrem(this.ageKey, String(ticketId)).exec();
+    await execOrThrow(this.redis.multi().hset(this.key, String(ticketId), JSON.stringify({ problemId, state: 'pending', at: this.clock().toISOString() }))
+      .zrem(this.ageKey, String(ticketId)).exec());
   }
 
   /** After Autotask confirmed the PATCH (or a re-read shows the link in place). */
   async markLinked(ticketId: number, problemId: number): Promise<void> {
     const now = this.clock();
-    await this.redis.multi().hset(this.key, String(ticketId), JSON.stringify({ problemId, state: 'linked', at: now.toISOString() }))
-      .zadd(this.ageKey, now.getTime(), String(ticketId)).exec();
+    await execOrThrow(this.redis.multi().hset(this.key, String(ticketId), JSON.stringify({ problemId, state: 'linked', at: now.toISOString() }))
+      .zadd(this.ageKey, now.getTime(), String(ticketId)).exec());
   }
 
   /** Retention: at most `limit` `linked` entries made before `before`, oldest first. Whether one may go is the caller's call. */
@@ -115,4 +115,12 @@ export class ProblemLinkLedger {
     if (entries.length === 0) return;
     await this.redis.zadd(this.ageKey, 'XX', ...entries.flatMap((e) => [e.from, String(e.ticketId)]));
   }
+}
+
+/** A MULTI answers per command: a failed one must fail the write (the ledger entry is what a retry relies on). */
+async function execOrThrow(pending: Promise<Array<[Error | null, unknown]> | null>): Promise<void> {
+  const results = await pending;
+  if (results === null) throw new Error('problem-link ledger MULTI was aborted');
+  const failed = results.find(([error]) => error !== null);
+  if (failed?.[0]) throw failed[0];
 }
