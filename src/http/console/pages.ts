@@ -166,9 +166,9 @@ export async function jobsPage(commands: RuntimeCommands, csrf: string): Promise
   const [runs, letters, active] = await Promise.all([commands.recentRuns(100), commands.listDeadLetters(), commands.activeRuns(100)]);
   return html`<p>Queue internals: <a href="/admin/queues">Bull Board</a>. Times in ${TZ}.</p>
 <h2>Running and waiting (${active.length})</h2>
-<table id="active-runs"><thead><tr><th>job</th><th>tenant</th><th>state</th><th>goes on</th><th>Autotask budget</th></tr></thead><tbody>
+${active.length === 0 ? html`<p class="muted">Nothing is running or waiting.</p>` : html`<table id="active-runs"><thead><tr><th>job</th><th>tenant</th><th>state</th><th>goes on</th><th>Autotask budget</th></tr></thead><tbody>
 ${active.map((r: ActiveRun) => html`<tr data-job="${r.id}"><td>${r.name}</td><td>${r.tenant}</td><td>${r.state}</td><td>${r.resumesAt ? when(r.resumesAt) : '—'}</td>
-<td>${budgetNote(r.budget)}</td></tr>`)}</tbody></table>
+<td>${budgetNote(r.budget)}</td></tr>`)}</tbody></table>`}
 <h2>Dead letters (${letters.length})</h2>
 <table id="dead-letters"><thead><tr><th>job</th><th>tenant</th><th>failed at</th><th>attempts</th><th>reason</th><th></th></tr></thead><tbody>
 ${letters.map((l: DeadLetter) => html`<tr data-letter="${l.id}"><td>${l.name}</td><td>${l.tenant}</td><td>${when(l.failedAt)}</td><td class="num">${l.attemptsMade}</td>
