@@ -11,7 +11,7 @@ import { syncTicketsJob } from '../../../jobs/sync-tickets.js';
 import { jobsPage } from '../../../src/http/console/pages.js';
 import type { StoredTicket } from '../../../src/store/projections.js';
 import { startHarness, type Harness } from '../../helpers/harness.js';
-import { eventually, startProduct, type Product } from '../../helpers/product.js';
+import { eventually, runJob, startProduct, type Product } from '../../helpers/product.js';
 import { timeEntries } from '../faults/support/scenario.js';
 
 let h: Harness | undefined;
@@ -57,6 +57,8 @@ describe('budget progress of real runs', () => {
 
   it('a queued run that waits for budget says until when, and the console Jobs page shows it', async () => {
     p = await startProduct({ sandbox: SMALL });
+    // The deployment has read the tenant's threshold (any run does), so the run can measure its plan against it.
+    await runJob(p, 'sync-contracts');
     const entries = timeEntries(new Date(), 12, 'queued');
     const { body } = await p.api('POST', '/api/jobs/push-time-entries', { data: { entries } });
     const progress = await eventually(async () => {
