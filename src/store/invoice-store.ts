@@ -8,7 +8,9 @@
  *  - the marks ledger (HASH billingItemID → webServiceDate written): an item is PATCHed at most once.
  * The documents are indexed by status (a ZSET per status plus one of delivered-but-unmarked invoices, scored by
  * builtAt), written in the same MULTI as the HASH and in the tenant's hash slot, so a run reads the drafts and the
- * unmarked deliveries without reading every invoice ever delivered (issue 17 item 5, docs/store-bounds.md).
+ * unmarked deliveries without reading every invoice ever delivered (issue 17 item 5, docs/store-bounds.md). Delivered
+ * invoices are also indexed by their last change, so retention drops the old ones with their ledger fields, a batch
+ * at a time (src/push/invoice-retention.ts decides which may go).
  * A lost Redis loses the ledgers; the job then falls back on Autotask's own state (the item's current
  * webServiceDate) before marking, and sinks de-duplicate by Idempotency-Key / file name.
  */
@@ -275,6 +277,7 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
   async dropDelivered(records: readonly StoredInvoice<Doc, Warning>[]): Promise<number> {
     if (records.length === 0) return 0;
     const keys = records.map((r) => r.invoiceKey);
+    // The store is generic in its document; an invoice document lists its billing items (rules/invoice-types.ts).
     const items = records.flatMap((r) => (r.document as { items?: Array<{ billingItemID: number }> }).items ?? []).map((i) => String(i.billingItemID));
     const multi = this.redis.multi().hdel(this.keys.invoices, ...keys);
     for (const status of STATUSES) multi.zrem(this.keys.invoiceStatus(status), ...keys);
