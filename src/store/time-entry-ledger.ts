@@ -17,8 +17,9 @@
  * (BullMQ job lock; a stopwatch key is enqueued with a job id derived from it).
  *
  * Layout: ledger('time-entries') HASH key → JSON state; ledger('time-entries-pending') ZSET key → last change ms
- * (what `pending()` lists for re-pushing). Every change is a compare-and-set of the whole JSON in one Lua script,
- * so the HASH and the ZSET never disagree.
+ * (what `pending()` lists for re-pushing); ledgerAge('time-entries') ZSET of the settled (created or failed) keys →
+ * last change ms (what retention drops, docs/store-bounds.md#retention). Every change is a compare-and-set of the
+ * whole JSON in one Lua script, so the HASH and the ZSETs never disagree.
  */
 import type { RedisConnection } from '../lib/redis-connection.js';
 import { AppError } from '../lib/errors.js';
