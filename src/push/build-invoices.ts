@@ -23,6 +23,7 @@ import { markDelivered, type MarkOutcome } from './invoice-marks.js';
 import { labelDocument, readInvoiceLabels } from './invoice-labels.js';
 import { itemsThatLeft } from './invoice-recheck.js';
 import { reconcileDelivered } from './invoice-reconcile.js';
+import { trimDeliveredInvoices, type RetentionOutcome } from './invoice-retention.js';
 import type { ReconciliationFinding } from '../rules/invoice-reconciliation.js';
 import { applyPurchaseOrders, type PoOutcome } from './purchase-orders.js';
 
@@ -36,6 +37,8 @@ export interface BuildInvoicesDeps {
   dryRun: boolean;
   signal: AbortSignal;
   now: () => Date;
+  /** store.retentionDays: delivered invoices that can no longer be written again go after this (docs/store-bounds.md#retention). */
+  retentionDays: number;
   /** Told, before delivering and marking starts, how many Autotask writes (one PATCH per item) the rest needs. */
   onWritesPlanned?: (requests: number) => Promise<void>;
 }
@@ -59,6 +62,8 @@ export interface BuildInvoicesResult {
   reconciliation: ReconciliationFinding[];
   /** With invoices.requireApproval: the drafts held back, each with why (awaiting, rejected, approved version stale). */
   heldForApproval: Array<{ invoiceKey: string; reason: Exclude<ApprovalGate, { deliver: true }>['reason']; detail: string }>;
+  /** Delivered invoices dropped by retention this run (with their ledger fields). */
+  retention: RetentionOutcome;
 }
 
 type Stored = StoredInvoice<InvoiceDocument, InvoiceWarning>;
@@ -127,6 +132,7 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   const result: BuildInvoicesResult = { poUpdates, poWarnings: plan.warnings, documents: grouping.invoices,
     warnings: grouping.warnings, skipped: grouping.counts.skipped, skippedItems: grouping.skipped, leftOpenSet: left, deliveries: [],
     marks: { marked: [], alreadyMarked: [], missing: [], invoiced: [] }, wouldDeliver: [], wouldMark: [], heldForApproval: [],
+    retention: { dropped: 0, deferred: 0 },
     reconciliation: await reconcileDelivered({ client: deps.client, store: deps.store, invoices: deps.invoices, signal: deps.signal, now, dryRun: deps.dryRun }) };
   // With invoices.requireApproval, a draft goes out only when a person approved exactly this version of it
   // (src/rules/invoice-approval.ts): a draft this build changed carries no approval.
@@ -189,5 +195,8 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   } else if (options.deliver) {
     deps.logger.warn('no invoice sink is configured (invoices.fileSink is off and INVOICE_WEBHOOK_URL is unset): documents stay drafts');
   }
+  // Last, after this run's marks removed the items they exported from the open set: a bounded batch per run.
+  result.retention = await trimDeliveredInvoices({ invoices: deps.invoices, store: deps.store, retentionDays: deps.retentionDays,
+    markExported: deps.settings.markExported, now: deps.now() });
   return result;
 }

@@ -53,6 +53,10 @@ describe('InvoiceStore', () => {
     const after = await store.decisions(['a', 'b']);
     expect([...after.keys()]).toEqual(['a']);
     expect(await redis.hlen(tenantKeys(prefix, 'default').ledger('invoice-decisions'))).toBe(1);
+    // a is delivered, and later dropped by retention: its decisions go in the same MULTI.
+    await store.recordDelivery('a', 'file', '/tmp/a.json', true, now);
+    expect(await store.dropDelivered([(await store.get('a'))!])).toBe(1);
+    expect(await redis.hlen(tenantKeys(prefix, 'default').ledger('invoice-decisions'))).toBe(0);
   });
 
   it('refuses to record a delivery on an unknown invoice', async () => {
