@@ -42,6 +42,23 @@ describe('Proxy Time Entry', () => {
   });
 });
 
+describe('impersonation not allowed by the tenant', () => {
+  it('the default mode\'s refusal names both impersonation settings and the other mode, and nothing is created', async () => {
+    h = await startHarness({ sandbox: { tenantSettings: { impersonation: false } } });
+    const before = h.sandbox.data.count('TimeEntries');
+    const [refused] = await push([entry('imp-1', '2026-11-20T13:00:00.000Z', '2026-11-20T14:00:00.000Z')]);
+    expect(refused).toMatchObject({ status: 'refused', code: 'AUTOTASK_PERMISSION' });
+    expect(refused?.reason).toMatch(/adequate permissions.*Allow impersonation of resources with this security level.*Resource Impersonation.*timeEntries\.proxy to "as-api-user".*Proxy Time Entry/);
+    expect(h.sandbox.data.count('TimeEntries')).toBe(before);
+  });
+
+  it('as-api-user still works there when Proxy Time Entry is on', async () => {
+    h = await startHarness({ sandbox: { tenantSettings: { impersonation: false } }, file: { timeEntries: { proxy: 'as-api-user' } } });
+    const [created] = await push([entry('imp-2', '2026-11-20T15:00:00.000Z', '2026-11-20T16:00:00.000Z')]);
+    expect(created).toMatchObject({ status: 'created' });
+  });
+});
+
 describe('entries across midnight', () => {
   it('are refused before any write by default, naming the tenant setting', async () => {
     h = await startHarness({ sandbox: { tenantSettings: { midnightSpan: false } } });
