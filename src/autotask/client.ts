@@ -155,6 +155,7 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
 
     entityInformation: (entity) => metadata.entityInformation(entity),
     fields: (entity) => metadata.fields(entity),
+    userDefinedFields: (entity) => metadata.userDefinedFields(entity),
     picklist: (entity, field) => metadata.picklist(entity, field),
     thresholdInformation: (signal) => requester.readThreshold(signal),
     metrics: () => metrics.snapshot(),

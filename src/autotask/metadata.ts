@@ -51,6 +51,16 @@ export class MetadataCache {
     });
   }
 
+  /**
+   * The entity's user-defined fields: `GET /V1.0/{Entity}/entityInformation/userDefinedFields`, the same shape as
+   * /fields (docs/autotask-api.md#metadata). Not cached: only the doctor reads it.
+   */
+  async userDefinedFields(entity: EntityName): Promise<FieldInformation[]> {
+    const raw = await this.requester.execute({ method: 'GET', endpoint: entity,
+      path: `V1.0/${entity}/entityInformation/userDefinedFields`, operation: 'read', parse: unwrapFields });
+    return raw.map((field, index) => validateWith(fieldInformationSchema, `${entity}/entityInformation/userDefinedFields[${index}]`, field, null));
+  }
+
   /** Active values of one picklist field. Field names are case-insensitive in Autotask. */
   async picklist(entity: EntityName, field: string): Promise<PicklistValue[]> {
     const fields = await this.fields(entity);

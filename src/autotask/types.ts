@@ -80,6 +80,8 @@ export interface AutotaskClient {
   createChild(parent: EntityName, parentId: number, child: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<number>;
   entityInformation(entity: EntityName): Promise<EntityInformation>;
   fields(entity: EntityName): Promise<FieldInformation[]>;
+  /** The entity's user-defined fields (entityInformation/userDefinedFields), read fresh each time. */
+  userDefinedFields(entity: EntityName): Promise<FieldInformation[]>;
   /** Active picklist values of one field, cached per tenant. */
   picklist(entity: EntityName, field: string): Promise<PicklistValue[]>;
   thresholdInformation(signal?: AbortSignal): Promise<ThresholdInformation>;
