@@ -73,7 +73,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
   const redis = createRedis(config.redis, 'autotask-sync', logger);
   const services = createRuntimeServices(config, logger, redis, options.clientFactory, options.now);
   const queues = createQueues(redis, config);
-  const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics });
+  const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics, now: services.now });
   let waitingFor: string | undefined;
   const commands = createCommands({ services, queues, registry },
     { ...(options.http ? { readiness: options.http.readiness } : {}), startup: () => waitingFor });
