@@ -13,6 +13,7 @@
 import type { AppConfig } from '../../config/schema.js';
 import { CreateOutcomeUnknownError } from '../autotask/errors.js';
 import { TICKET_TYPE, type Ticket } from '../autotask/schemas/index.js';
+import type { FieldInformation } from '../autotask/schemas/index.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { AppError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -58,6 +59,26 @@ export class ProblemSettingsError extends AppError {
 }
 
 /**
+ * A dependent picklist value belongs to one value of its parent field (docs/autotask-api.md#metadata: a
+ * subIssueType to one issueType); Autotask refuses the pair otherwise, so the template must name the parent too.
+ */
+function checkParent(fields: Record<string, unknown>, name: string, field: FieldInformation, parentValue: number | null): void {
+  if (parentValue === null) return;
+  const parentField = typeof field.picklistParentValueField === 'string' && field.picklistParentValueField !== ''
+    ? field.picklistParentValueField : name.toLowerCase() === 'subissuetype' ? 'issueType' : '';
+  if (parentField === '') return;
+  const parentName = Object.keys(fields).find((k) => k.toLowerCase() === parentField.toLowerCase());
+  const given = parentName === undefined ? null : fields[parentName];
+  const at = `detection.problem.fields.${name}`;
+  if (given === null || given === undefined) {
+    throw new ProblemSettingsError(`${at}: ${String(fields[name])} belongs to ${parentField} ${parentValue}; set detection.problem.fields.${parentField} to ${parentValue} too`);
+  }
+  if (Number(given) !== parentValue) {
+    throw new ProblemSettingsError(`${at}: ${String(fields[name])} belongs to ${parentField} ${parentValue}, not to detection.problem.fields.${parentField} = ${String(given)}`);
+  }
+}
+
+/**
  * Checks detection.problem against the tenant before any write: status/priority/queue against its picklists (they
  * differ per tenant), and each extra template field against the Tickets field metadata — it must exist, be writable,
  * hold a value of its type, and for a picklist an active value. The error names the setting.
@@ -75,10 +96,12 @@ export async function checkProblemSettings(client: AutotaskClient, settings: App
       if (value === null) continue;
       if (field.isPickList) {
         const values = await client.picklist('Tickets', name);
-        if (!values.some((v) => String(v.value) === String(value))) {
+        const chosen = values.find((v) => String(v.value) === String(value));
+        if (!chosen) {
           throw new ProblemSettingsError(`${at}: ${JSON.stringify(value)} is not an active Tickets.${name} of this tenant ` +
             `(known: ${values.map((v) => `${v.value} ${v.label}`).slice(0, 30).join(', ')})`);
         }
+        checkParent(settings.fields, name, field, chosen.parentValue);
         continue;
       }
       const type = field.dataType.toLowerCase();
