@@ -83,10 +83,10 @@ function checkParent(fields: Record<string, unknown>, name: string, field: Field
  * differ per tenant), and each extra template field against the Tickets field metadata — it must exist, be writable,
  * hold a value of its type, and for a picklist an active value. The error names the setting.
  */
-export async function checkProblemSettings(client: AutotaskClient, settings: AppConfig['detection']['problem']): Promise<void> {
+export async function checkProblemSettings(client: AutotaskClient, settings: AppConfig['detection']['problem'], signal?: AbortSignal): Promise<void> {
   const entries = Object.entries(settings.fields);
   if (entries.length > 0) {
-    const fields = await client.fields('Tickets');
+    const fields = await client.fields('Tickets', signal);
     for (const [name, value] of entries) {
       const at = `detection.problem.fields.${name}`;
       const field = fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
@@ -95,7 +95,7 @@ export async function checkProblemSettings(client: AutotaskClient, settings: App
       if (field.isReadOnly) throw new ProblemSettingsError(`${at}: Tickets.${name} is read-only`);
       if (value === null) continue;
       if (field.isPickList) {
-        const values = await client.picklist('Tickets', name);
+        const values = await client.picklist('Tickets', name, signal);
         const chosen = values.find((v) => String(v.value) === String(value));
         if (!chosen) {
           throw new ProblemSettingsError(`${at}: ${JSON.stringify(value)} is not an active Tickets.${name} of this tenant ` +
@@ -115,7 +115,7 @@ export async function checkProblemSettings(client: AutotaskClient, settings: App
   const checks: Array<[string, number | null]> = [['status', settings.status], ['priority', settings.priority], ['queueID', settings.queueID]];
   for (const [field, value] of checks) {
     if (value === null) continue;
-    const values = await client.picklist('Tickets', field);
+    const values = await client.picklist('Tickets', field, signal);
     if (!values.some((v) => v.value === value)) {
       const known = values.map((v) => `${v.value} ${v.label}`).join(', ');
       throw new ProblemSettingsError(`detection.problem.${field === 'queueID' ? 'queueID' : field}: ${value} is not an active ` +
