@@ -80,13 +80,18 @@ export interface TenantSettings {
   fieldOverrides: Record<string, { missing?: boolean; readOnly?: boolean; queryable?: boolean }>;
   /** User-defined fields by entity, as `/{Entity}/entityInformation/userDefinedFields` lists them. */
   userDefinedFields: Record<string, Array<{ name: string; dataType: string }>>;
+  /**
+   * Store a time entry's startDateTime/endDateTime without their seconds, as real entries look (minute-aligned;
+   * docs/autotask-samples.md, "TimeEntries and Resources"). Off by default: whether Autotask drops them is not known.
+   */
+  truncateSeconds: boolean;
 }
 
 export class TenantStore {
   private readonly tables = new Map<SandboxEntity, EntityTable>();
   /** Mutable: tests switch a setting off to see the refusal. */
   readonly settings: TenantSettings = { proxyTimeEntry: true, midnightSpan: true, deniedEntities: [], impersonation: true,
-    fieldOverrides: {}, userDefinedFields: {} };
+    fieldOverrides: {}, userDefinedFields: {}, truncateSeconds: false };
   readonly picklists: Picklists;
   readonly apiUserResourceId: number;
   private readonly idRng: Rng;

@@ -59,6 +59,22 @@ describe('impersonation not allowed by the tenant', () => {
   });
 });
 
+describe('a tenant that stores time entries without their seconds', () => {
+  it('a create whose answer was lost is found again by its truncated start, and no second entry is made', async () => {
+    h = await startHarness({ sandbox: { tenantSettings: { truncateSeconds: true } } });
+    h.sandbox.setFaults({ lostResponseRate: 1 });
+    const e = entry('trunc-1', '2026-11-23T09:07:13.000Z', '2026-11-23T10:07:13.000Z');
+    const [first] = await push([e]);
+    expect(first).toMatchObject({ status: 'found' });
+    const stored = h.sandbox.data.get('TimeEntries', first!.timeEntryId!);
+    expect(stored?.startDateTime).toBe('2026-11-23T09:07:00.000Z');
+    h.sandbox.setFaults({ lostResponseRate: 0 });
+    expect((await push([e]))[0]).toMatchObject({ status: 'already-pushed', timeEntryId: first!.timeEntryId });
+    expect(h.sandbox.data.all('TimeEntries').filter((t) => t.summaryNotes === 'work trunc-1')).toHaveLength(1);
+    expect(h.sandbox.stats().writes.TimeEntries?.POST).toBe(1);
+  });
+});
+
 describe('entries across midnight', () => {
   it('are refused before any write by default, naming the tenant setting', async () => {
     h = await startHarness({ sandbox: { tenantSettings: { midnightSpan: false } } });
