@@ -18,6 +18,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=3000 \
     SYNC_CONFIG=/app/config/sync.json \
     INVOICE_OUTPUT_DIR=/data/invoices

@@ -165,6 +165,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     configPath: envValues.SYNC_CONFIG,
     redisUrl: envValues.REDIS_URL,
     redis,
+    host: envValues.HOST,
     port: envValues.PORT,
     logLevel: envValues.LOG_LEVEL,
     trustProxy: envValues.TRUST_PROXY,

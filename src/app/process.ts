@@ -32,7 +32,7 @@ export interface StartRuntimeOptions {
   worker?: boolean;
   /** Upsert config.schedules at start (default true). */
   schedules?: boolean;
-  /** Serve HTTP (default: on config.port, all interfaces); false for none. */
+  /** Serve HTTP (default: on config.port and config.host); false for none. */
   http?: false | { port?: number; host?: string; extraRoutes?: ExtraRoute[]; readiness?: ReadinessOptions };
   /** Run after the queues close and before Redis does (e.g. closing the tenants' governors). */
   beforeRedisClose?: Array<() => Promise<void>>;
@@ -116,11 +116,14 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     if (options.http !== false) {
       const http = options.http ?? {};
       server = await buildServer({ commands, config, logger, queues, metrics, extraRoutes: http.extraRoutes });
-      await server.listen({ port: http.port ?? config.port, host: http.host ?? '0.0.0.0' });
+      const host = http.host ?? config.host;
+      await server.listen({ port: http.port ?? config.port, host });
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : http.port ?? config.port;
-      url = `http://${http.host && http.host !== '0.0.0.0' ? http.host : '127.0.0.1'}:${port}`;
-      logger.info({ url, dashboard: `${url}/admin/queues` }, 'http server listening');
+      // An any-address listener is reached on loopback from here; an IPv6 address needs brackets in a URL.
+      const reach = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      url = `http://${reach}:${port}`;
+      logger.info({ url, host, port, dashboard: `${url}/admin/queues` }, 'http server listening');
     }
   } catch (error) {
     await close();
