@@ -27,7 +27,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
-COPY config/sync.json ./config/sync.json
+COPY config/sync.json config/demo.json ./config/
 RUN mkdir -p /data/invoices && chown -R node:node /data
 USER node
 EXPOSE 3000
