@@ -17,6 +17,7 @@ import { createQueues, type RuntimeQueues } from '../runtime/queues.js';
 import { describeRedis } from '../../config/redis.js';
 import { assertRedisAnswers } from '../runtime/redis-check.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
+import { adoptUpgradedTenants } from '../runtime/first-run.js';
 import { desiredSchedules, syncSchedules } from '../runtime/schedules.js';
 import { createRuntimeServices, type RuntimeServices } from '../runtime/services.js';
 import { runShutdown } from './shutdown.js';
@@ -106,6 +107,8 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
       await syncSchedules(queues.jobs, config, registry, services.tenants.ids, logger.child({ component: 'schedules' }));
     }
     if (options.worker !== false && !stopWaiting.signal.aborted) {
+      // Before the first job: an upgraded deployment's tenants keep writing (src/runtime/first-run.ts).
+      await adoptUpgradedTenants(services.tenants, services.now(), logger.child({ component: 'first-run' }));
       worker = startWorker({ connection: redis, registry, services, queues, observer: metrics });
     }
   };
