@@ -11,7 +11,8 @@ import { silentLogger } from '../../../src/lib/logger.js';
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
 /** One bullet of a list: from its start to the next bullet. */
 const bullet = (start: string): string => readme.slice(readme.indexOf(start), readme.indexOf('\n- ', readme.indexOf(start)));
-const httpRow = (route: string): string => readme.split('\n').find((l) => l.startsWith(`| \`${route}\``)) ?? '';
+const contract = readFileSync(new URL('../../../docs/contract.md', import.meta.url), 'utf8');
+const httpRow = (route: string, text = readme): string => text.split('\n').find((l) => l.startsWith(`| \`${route}\``)) ?? '';
 
 describe('README', () => {
   it('lists every metric /metrics registers, and no other', () => {
@@ -22,15 +23,15 @@ describe('README', () => {
     expect(listed).toEqual(registered);
   });
 
-  it('says /readyz stays ready while one tenant degrades', () => {
-    const row = httpRow('GET /readyz');
+  it.each([['README.md', readme], ['docs/contract.md', contract]])('%s says /readyz stays ready while one tenant degrades', (_name, text) => {
+    const row = httpRow('GET /readyz', text);
     expect(row).not.toMatch(/every tenant answer/);
     expect(row).toMatch(/degraded/);
     expect(row).toMatch(/at least one tenant/);
   });
 
-  it('names the per-tenant webhook route and secret', () => {
-    const row = httpRow('POST /webhooks/autotask');
+  it.each([['README.md', readme], ['docs/contract.md', contract]])('%s names the per-tenant webhook route and secret', (_name, text) => {
+    const row = httpRow('POST /webhooks/autotask', text);
     expect(row).toContain('?tenant=<id>');
     expect(row).toContain('webhookSecretEnv');
   });
