@@ -17,6 +17,7 @@ import { createQueues, type RuntimeQueues } from '../runtime/queues.js';
 import { describeRedis } from '../../config/redis.js';
 import { assertRedisAnswers } from '../runtime/redis-check.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
+import { adoptUpgradedTenants } from '../runtime/first-run.js';
 import { desiredSchedules, syncSchedules } from '../runtime/schedules.js';
 import { createRuntimeServices, type RuntimeServices } from '../runtime/services.js';
 import { checkTenantsAtStart } from '../runtime/start-checks.js';
@@ -33,7 +34,7 @@ export interface StartRuntimeOptions {
   worker?: boolean;
   /** Upsert config.schedules at start (default true). */
   schedules?: boolean;
-  /** Serve HTTP (default: on config.port, all interfaces); false for none. */
+  /** Serve HTTP (default: on config.port and config.host); false for none. */
   http?: false | { port?: number; host?: string; extraRoutes?: ExtraRoute[]; readiness?: ReadinessOptions };
   /** Run after the queues close and before Redis does (e.g. closing the tenants' governors). */
   beforeRedisClose?: Array<() => Promise<void>>;
@@ -111,6 +112,8 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
       await syncSchedules(queues.jobs, config, registry, services.tenants.ids, logger.child({ component: 'schedules' }));
     }
     if (options.worker !== false && !stopWaiting.signal.aborted) {
+      // Before the first job: an upgraded deployment's tenants keep writing (src/runtime/first-run.ts).
+      await adoptUpgradedTenants(services.tenants, services.now(), logger.child({ component: 'first-run' }));
       worker = startWorker({ connection: redis, registry, services, queues, observer: metrics });
       // In the background: a slow or absent Autotask must not hold the start; close() aborts and awaits it.
       startChecks = checkTenantsAtStart(services, stopWaiting.signal).then(() => undefined, () => undefined);
@@ -123,11 +126,14 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     if (options.http !== false) {
       const http = options.http ?? {};
       server = await buildServer({ commands, config, logger, queues, metrics, extraRoutes: http.extraRoutes });
-      await server.listen({ port: http.port ?? config.port, host: http.host ?? '0.0.0.0' });
+      const host = http.host ?? config.host;
+      await server.listen({ port: http.port ?? config.port, host });
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : http.port ?? config.port;
-      url = `http://${http.host && http.host !== '0.0.0.0' ? http.host : '127.0.0.1'}:${port}`;
-      logger.info({ url, dashboard: `${url}/admin/queues` }, 'http server listening');
+      // An any-address listener is reached on loopback from here; an IPv6 address needs brackets in a URL.
+      const reach = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      url = `http://${reach}:${port}`;
+      logger.info({ url, host, port, dashboard: `${url}/admin/queues` }, 'http server listening');
     }
   } catch (error) {
     await close();

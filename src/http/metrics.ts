@@ -7,7 +7,8 @@
  *  - autotask_throttled_total{tenant}                     429 / thread-limit answers (docs/autotask-api.md#thread-limit);
  *  - autotask_retries_total{tenant}                       retried requests;
  *  - autotask_budget_used / _left / _ceiling{tenant}      this deployment's share of the hourly request budget;
- *  - autotask_slots_in_use{tenant,endpoint}               requests in flight per endpoint (max 3 per endpoint).
+ *  - autotask_slots_in_use{tenant,endpoint}               requests in flight per endpoint (max 3 per endpoint);
+ *  - autotask_webhook_deactivations{tenant}               webhooks Autotask reported as deactivated.
  * Client counters are cumulative snapshots, so the counters are reset and set to the snapshot at each scrape.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';

@@ -55,7 +55,10 @@ export interface TenantKeys {
   webhookDeactivations: string;
   /** Short-lived locks (e.g. one build-invoices per tenant at a time). */
   lock(name: string): string;
-  /** First-run mode: who confirmed the tenant and when (HASH); absent = not confirmed, writes are dry runs. */
+  /**
+   * First-run mode: who confirmed the tenant and when (HASH: confirmedAt, confirmedBy; no confirmedAt = not confirmed,
+   * writes are dry runs), and `modeSince`, when a worker with first-run mode first saw the tenant (docs/first-run.md#upgrading).
+   */
   firstRun: string;
   /** First-run mode: the last dry run of each writing job (HASH job → JSON), what a person reviews to confirm. */
   firstRunPreviews: string;

@@ -10,6 +10,7 @@ import type { EntityName } from '../../autotask/schemas/index.js';
 import type { AutotaskClient } from '../../autotask/types.js';
 import { errorMessage } from '../../lib/errors.js';
 import type { RuntimeServices } from '../services.js';
+import { plural } from '../../lib/plural.js';
 import { check, failureFix, type DoctorCheck } from './doctor-check.js';
 import { fieldChecks, problemTemplateCheck, ruleFilterChecks, udfChecks } from './doctor-metadata.js';
 
@@ -29,7 +30,7 @@ async function connection(client: AutotaskClient, signal: AbortSignal): Promise<
   const share = used / limit;
   return [
     check('zone and credentials', 'ok', 'zone found; the API user authenticated (ThresholdInformation answered)'),
-    check('request threshold', share >= 0.9 ? 'fail' : share >= 0.5 ? 'warn' : 'ok', `${used} of ${limit} requests used in the current hour (${Math.round(share * 100)}%)`,
+    check('request threshold', share >= 0.9 ? 'fail' : share >= 0.5 ? 'warn' : 'ok', `${used} of ${plural(limit, 'request')} used in the current hour (${Math.round(share * 100)}%)`,
       share >= 0.5 ? 'other integrations use much of the hourly budget: lower their load or this worker\'s budget share (autotask.budget)' : ''),
   ];
 }
