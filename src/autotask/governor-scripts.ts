@@ -51,8 +51,10 @@ end
  * KEYS: slots(endpoint), budget, threshold, slotEndpoints.
  * ARGV: token, slot limit, lease ms, budget fraction, exempt ('1' skips the budget check), endpoint name.
  * Budget first (fail fast even while slots are busy), then the slot; the request is counted only when both pass.
- * Replies: {'ok', now, used, ceiling, observedAt} · {'busy', now, held, ceiling, observedAt}
+ * A cooling slot (see COOL) is still in the ZSET, so it counts toward the limit until its short expiry.
+ * Replies: {'ok', now, used, ceiling, observedAt} · {'busy', now, held, ceiling, observedAt, earliestExpiry}
  *        · {'budget', now, used, ceiling, observedAt, external, minute1, count1, minute2, count2, …}
+ * earliestExpiry is when the first slot frees by itself: a cooling one's end, or a live lease's (far off, renewed).
  */
 export const ACQUIRE = script('acquire', `
 local lease = tonumber(ARGV[3])
@@ -67,7 +69,10 @@ if ARGV[5] ~= '1' and used >= ceiling then
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local held = redis.call('ZCARD', KEYS[1])
-if held >= tonumber(ARGV[2]) then return {'busy', now, held, ceiling, observed_at} end
+if held >= tonumber(ARGV[2]) then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {'busy', now, held, ceiling, observed_at, tonumber(first[2]) or now}
+end
 redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
 keep_alive(KEYS[1], lease + 1000)
 redis.call('HINCRBY', KEYS[2], minute, 1)
@@ -88,6 +93,21 @@ local expiry = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]))
 if expiry == nil or expiry <= now then return 0 end
 redis.call('ZADD', KEYS[1], 'XX', now + lease, ARGV[1])
 keep_alive(KEYS[1], lease + 1000)
+return 1
+`);
+
+/**
+ * Gives a slot back after its answer, keeping it counted for a short cooling (docs/autotask-api.md#thread-headroom):
+ * Autotask frees its thread a little after answering, so the slot stays in the ZSET with its expiry moved to
+ * now + cooling instead of being removed, and the next acquire after that expiry finds it gone. A token no longer
+ * held (lease expired, already released) is left alone. KEYS: slots(endpoint). ARGV: token, cooling ms (0 removes
+ * it at once). Reply: 1 released, 0 not held.
+ */
+export const COOL = script('cool', `
+local cool = tonumber(ARGV[2])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then return 0 end
+if cool <= 0 then redis.call('ZREM', KEYS[1], ARGV[1]) return 1 end
+redis.call('ZADD', KEYS[1], 'XX', now + cool, ARGV[1])
 return 1
 `);
 

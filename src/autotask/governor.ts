@@ -21,7 +21,7 @@ import { BudgetExhaustedError } from './errors.js';
 import { budgetCeiling, estimateRetryAt, slotWaitDelay } from './governor-budget.js';
 import { keepRenewed, type Renewal } from '../lib/lease-renewal.js';
 import { runScript } from '../lib/redis-script.js';
-import { ACQUIRE, OBSERVE, RENEW, SNAPSHOT } from './governor-scripts.js';
+import { ACQUIRE, COOL, OBSERVE, RENEW, SNAPSHOT } from './governor-scripts.js';
 import type { ThresholdInformation } from './schemas/index.js';
 import type { RateGovernor, SlotLease } from './types.js';
 
@@ -98,13 +98,15 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
 
   /**
    * Never throws: release runs in the caller's finally, where a Redis hiccup must not replace the request's own
-   * outcome. With renewal stopped, a slot we failed to remove frees when its lease runs out.
+   * outcome. With renewal stopped, a slot we failed to remove frees when its lease runs out. With `coolMs` the
+   * slot stays counted that long by Redis' clock (COOL), so no timer of this process has to outlive the request.
    */
-  async function release(token: string, slotsKey: string): Promise<void> {
+  async function release(token: string, slotsKey: string, coolMs: number): Promise<void> {
     held.get(token)?.renewal.stop();
     held.delete(token);
     try {
-      await redis.zrem(slotsKey, token);
+      if (coolMs > 0) await runScript(redis, COOL, [slotsKey], [token, Math.ceil(coolMs)]);
+      else await redis.zrem(slotsKey, token);
     } catch (error) {
       logger.warn({ err: error }, 'could not release a slot; its lease will expire');
     }
@@ -113,7 +115,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
   function lease(token: string, slotsKey: string): SlotLease {
     let released: Promise<void> | null = null;
     return {
-      release: () => (released ??= release(token, slotsKey)),
+      release: (coolMs = 0) => (released ??= release(token, slotsKey, coolMs)),
     };
   }
 
@@ -140,7 +142,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
         return slot;
       }
       if (status === 'budget') throw budgetError(reply, serverNow, a, ceiling, observed);
-      await sleep(slotWaitDelay(attempt, Math.random), signal);
+      await sleep(slotWaitDelay(attempt, Math.random, Number(reply[5]) - serverNow), signal);
     }
   }
 
@@ -195,7 +197,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
   async function close(): Promise<void> {
     closed = true;
     const leases = [...held.entries()];
-    await Promise.all(leases.map(([token, entry]) => release(token, entry.slotsKey)));
+    await Promise.all(leases.map(([token, entry]) => release(token, entry.slotsKey, 0)));
   }
 
   return { acquire, observeThreshold, thresholdStale, snapshot, close };

@@ -92,7 +92,11 @@ export interface AutotaskClient {
 
 /** A held slot of one endpoint; release it exactly once, in a finally. */
 export interface SlotLease {
-  release(): Promise<void>;
+  /**
+   * Gives the slot back. `coolMs` keeps it counted that much longer (docs/autotask-api.md#thread-headroom: Autotask
+   * frees its thread a little after answering); other callers find it free after that, with no timer of ours.
+   */
+  release(coolMs?: number): Promise<void>;
 }
 
 /**
