@@ -39,10 +39,12 @@ for (const c of candidates) {
   const caller = async (): Promise<void> => {
     for (let i = 0; i < 15; i += 1) await other.count('Tickets', [{ op: 'gt', field: 'id', value: i }]);
   };
-  await Promise.all([h.run(syncTicketsJob, { full: true }), caller(), caller(), caller()]);
+  // A caller whose retries run out on 429s fails; that is a result of the setting, not of the bench.
+  const outcomes = await Promise.allSettled([h.run(syncTicketsJob, { full: true }), caller(), caller(), caller()]);
+  const failed = outcomes.filter((o) => o.status === 'rejected').length;
   const wall = (performance.now() - started) / 1000;
   const stats = h.sandbox.stats();
-  console.log(`| ${c.name} | ${stats.status429} | ${stats.totalRequests} | ${wall.toFixed(1)} |`);
+  console.log(`| ${c.name} | ${stats.status429}${failed ? ` (${failed} of 4 callers gave up)` : ''} | ${stats.totalRequests} | ${wall.toFixed(1)} |`);
   await h.close();
 }
 process.exit(0);
