@@ -20,6 +20,7 @@ import type { EntityName } from './schemas/index.js';
 import { createAxiosTransport, type Transport } from './transport.js';
 import type { AutotaskClient, FilterItem, QueryOptions, RateGovernor } from './types.js';
 import { validateRecord } from './validate.js';
+import { webRootOf } from './web-links.js';
 
 export interface AutotaskClientOptions {
   tenant: TenantConfig;
@@ -157,6 +158,10 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
     picklist: (entity, field) => metadata.picklist(entity, field),
     thresholdInformation: (signal) => requester.readThreshold(signal),
     metrics: () => metrics.snapshot(),
+    webRoot: async (signal) => webRootOf(await requester.restRoot(signal)),
+    async usageHistory() {
+      return options.governor ? await options.governor.history() : null;
+    },
     async budget() {
       if (!options.governor) return metrics.snapshot().budget;
       const g = await options.governor.snapshot();

@@ -5,6 +5,7 @@
  */
 import { luaScript, type LuaScript } from '../lib/redis-script.js';
 import { DEFAULT_THRESHOLD, WINDOW_BUCKETS, WINDOW_MS } from './governor-budget.js';
+import { HISTORY_HOURS } from './governor-history.js';
 
 function script(name: string, body: string): LuaScript {
   return luaScript(`governor-${name}`, `${PRELUDE}\n${body}`);
@@ -45,11 +46,26 @@ end
 local function keep_alive(key, ttl)
   if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
 end
+-- The hourly history (governor-history.ts): one more of \`kind\` this hour. A field's first count of an hour drops
+-- the fields older than the history, so the HASH holds at most ${HISTORY_HOURS} hours per kind.
+local hour = math.floor(now / 3600000)
+local function count_hour(key, kind)
+  if redis.call('HINCRBY', key, kind .. ':' .. hour, 1) == 1 then
+    local oldest_hour = hour - ${HISTORY_HOURS - 1}
+    local names = redis.call('HKEYS', key)
+    for i = 1, #names do
+      local h = tonumber(string.match(names[i], ':(%d+)$'))
+      if h == nil or h < oldest_hour then redis.call('HDEL', key, names[i]) end
+    end
+  end
+  keep_alive(key, ${HISTORY_HOURS * 3_600_000})
+end
 `;
 
 /**
- * KEYS: slots(endpoint), budget, threshold, slotEndpoints.
- * ARGV: token, slot limit, lease ms, budget fraction, exempt ('1' skips the budget check), endpoint name.
+ * KEYS: slots(endpoint), budget, threshold, slotEndpoints, budgetHours.
+ * ARGV: token, slot limit, lease ms, budget fraction, exempt ('1' skips the budget check), endpoint name, attempt
+ * (a request that finds the slots busy is counted as waiting on its first attempt only).
  * Budget first (fail fast even while slots are busy), then the slot; the request is counted only when both pass.
  * A cooling slot (see COOL) is still in the ZSET, so it counts toward the limit until its short expiry.
  * Replies: {'ok', now, used, ceiling, observedAt} · {'busy', now, held, ceiling, observedAt, earliestExpiry}
@@ -63,6 +79,7 @@ local threshold, external, observed_at = observation(KEYS[3], ${DEFAULT_THRESHOL
 local ceiling = math.max(0, math.floor(tonumber(ARGV[4]) * threshold + 1e-9))
 local used = own + external
 if ARGV[5] ~= '1' and used >= ceiling then
+  count_hour(KEYS[5], 'b')
   local reply = {'budget', now, used, ceiling, observed_at, external}
   for i = 1, #kept do reply[#reply + 1] = kept[i] end
   return reply
@@ -70,6 +87,7 @@ end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local held = redis.call('ZCARD', KEYS[1])
 if held >= tonumber(ARGV[2]) then
+  if ARGV[7] == '0' then count_hour(KEYS[5], 'w') end
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   return {'busy', now, held, ceiling, observed_at, tonumber(first[2]) or now}
 end
@@ -79,6 +97,7 @@ redis.call('HINCRBY', KEYS[2], minute, 1)
 keep_alive(KEYS[2], ${WINDOW_MS + 2 * 60_000})
 redis.call('SADD', KEYS[4], ARGV[6])
 keep_alive(KEYS[4], 86400000)
+count_hour(KEYS[5], 'r')
 return {'ok', now, used + 1, ceiling, observed_at}
 `);
 
@@ -136,5 +155,19 @@ local threshold, external, observed_at, known = observation(KEYS[2], ${DEFAULT_T
 local ceiling = math.max(0, math.floor(tonumber(ARGV[1]) * threshold + 1e-9))
 local reply = {now, own, external, known and threshold or -1, ceiling, observed_at}
 for i = 3, #KEYS do reply[#reply + 1] = redis.call('ZCOUNT', KEYS[i], '(' .. now, '+inf') end
+return reply
+`);
+
+/** One answer 429 from Autotask (thread limit or hourly threshold), for the hourly history. KEYS: budgetHours. */
+export const NOTE_THROTTLED = script('note-throttled', `
+count_hour(KEYS[1], 'q')
+return 1
+`);
+
+/** The hourly history as it stands. KEYS: budgetHours. Reply: {now, field1, count1, field2, count2, …}. */
+export const HISTORY = script('history', `
+local reply = {now}
+local flat = redis.call('HGETALL', KEYS[1])
+for i = 1, #flat do reply[#reply + 1] = flat[i] end
 return reply
 `);

@@ -21,7 +21,8 @@ import { BudgetExhaustedError } from './errors.js';
 import { budgetCeiling, estimateRetryAt, slotWaitDelay } from './governor-budget.js';
 import { keepRenewed, type Renewal } from '../lib/lease-renewal.js';
 import { runScript } from '../lib/redis-script.js';
-import { ACQUIRE, COOL, OBSERVE, RENEW, SNAPSHOT } from './governor-scripts.js';
+import { ACQUIRE, COOL, HISTORY, NOTE_THROTTLED, OBSERVE, RENEW, SNAPSHOT } from './governor-scripts.js';
+import { hourlyHistory, type HourUsage } from './governor-history.js';
 import type { ThresholdInformation } from './schemas/index.js';
 import type { RateGovernor, SlotLease } from './types.js';
 
@@ -44,6 +45,7 @@ export interface GovernorKeys {
   slotEndpoints: string;
   budget: string;
   threshold: string;
+  budgetHours: string;
 }
 
 export interface RedisGovernorOptions {
@@ -121,7 +123,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
 
   async function acquire(endpoint: string, signal?: AbortSignal): Promise<SlotLease> {
     const slotsKey = slotsKeyOf(endpoint);
-    const scriptKeys = [slotsKey, keys.budget, keys.threshold, keys.slotEndpoints];
+    const scriptKeys = [slotsKey, keys.budget, keys.threshold, keys.slotEndpoints, keys.budgetHours];
     const exempt = endpoint === THRESHOLD_ENDPOINT ? '1' : '0';
     for (let attempt = 0; ; attempt++) {
       // A waiter outliving close() must not take a slot that nobody would renew or release.
@@ -129,7 +131,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
       signal?.throwIfAborted();
       const token = randomUUID();
       const reply = (await runScript(redis, ACQUIRE, scriptKeys,
-        [token, settings.threadsPerEndpoint, settings.slotLeaseMs, settings.budgetFraction, exempt, endpoint])) as Array<string | number>;
+        [token, settings.threadsPerEndpoint, settings.slotLeaseMs, settings.budgetFraction, exempt, endpoint, attempt])) as Array<string | number>;
       const [status, serverNow, a, ceiling, observed] = reply.map((v, i) => (i === 0 ? v : Number(v))) as [string, number, number, number, number];
       learn(serverNow, observed);
       if (status === 'ok') {
@@ -194,11 +196,27 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
     return { used, ceiling, threshold: known, left: Math.max(0, ceiling - used), slotsInUse };
   }
 
+  /** Never throws: counting a 429 for the console must not change the request's own outcome. */
+  async function noteThrottled(): Promise<void> {
+    try {
+      await runScript(redis, NOTE_THROTTLED, [keys.budgetHours], []);
+    } catch (error) {
+      logger.debug({ err: error }, 'could not count a 429 in the hourly history');
+    }
+  }
+
+  async function history(): Promise<HourUsage[]> {
+    const reply = (await runScript(redis, HISTORY, [keys.budgetHours], [])) as Array<string | number>;
+    const fields: Record<string, string | number> = {};
+    for (let i = 1; i + 1 < reply.length; i += 2) fields[String(reply[i])] = reply[i + 1]!;
+    return hourlyHistory(fields, Number(reply[0]));
+  }
+
   async function close(): Promise<void> {
     closed = true;
     const leases = [...held.entries()];
     await Promise.all(leases.map(([token, entry]) => release(token, entry.slotsKey, 0)));
   }
 
-  return { acquire, observeThreshold, thresholdStale, snapshot, close };
+  return { acquire, observeThreshold, thresholdStale, snapshot, noteThrottled, history, close };
 }

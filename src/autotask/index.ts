@@ -7,5 +7,7 @@ export { planPartitions, type PartitionPlan } from './partitions.js';
 export { createAxiosTransport, type Transport, type HttpAnswer, type HttpRequest } from './transport.js';
 export * from './errors.js';
 export { runBudget } from './governor-budget.js';
+export { HISTORY_HOURS, totals as historyTotals, type HourUsage } from './governor-history.js';
 export { tallyRequests, RequestTally, type RequestCount } from './request-tally.js';
 export type * from './types.js';
+export { ticketDetailUrl, webRootOf } from './web-links.js';

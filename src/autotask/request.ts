@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { TenantConfig } from '../../config/schema.js';
 import { classifyFailure, classifyMalformed, classifyResponse, type Classification, type Operation } from './classify.js';
-import { AutotaskAuthError, AutotaskError, AutotaskThreadLimitError } from './errors.js';
+import { AutotaskAuthError, AutotaskError, AutotaskThreadLimitError, AutotaskThresholdExceededError } from './errors.js';
 import type { ClientMetrics } from './metrics.js';
 import { countRequest } from './request-tally.js';
 import { markRetry, withRetry, type RetryPolicy, type Sleep } from './retry.js';
@@ -167,6 +167,10 @@ export class Requester {
     if (answer.status < 200 || answer.status >= 300 || hasErrors(answer.body)) {
       const c = classifyResponse({ ...facts, body: answer.body, retryAfter: answer.retryAfter, now: this.now() });
       if (c.error instanceof AutotaskThreadLimitError) this.deps.metrics.throttle();
+      // Every 429 (thread limit or hourly threshold) goes into the shared hourly history the console shows.
+      if (answer.status === 429 || c.error instanceof AutotaskThreadLimitError || c.error instanceof AutotaskThresholdExceededError) {
+        void this.deps.governor?.noteThrottled();
+      }
       throw this.raise(c);
     }
     if (answer.notJson) throw this.raise(classifyMalformed(facts, 'not JSON'));

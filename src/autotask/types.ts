@@ -2,6 +2,7 @@
  * The contract between the Autotask client and everything that uses it (jobs, readiness checks, the runtime).
  * Only src/autotask implements it; tests may hand jobs a client pointed at the sandbox, never a fake.
  */
+import type { HourUsage } from './governor-history.js';
 import type { EntityName, EntityRecord, EntityInformation, FieldInformation, PicklistValue, ThresholdInformation } from './schemas/index.js';
 
 export type FilterOp = 'eq' | 'noteq' | 'gt' | 'gte' | 'lt' | 'lte' | 'beginsWith' | 'endsWith' | 'contains'
@@ -83,11 +84,18 @@ export interface AutotaskClient {
   picklist(entity: EntityName, field: string): Promise<PicklistValue[]>;
   thresholdInformation(signal?: AbortSignal): Promise<ThresholdInformation>;
   metrics(): ClientMetricsSnapshot;
+  /** The tenant's web UI root, ending in '/', for links a person opens (docs/autotask-api.md#ticket-links). */
+  webRoot(signal?: AbortSignal): Promise<string>;
   /**
    * The hourly budget now: a fresh read of the governor's figures in Redis (no Autotask request), or without a
    * governor the last ThresholdInformation read (docs/request-cost.md).
    */
   budget(): Promise<ClientMetricsSnapshot['budget']>;
+  /**
+   * Requests, 429 answers, budget holds and slot waits per hour over the last 24 h, from the governor's history in
+   * Redis (every process of the deployment counts into it); null without a governor.
+   */
+  usageHistory(): Promise<HourUsage[] | null>;
 }
 
 /** A held slot of one endpoint; release it exactly once, in a finally. */
@@ -115,4 +123,8 @@ export interface RateGovernor {
   thresholdStale(): boolean;
   /** Budget and slot figures for /metrics. */
   snapshot(): Promise<{ used: number; ceiling: number; threshold: number | null; left: number; slotsInUse: Record<string, number> }>;
+  /** Counts an answer 429 from Autotask in the hourly history shared by every process; never throws. */
+  noteThrottled(): Promise<void>;
+  /** The hourly history of the last 24 h (governor-history.ts), oldest hour first. */
+  history(): Promise<HourUsage[]>;
 }

@@ -106,6 +106,14 @@ export async function startServer(parts: ServerParts, port: number, host: string
       requestBytes = raw.length;
       const url = new URL(rawUrl, origin);
       const pathParts = url.pathname.split('/').filter(Boolean).map((p) => { try { return decodeURIComponent(p); } catch { return p; } });
+      // The web UI's ticket link (docs/autotask-api.md#ticket-links), so links made for the sandbox open something:
+      // the ticket's number and title as JSON, where Autotask would show its ticket page.
+      if (pathParts.join('/').toLowerCase() === 'autotask/autotaskextend/executecommand.aspx' && method === 'GET') {
+        const ticket = url.searchParams.get('Code') === 'OpenTicketDetail' ? store.get('Tickets', Number(url.searchParams.get('TicketID'))) : undefined;
+        if (!ticket) { send(404, { Message: 'No such ticket.' }); return; }
+        send(200, { id: ticket.id, ticketNumber: ticket.ticketNumber, title: ticket.title, ticketType: ticket.ticketType, problemTicketId: ticket.problemTicketId ?? null });
+        return;
+      }
       if (pathParts[0]?.toLowerCase() !== 'atservicesrest' || pathParts[1]?.toLowerCase() !== 'v1.0') {
         send(404, { Message: `No HTTP resource was found that matches the request URI '${rawUrl}'.` });
         return;

@@ -15,6 +15,11 @@ export interface TenantKeys {
   budget: string;
   /** Governor: the last ThresholdInformation read (HASH). */
   threshold: string;
+  /**
+   * Governor: hourly counts for the console's 24 h chart (HASH `<kind>:<hour>` → count; kinds: requests sent,
+   * 429 answers, budget refusals, slot waits). At most 25 hours per kind, pruned by the governor's scripts.
+   */
+  budgetHours: string;
   /** Entity store: one HASH per entity (id → compact JSON) and an index (ZSET id → score). */
   entity(entity: string): string;
   entityIndex(entity: string, index: string): string;
@@ -66,6 +71,7 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     slotEndpoints: `${tag}:slot-endpoints`,
     budget: `${tag}:budget`,
     threshold: `${tag}:threshold`,
+    budgetHours: `${tag}:budget-hours`,
     entity: (entity) => `${tag}:entity:${safe(entity)}`,
     entityIndex: (entity, index) => `${tag}:entity:${safe(entity)}:idx:${safe(index)}`,
     cursors: `${tag}:cursors`,

@@ -40,6 +40,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .notice{background:#e7f4ea;border:1px solid #9ccfa8;padding:.5rem;margin:.5rem 0}
 .error{background:#fbe9e9;border:1px solid #e3a1a1;padding:.5rem;margin:.5rem 0}
 button{cursor:pointer;padding:.2rem .6rem}form.inline{display:inline}
+ul.tickets{margin:0 0 .3rem;padding-left:1rem}
 input[type=text],input[type=password],input[type=number]{padding:.2rem .3rem}
 `;
 

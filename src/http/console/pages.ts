@@ -1,5 +1,6 @@
 /** The console's pages: each reads through the runtime commands and renders escaped HTML (./html.ts). */
-import type { FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView } from '../../runtime/commands/index.js';
+import type { FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView, TenantUsage, TicketRef } from '../../runtime/commands/index.js';
+import { budgetChart } from './charts.js';
 import type { DeadLetter } from '../../runtime/dead-letter.js';
 import { html, postButton, SafeHtml } from './html.js';
 
@@ -16,10 +17,24 @@ function money(value: unknown, decimals: number): string {
   return typeof value === 'number' ? value.toFixed(decimals) : '—';
 }
 
+/** Budget used and left this hour with the 24 h chart, and the throttled requests (every process's, from Redis). */
+function usageCells(u: TenantUsage | undefined): SafeHtml {
+  if (!u) return html`<td>—</td><td>—</td>`;
+  const b = u.budget;
+  const row = (label: string, hour: number, day: number, cls: string) =>
+    html`<li class="${cls}"><span class="${day > 0 ? 'warn' : ''}">${label}</span>: <span class="hour">${hour}</span> / <span class="day">${day}</span></li>`;
+  return html`<td class="budget">${b ? html`<span class="${b.left === 0 ? 'bad' : 'ok'}">${b.used} used, ${b.left} left</span>
+<span class="muted">of ${b.ceiling} (our share of ${b.threshold ?? 'an assumed 10000'})</span>` : html`<span class="bad">unknown</span>`}<br>
+${budgetChart(u.hours, b?.ceiling ?? null)}${u.error ? html`<br><span class="bad">${u.error}</span>` : ''}</td>
+<td class="throttled"><ul class="tickets">${row('429 from Autotask', u.thisHour.throttled429, u.last24h.throttled429, 'status429')}
+${row('held for budget', u.thisHour.budgetHeld, u.last24h.budgetHeld, 'budget-held')}
+${row('slot waits', u.thisHour.slotWaits, u.last24h.slotWaits, 'slot-waits')}</ul></td>`;
+}
+
 export async function overviewPage(commands: RuntimeCommands, csrf: string): Promise<SafeHtml> {
-  const [states, readiness, letters, runs, next] = await Promise.all([commands.firstRunStates(), commands.readiness()
+  const [states, readiness, letters, runs, next, usage] = await Promise.all([commands.firstRunStates(), commands.readiness()
     .catch((e: unknown): ReadinessReport => ({ ready: false, degraded: [], checks: { redis: { ok: false, reason: String(e) } } })),
-  commands.listDeadLetters(), commands.recentRuns(200), commands.nextRuns()]);
+  commands.listDeadLetters(), commands.recentRuns(200), commands.nextRuns(), Promise.all(commands.tenantIds().map((t) => commands.tenantUsage(t)))]);
   const rows = states.map((s: FirstRunState) => {
     const check = readiness.checks[`tenant:${s.tenant}`];
     const last = runs.find((r) => r.name === 'sync-all' && r.tenant === s.tenant);
@@ -27,17 +42,20 @@ export async function overviewPage(commands: RuntimeCommands, csrf: string): Pro
     const dead = letters.filter((l) => l.tenant === s.tenant).length;
     return html`<tr data-tenant="${s.tenant}"><td>${s.tenant}</td>
 <td>${last ? html`<span class="${last.outcome === 'completed' ? 'ok' : 'bad'}">${last.outcome}</span> ${when(last.finishedAt)}
-${last.failedStages.length ? html`<br>failed stage: ${last.failedStages.join(', ')}` : ''}<br><span class="muted">${last.summary.split('\n').slice(1).join('; ')}</span>` : '—'}</td>
+${last.failedStages.length ? html`<br>failed stage: ${last.failedStages.join(', ')}` : ''}<details><summary class="muted">summary</summary><span class="muted">${last.summary.split('\n').slice(1).join('; ')}</span></details>` : '—'}</td>
 <td>${nextRun ? when(nextRun.next) : html`<span class="muted">no schedule</span>`}</td>
+${usageCells(usage.find((u) => u.tenant === s.tenant))}
 <td class="num">${dead}</td>
 <td>${check ? html`<span class="${check.ok ? 'ok' : 'bad'}">${check.ok ? 'ready' : 'not ready'}</span> ${check.reason ?? ''}` : '—'}</td>
 <td class="first-run">${s.confirmed ? html`<span class="ok">confirmed</span> ${when(s.confirmedAt)} by ${s.confirmedBy ?? '?'}`
     : html`<span class="warn">first-run: dry runs only</span><ul>${s.previews.map((p) => html`<li>${p.job}: would write ${p.wouldWrite} — ${p.summary.split('\n')[0] ?? ''}</li>`)}</ul>
 ${postButton(`/console/tenants/${encodeURIComponent(s.tenant)}/confirm`, 'confirm: let it write', csrf)}`}</td></tr>`;
   });
-  return html`<p>Instance ${readiness.ready ? html`<span class="ok">ready</span>` : html`<span class="bad">not ready</span>`}
-${readiness.degraded.length ? html` · degraded tenants: ${readiness.degraded.join(', ')}` : ''}. Times in ${TZ}.</p>
-<table id="tenants"><thead><tr><th>tenant</th><th>last sync-all</th><th>next sync-all</th><th>dead letters</th><th>Autotask</th><th>first run</th></tr></thead>
+  // One line on purpose: a line break between the status and the full stop renders as "ready ." in the browser.
+  const degraded = readiness.degraded.length ? html` · degraded tenants: ${readiness.degraded.join(', ')}` : '';
+  return html`<p>Instance ${readiness.ready ? html`<span class="ok">ready</span>` : html`<span class="bad">not ready</span>`}${degraded}. Times in ${TZ}.</p>
+<table id="tenants"><thead><tr><th>tenant</th><th>last sync-all</th><th>next sync-all</th><th>Autotask budget (rolling hour)</th>
+<th>throttled: this hour / 24 h</th><th>dead letters</th><th>Autotask</th><th>first run</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
 }
 
@@ -67,10 +85,22 @@ ${docs.map((d) => {
 The PO number column is what the PO policy sets on the document.</p>${sections}`;
 }
 
-function suggestionRow(tenant: string, s: SuggestionView, csrf: string): SafeHtml {
+/** A ticket as a link into Autotask: its number (or id when not pulled) and title, both escaped. */
+function ticketLink(ref: TicketRef | undefined, id: number): SafeHtml {
+  if (!ref) return html`<span class="ticket">#${id}</span>`;
+  const label = ref.ticketNumber ?? `#${id}`;
+  return html`<span class="ticket" data-ticket="${id}">${ref.url === null ? label : html`<a href="${ref.url}" target="_blank" rel="noopener noreferrer">${label}</a>`}${
+    ref.title === null ? html` <span class="muted">(not pulled yet)</span>` : html` ${ref.title}`}</span>`;
+}
+
+function ticketList(ids: readonly number[], refs: Map<number, TicketRef>): SafeHtml {
+  return ids.length ? html`<ul class="tickets">${ids.map((id) => html`<li>${ticketLink(refs.get(id), id)}</li>`)}</ul>` : html`—`;
+}
+
+function suggestionRow(tenant: string, s: SuggestionView, csrf: string, refs: Map<number, TicketRef>): SafeHtml {
   const base = `/console/problems/${encodeURIComponent(s.id)}`;
-  return html`<tr data-suggestion="${s.id}"><td>${s.title}</td><td>${s.problemTicketId === null ? 'new Problem' : `join Problem ${s.problemTicketId}`}</td>
-<td>${s.ticketIds.map((id) => html`<span class="ticket">#${id}</span> `)}<br><span class="muted">to link: ${s.newLinks.join(', ')}</span></td>
+  return html`<tr data-suggestion="${s.id}"><td>${s.title}</td><td>${s.problemTicketId === null ? 'new Problem' : html`join ${ticketLink(refs.get(s.problemTicketId), s.problemTicketId)}`}</td>
+<td class="members">${ticketList(s.ticketIds, refs)}<span class="muted">to link: ${s.newLinks.join(', ')}</span></td>
 <td>${s.reason}</td><td>${Math.round(s.confidence * 100)}% <span class="muted">${s.confidenceReason}</span></td><td>${s.status}</td>
 <td>${s.status === 'open' ? [postButton(`${base}/approve`, 'approve', csrf, { tenant }), postButton(`${base}/reject`, 'reject', csrf, { tenant })] : ''}</td></tr>`;
 }
@@ -81,14 +111,19 @@ export async function problemsPage(commands: RuntimeCommands, csrf: string): Pro
     const { suggestions } = await commands.listProblemSuggestions({ tenant });
     const open = suggestions.filter((s) => s.status === 'open' || s.status === 'approved');
     const done = suggestions.filter((s) => s.status === 'linked');
+    const ids = [...open, ...done].flatMap((s) => [...s.ticketIds, ...(s.outcome?.linked ?? []),
+      ...(s.problemTicketId === null ? [] : [s.problemTicketId]), ...(s.outcome?.problemTicketId ? [s.outcome.problemTicketId] : [])]);
+    const refs = new Map((await commands.ticketRefs({ tenant, ids })).map((r) => [r.id, r]));
     parts.push(html`<h2>${tenant}: suggestions waiting for a person (${open.length})</h2>
 <table id="suggestions-${tenant}"><thead><tr><th>title</th><th>problem</th><th>member tickets</th><th>reason</th><th>confidence</th><th>status</th><th></th></tr></thead>
-<tbody>${open.map((s) => suggestionRow(tenant, s, csrf))}</tbody></table>
+<tbody>${open.map((s) => suggestionRow(tenant, s, csrf, refs))}</tbody></table>
 <h2>${tenant}: Problems created or joined from suggestions (${done.length})</h2>
 <table id="linked-${tenant}"><thead><tr><th>title</th><th>Problem ticket</th><th>incidents linked</th><th>decided</th></tr></thead><tbody>
-${done.map((s) => html`<tr data-suggestion="${s.id}"><td>${s.title}</td><td>${s.outcome?.problemTicketId ?? '—'}</td><td>${(s.outcome?.linked ?? []).join(', ')}</td><td>${when(s.decidedAt)}</td></tr>`)}
+${done.map((s) => html`<tr data-suggestion="${s.id}"><td>${s.title}</td><td class="problem">${s.outcome?.problemTicketId ? ticketLink(refs.get(s.outcome.problemTicketId), s.outcome.problemTicketId) : '—'}</td>
+<td class="incidents">${ticketList(s.outcome?.linked ?? [], refs)}</td><td>${when(s.decidedAt)}</td></tr>`)}
 </tbody></table>
-<p class="muted">Rejected: ${suggestions.filter((s) => s.status === 'rejected').length} (kept, so detection does not propose them again).</p>`);
+<p class="muted">Rejected: ${suggestions.filter((s) => s.status === 'rejected').length} (kept, so detection does not propose them again).
+Ticket links open Autotask (sign in there first).</p>`);
   }
   return html`${parts}`;
 }

@@ -4,6 +4,9 @@
  * discarding a dead letter a person decided not to run again.
  */
 import type { Job } from 'bullmq';
+import { historyTotals, type HourUsage } from '../../autotask/index.js';
+import { ticketDetailUrl } from '../../autotask/web-links.js';
+import { errorMessage } from '../../lib/errors.js';
 import { DeadLetterNotFoundError } from '../dead-letter.js';
 import { confirmTenant, firstRunStates, type FirstRunState } from '../first-run.js';
 import type { QueuedJobData } from '../queues.js';
@@ -22,6 +25,31 @@ export interface RecentRun {
   failedStages: string[];
 }
 
+/** A ticket as the console lists it: number and title from the pulled tickets, and its page in Autotask. */
+export interface TicketRef {
+  id: number;
+  /** null when the ticket is not among the pulled tickets (yet). */
+  ticketNumber: string | null;
+  title: string | null;
+  /** null when the tenant's web host is unknown (zone discovery failed). */
+  url: string | null;
+}
+
+export type UsageTotals = Omit<HourUsage, 'hour'>;
+
+/** A tenant's Autotask budget and throttling as the overview shows it (every process counts into the same figures). */
+export interface TenantUsage {
+  tenant: string;
+  /** The rolling hour: used (ours and other integrations'), our ceiling, what is left; null when it could not be read. */
+  budget: { used: number; ceiling: number; left: number; threshold: number | null } | null;
+  /** One entry per hour of the last 24 h and the current one, oldest first; empty without a governor. */
+  hours: HourUsage[];
+  thisHour: UsageTotals;
+  last24h: UsageTotals;
+  /** Why a figure is missing (Redis unreachable…), else null. */
+  error: string | null;
+}
+
 export interface ConsoleCommands {
   tenantIds(): readonly string[];
   firstRunStates(): Promise<FirstRunState[]>;
@@ -30,6 +58,10 @@ export interface ConsoleCommands {
   recentRuns(limit?: number): Promise<RecentRun[]>;
   /** The next run of each schedule (job, tenant, when), soonest first. */
   nextRuns(): Promise<Array<{ job: string; tenant: string; next: string | null }>>;
+  /** Budget used and left this hour, the hourly history of 24 h, throttled requests (no Autotask request). */
+  tenantUsage(tenant: string): Promise<TenantUsage>;
+  /** The tickets of `ids` with number, title and Autotask link, in the order asked; no Autotask request beyond zone discovery. */
+  ticketRefs(request: { tenant: string; ids: readonly number[] }): Promise<TicketRef[]>;
   /** Drops a dead letter without running it; DEAD_LETTER_NOT_FOUND when it is gone already. */
   discardDeadLetter(id: string): Promise<void>;
 }
@@ -76,6 +108,24 @@ export function createConsoleCommands(ctx: CommandContext): ConsoleCommands {
         const data = s.template?.data as Partial<QueuedJobData> | undefined;
         return { job: s.name, tenant: data?.tenant ?? 'unknown', next: s.next ? new Date(s.next).toISOString() : null };
       }).sort((a, b) => (a.next ?? '').localeCompare(b.next ?? ''));
+    },
+    async tenantUsage(tenant) {
+      const scope = tenants.get(tenants.resolve(tenant));
+      const [budget, hours] = await Promise.allSettled([scope.client.budget(), scope.client.usageHistory()]);
+      const list = hours.status === 'fulfilled' ? hours.value ?? [] : [];
+      const failed = [budget, hours].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      return { tenant: scope.tenant.id, budget: budget.status === 'fulfilled' ? budget.value : null, hours: list,
+        thisHour: historyTotals(list.slice(-1)), last24h: historyTotals(list), error: failed ? errorMessage(failed.reason) : null };
+    },
+    async ticketRefs({ tenant, ids }) {
+      const scope = tenants.get(tenants.resolve(tenant));
+      const unique = [...new Set(ids)];
+      // The web root needs the zone: when discovery fails (Autotask unreachable) the page still lists the tickets, unlinked.
+      const [stored, webRoot] = await Promise.all([scope.entities.getMany('Tickets', unique), scope.client.webRoot().catch(() => null)]);
+      return ids.map((id) => {
+        const ticket = stored.get(id);
+        return { id, ticketNumber: ticket?.ticketNumber ?? null, title: ticket?.title ?? null, url: webRoot === null ? null : ticketDetailUrl(webRoot, id) };
+      });
     },
     async discardDeadLetter(id) {
       const letter = await ctx.queues.deadLetters.getJob(id);

@@ -65,10 +65,31 @@ describe.skipIf(!HAVE_CHROMIUM)('console pages', { timeout: 240_000 }, () => {
     expect(series).toBeDefined();
     expect(other).toBeDefined();
 
+    // Titles come from Autotask, so anyone who can open a ticket can write them: one carries markup.
+    const hostile = series.ticketIds.at(-1)!;
+    p!.sandbox.data.update('Tickets', hostile, { title: '<script>alert(1)</script> DC01 <b>unresponsive</b>', lastActivityDate: new Date().toISOString() });
+    await runJob(p!, 'sync-tickets');
+
     const { page } = b!;
     await page.goto(`${p!.url}/console/problems`);
     await page.waitForSelector(`tr[data-suggestion="${series.id}"]`);
     await screenshot(page, 'console-problems');
+    // Each member shows its ticket number and title, linked to the ticket's page (the sandbox answers that path).
+    const members = await page.$$eval(`tr[data-suggestion="${series.id}"] td.members [data-ticket]`, (spans) => spans.map((span) => ({
+      id: Number(span.getAttribute('data-ticket')), number: span.querySelector('a')?.textContent, href: span.querySelector('a')?.getAttribute('href'),
+      text: span.textContent })));
+    expect(members.map((m) => m.id)).toEqual(series.ticketIds);
+    for (const m of members) {
+      const ticket = p!.sandbox.data.get('Tickets', m.id)!;
+      expect(m.number).toBe(ticket.ticketNumber);
+      expect(m.text).toBe(`${String(ticket.ticketNumber)} ${String(ticket.title)}`);
+      expect(m.href).toBe(`${new URL(p!.sandbox.url).origin}/Autotask/AutotaskExtend/ExecuteCommand.aspx?Code=OpenTicketDetail&TicketID=${m.id}`);
+    }
+    expect(members.find((m) => m.id === hostile)!.text).toContain('<script>alert(1)</script> DC01 <b>unresponsive</b>');
+    expect(await page.locator('script').count()).toBe(0);
+    expect(await page.locator('td.members b').count()).toBe(0);
+    const opened = await (await b!.context.request.get(members[0]!.href!)).json();
+    expect(opened).toMatchObject({ id: members[0]!.id, ticketNumber: members[0]!.number });
     await page.click(`tr[data-suggestion="${series.id}"] button:has-text("approve")`);
     await page.waitForSelector('.notice');
     expect(await page.textContent('.notice')).toContain('approved');
@@ -82,6 +103,16 @@ describe.skipIf(!HAVE_CHROMIUM)('console pages', { timeout: 240_000 }, () => {
       await page.goto(`${p!.url}/console/problems`);
       return page.locator(`table#linked-default tr[data-suggestion="${series.id}"]`).count();
     }, { timeout: 30_000 }).toBe(1);
+    const linkedRow = page.locator(`table#linked-default tr[data-suggestion="${series.id}"]`);
+    const problem = p!.sandbox.data.all('Tickets').find((t) => t.ticketType === 3 && t.externalID === series.groupKey)!;
+    expect(await linkedRow.locator('td.problem a').getAttribute('href')).toMatch(new RegExp(`ExecuteCommand\\.aspx\\?Code=OpenTicketDetail&TicketID=${problem.id}$`));
+    const incidents = await linkedRow.locator('td.incidents [data-ticket]').evaluateAll((spans) => spans.map((span) => ({
+      id: Number(span.getAttribute('data-ticket')), href: span.querySelector('a')?.getAttribute('href'), text: span.textContent })));
+    expect(incidents.map((i) => i.id).sort((a, b) => a - b)).toEqual([...DEMO_FACTS.narcolepticServer.ticketIds].sort((a, b) => a - b));
+    for (const i of incidents) {
+      expect(i.href).toMatch(new RegExp(`TicketID=${i.id}$`));
+      expect(i.text).toContain(String(p!.sandbox.data.get('Tickets', i.id)!.title));
+    }
 
     await page.click(`tr[data-suggestion="${other.id}"] button:has-text("reject")`);
     await page.waitForSelector('.notice');
@@ -145,5 +176,41 @@ describe.skipIf(!HAVE_CHROMIUM)('console pages', { timeout: 240_000 }, () => {
     expect((await p!.runtime.commands.listDeadLetters()).map((l) => l.id)).not.toContain(letter.id);
     await page.goto(`${p!.url}/console/jobs`);
     expect(await page.locator(`tr[data-letter="${letter.id}"]`).count()).toBe(0);
+  });
+
+  it('the overview shows each tenant\'s budget this hour, a 24 h chart and the throttled requests of every process', async () => {
+    await runJob(p!, 'sync-all');
+    // Autotask answers 429 (thread limit) until three requests were refused; the client retries them.
+    let refused = 0;
+    p!.sandbox.setLimits({ threadLimit: 0 });
+    const off = p!.sandbox.onRequest((entry) => { if (entry.status === 429 && ++refused === 3) p!.sandbox.setLimits({ threadLimit: 3 }); });
+    try { await runJob(p!, 'sync-contracts'); } finally { off(); p!.sandbox.setLimits({ threadLimit: 3 }); }
+    const stats = p!.sandbox.stats();
+    const sent429 = Object.values(stats.endpoints).reduce((sum, e) => sum + e.threadLimited + e.thresholdLimited, 0);
+    // Everything the governor let through reached the sandbox's API (every request of this product went through it).
+    const sent = Object.values(stats.endpoints).reduce((sum, e) => sum + e.requests, 0);
+    expect(sent429).toBeGreaterThanOrEqual(3);
+
+    const { page } = b!;
+    const row = page.locator('tr[data-tenant="default"]');
+    // The 429s are counted in Redis as they arrive; the page shows what is counted when it is loaded.
+    await expect.poll(async () => {
+      await page.goto(`${p!.url}/console`);
+      return row.locator('td.throttled li.status429 .day').textContent();
+    }, { timeout: 30_000 }).toBe(String(sent429));
+    expect(await row.locator('td.throttled li.status429 .hour').textContent()).toBe(String(sent429));
+    const hours = await row.locator('svg.budget-chart g.hour').evaluateAll((gs) => gs.map((g) => ({
+      hour: g.getAttribute('data-hour'), requests: Number(g.getAttribute('data-requests')), throttled: Number(g.getAttribute('data-throttled')) })));
+    expect(hours).toHaveLength(25);
+    expect(hours.reduce((sum, h) => sum + h.requests, 0)).toBe(sent);
+    expect(hours.at(-1)!.throttled).toBeGreaterThanOrEqual(sent429);
+    expect(await row.locator('svg.budget-chart rect.throttled').count()).toBeGreaterThanOrEqual(1);
+    // The status line reads as a sentence: no space before its full stop.
+    expect(await page.locator('main > p').first().innerText()).toMatch(/^Instance (ready|not ready)( · [^.]*)?\. Times in /);
+    // The last run's summary is folded away so one row stays one screen line.
+    expect(await row.locator('details summary').first().textContent()).toBe('summary');
+    const budget = await p!.runtime.commands.tenantUsage('default');
+    expect(await row.locator('td.budget').textContent()).toContain(`${budget.budget!.used} used, ${budget.budget!.left} left`);
+    await screenshot(page, 'console-overview');
   });
 });

@@ -61,7 +61,6 @@ describe.skipIf(!HAVE_CHROMIUM)('console sign-in', { timeout: 120_000 }, () => {
     await page.goto(`${p!.url}/console`);
     const row = page.locator('tr[data-tenant="default"]');
     await row.locator('text=first-run: dry runs only').waitFor();
-    await screenshot(page, 'console-overview');
     await row.locator('button:has-text("confirm")').click();
     await page.waitForSelector('.notice');
     expect(await page.textContent('.notice')).toContain('default: confirmed');

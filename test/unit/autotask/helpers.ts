@@ -96,6 +96,9 @@ export function recordingGovernor(options: { stale?: boolean; acquire?: (endpoin
     async snapshot() {
       return { used: 12, ceiling: 5000, threshold: 10_000, left: 4988, slotsInUse: { Tickets: 1 } };
     },
+    // The hourly history lives in Redis (test/integration/governor); this governor keeps none.
+    noteThrottled: async () => undefined,
+    history: async () => [],
   };
   return governor;
 }

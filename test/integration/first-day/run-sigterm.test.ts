@@ -1,0 +1,85 @@
+/**
+ * Issue 18, trap: "`run` ignored its first SIGTERM for minutes." The real `autotask-sync run sync-tickets` process
+ * reads the sandbox; after its third answered API request the test makes the sandbox hold every further answer for ten
+ * minutes and sends SIGTERM. A `run` that waited for its job (or for a request to finish) would sit there for
+ * minutes; the command must abort at once, exit 1 and say why on stderr in one line.
+ * No elapsed time is asserted: the wait for the exit is a generous bound far below the sandbox's hold.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type SandboxHandle } from '../../../src/sandbox/index.js';
+import { confirmTenants } from '../../helpers/first-run.js';
+import { sandboxEnv } from '../../helpers/harness.js';
+import { cleanPrefix, connectRedis, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/autotask-sync.js', import.meta.url));
+const HOLD_MS = 540_000;
+
+let sandbox: SandboxHandle | undefined;
+let dir: string | undefined;
+const prefix = uniquePrefix('run-sigterm');
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, scenario: 'demo' });
+  dir = mkdtempSync(join(tmpdir(), 'autotask-sync-run-sigterm-'));
+  await confirmTenants(prefix, ['default']);
+});
+afterAll(async () => {
+  await sandbox?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  const redis = connectRedis();
+  await cleanPrefix(redis, prefix);
+  await redis.quit();
+});
+
+describe('autotask-sync run and SIGTERM', () => {
+  it('aborts the running job on the first SIGTERM and exits 1 with one line saying so', async () => {
+    const config = join(dir!, 'sync.json');
+    // Requests never time out before the hold ends: only the signal can end this run early.
+    writeFileSync(config, JSON.stringify({ queue: { prefix }, autotask: { requestTimeoutMs: HOLD_MS + 60_000 } }));
+    const child = spawn(process.execPath, [BIN, 'run', 'sync-tickets'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...sandboxEnv(sandbox!), REDIS_URL,
+        SYNC_CONFIG: config, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })));
+
+    let answered = 0;
+    let signalled = false;
+    let onSignalled: () => void = () => undefined;
+    const sent = new Promise<void>((resolve) => { onSignalled = resolve; });
+    const off = sandbox!.onRequest((entry) => {
+      if (signalled || entry.entity === null || entry.entity === 'zoneInformation') return;
+      if (++answered < 3) return;
+      signalled = true;
+      // From now on Autotask "hangs": the job cannot finish on its own for nine minutes.
+      sandbox!.setFaults({ latencyMs: HOLD_MS });
+      child.kill('SIGTERM');
+      onSignalled();
+    });
+    const bound = (ms: number) => new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms).unref());
+    try {
+      // The process may take a while to start on a busy machine; the bound that matters starts at the signal.
+      await Promise.race([sent, exited, bound(120_000)]);
+      const exit = signalled ? await Promise.race([exited, bound(60_000)]) : 'never signalled';
+      if (exit === 'still running') child.kill('SIGKILL');
+      expect(signalled, stderr).toBe(true);
+      expect(exit, `stderr:\n${stderr}`).toEqual({ code: 1, signal: null });
+      expect(stderr).toMatch(/^autotask-sync run sync-tickets: INTERRUPTED: interrupted by SIGTERM$/m);
+      expect(stdout).toBe('');
+    } finally {
+      off();
+      sandbox!.setFaults({ latencyMs: 0 });
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 240_000);
+});
