@@ -118,16 +118,39 @@ return 1
 /**
  * Gives a slot back after its answer, keeping it counted for a short cooling (docs/autotask-api.md#thread-headroom):
  * Autotask frees its thread a little after answering, so the slot stays in the ZSET with its expiry moved to
- * now + cooling instead of being removed, and the next acquire after that expiry finds it gone. A token no longer
- * held (lease expired, already released) is left alone. KEYS: slots(endpoint). ARGV: token, cooling ms (0 removes
- * it at once). Reply: 1 released, 0 not held.
+ * now + cooling instead of being removed, and the next acquire after that expiry finds it gone. The cooling learnt
+ * from thread-limit 429s (LEARN_COOLING) adds what it holds beyond the configured one. A token no longer held
+ * (lease expired, already released) is left alone. KEYS: slots(endpoint), cooling. ARGV: token, cooling ms left
+ * of the configured one, the configured one (0 and nothing learnt: removed at once). Reply: 1 released, 0 not held.
  */
 export const COOL = script('cool', `
-local cool = tonumber(ARGV[2])
+local learnt = tonumber(redis.call('HGET', KEYS[2], 'ms')) or 0
+local cool = tonumber(ARGV[2]) + math.max(0, learnt - tonumber(ARGV[3]))
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then return 0 end
 if cool <= 0 then redis.call('ZREM', KEYS[1], ARGV[1]) return 1 end
 redis.call('ZADD', KEYS[1], 'XX', now + cool, ARGV[1])
 return 1
+`);
+
+/**
+ * A thread-limit 429 arrived although every slot cooled: the server frees threads later than the cooling allows.
+ * The tenant's learnt cooling doubles (from the configured one, at least ARGV[3]), at most once per ARGV[5] ms so a
+ * burst of 429s from one moment counts once, up to ARGV[2] or twice the configured one; it expires ARGV[4] ms after
+ * the last 429.
+ * KEYS: cooling. ARGV: configured ms, cap ms, floor ms, expiry ms, gap ms. Reply: {cooling now ms, 1 if it grew}.
+ */
+export const LEARN_COOLING = script('learn-cooling', `
+local h = redis.call('HMGET', KEYS[1], 'ms', 'at')
+local ms = math.max(tonumber(h[1]) or 0, tonumber(ARGV[1]))
+local at = tonumber(h[2]) or -1
+local grew = 0
+if at < 0 or now - at >= tonumber(ARGV[5]) then
+  ms = math.min(math.max(tonumber(ARGV[2]), 2 * tonumber(ARGV[1])), math.max(ms * 2, tonumber(ARGV[3])))
+  redis.call('HSET', KEYS[1], 'ms', ms, 'at', now)
+  grew = 1
+end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
+return {ms, grew}
 `);
 
 /**

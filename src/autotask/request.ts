@@ -166,7 +166,10 @@ export class Requester {
     // the status, so the failure is classified (validation, permission, threshold…) and carries Autotask's text.
     if (answer.status < 200 || answer.status >= 300 || hasErrors(answer.body)) {
       const c = classifyResponse({ ...facts, body: answer.body, retryAfter: answer.retryAfter, now: this.now() });
-      if (c.error instanceof AutotaskThreadLimitError) this.deps.metrics.throttle();
+      if (c.error instanceof AutotaskThreadLimitError) {
+        this.deps.metrics.throttle();
+        void this.deps.governor?.noteThreadLimit(spec.endpoint);
+      }
       // Every 429 (thread limit or hourly threshold) goes into the shared hourly history the console shows.
       if (answer.status === 429 || c.error instanceof AutotaskThreadLimitError || c.error instanceof AutotaskThresholdExceededError) {
         void this.deps.governor?.noteThrottled();

@@ -125,6 +125,11 @@ export interface RateGovernor {
   snapshot(): Promise<{ used: number; ceiling: number; threshold: number | null; left: number; slotsInUse: Record<string, number> }>;
   /** Counts an answer 429 from Autotask in the hourly history shared by every process; never throws. */
   noteThrottled(): Promise<void>;
+  /**
+   * A thread-limit 429 on `endpoint`: the server frees threads later than the slots cool, so the tenant's slots
+   * cool longer for a while (docs/autotask-api.md#thread-headroom); never throws.
+   */
+  noteThreadLimit(endpoint: string): Promise<void>;
   /** The hourly history of the last 24 h (governor-history.ts), oldest hour first. */
   history(): Promise<HourUsage[]>;
 }

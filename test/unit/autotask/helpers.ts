@@ -98,6 +98,7 @@ export function recordingGovernor(options: { stale?: boolean; acquire?: (endpoin
     },
     // The hourly history lives in Redis (test/integration/governor); this governor keeps none.
     noteThrottled: async () => undefined,
+    noteThreadLimit: async (endpoint: string) => { events.push(`thread-limit ${endpoint}`); },
     history: async () => [],
   };
   return governor;

@@ -52,4 +52,13 @@ describe('slot cooling', () => {
     await client({ governor, settings: settings({ slotReleaseDelayMs: 0 }) }).count('Tickets', []);
     expect(governor.events).toEqual(['acquire Tickets', 'release Tickets']);
   });
+
+  it('tells the governor of a thread-limit 429, so the tenant\'s slots cool longer (a 429 of the hourly threshold does not)', async () => {
+    nock(ORIGIN).post('/ATServicesRest/V1.0/Tickets/query/count').reply(429,
+      { errors: ['The thread threshold of 3 threads has been exceeded for this API integration code on the Tickets endpoint (Itgenatr005).'] });
+    nock(ORIGIN).post('/ATServicesRest/V1.0/Tickets/query/count').reply(200, { queryCount: 1 });
+    const governor = recordingGovernor();
+    expect(await client({ governor, settings: settings({ slotReleaseDelayMs: 20 }) }).count('Tickets', [])).toBe(1);
+    expect(governor.events.filter((e) => e.startsWith('thread-limit'))).toEqual(['thread-limit Tickets']);
+  });
 });
