@@ -39,10 +39,12 @@ export async function startProduct(options: { sandbox?: SandboxOptions; file?: R
       PORT: '0',
       ...options.env,
     },
+    // A test's own `queue`/`autotask` settings are merged into these, never replace them: replacing `queue` dropped
+    // the unique prefix, and such a test ran on the shared default prefix of the developer's Redis (issue 18, trap 6).
     file: {
-      queue: { prefix, backoffMs: 200, shutdownGraceMs: 2_000 },
-      autotask: { retryMinMs: 5, retryMaxMs: 50, requestTimeoutMs: 5_000 },
       ...options.file,
+      queue: { prefix, backoffMs: 200, shutdownGraceMs: 2_000, ...(options.file?.queue as object | undefined) },
+      autotask: { retryMinMs: 5, retryMaxMs: 50, requestTimeoutMs: 5_000, ...(options.file?.autotask as object | undefined) },
     },
     requireTenant: true,
   });
@@ -72,7 +74,7 @@ export async function startProduct(options: { sandbox?: SandboxOptions; file?: R
       await runtime.close();
       await sandbox.close();
       const redis = connectRedis();
-      await cleanPrefix(redis, prefix);
+      await cleanPrefix(redis, config.queue.prefix);
       await redis.quit();
     },
   };
