@@ -183,5 +183,6 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     invoices: file.data.invoices,
     detection: file.data.detection,
     timeEntries: file.data.timeEntries,
+    store: file.data.store,
   };
 }

@@ -12,6 +12,7 @@ import { invoicesSection } from './sections/invoices.js';
 import { pullSection } from './sections/pull.js';
 import { queueSection } from './sections/queue.js';
 import { schedulesSection } from './sections/schedules.js';
+import { storeSection } from './sections/store.js';
 import { tenantsSection } from './sections/tenants.js';
 import { timeEntriesSection } from './sections/time-entries.js';
 
@@ -64,6 +65,20 @@ export const fileSchema = z.strictObject({
   invoices: invoicesSection,
   detection: detectionSection,
   timeEntries: timeEntriesSection,
+  store: storeSection,
+}).superRefine((file, ctx) => {
+  // A ledger entry must outlive every retry of the job that wrote it: the automatic ones (exponential backoff) and a
+  // person's retry of a failed job while the queue keeps it (docs/store-bounds.md#retention).
+  const retentionSeconds = file.store.retentionDays * 86_400;
+  const retrySeconds = (file.queue.backoffMs * (2 ** (file.queue.attempts - 1) - 1)) / 1000;
+  if (retrySeconds >= retentionSeconds) {
+    ctx.addIssue({ code: 'custom', path: ['store', 'retentionDays'], message: `must exceed the queue's retry horizon ` +
+      `(${Math.ceil(retrySeconds / 86_400)} days from queue.attempts and queue.backoffMs)` });
+  }
+  if (file.queue.keepFailed.ageSeconds >= retentionSeconds) {
+    ctx.addIssue({ code: 'custom', path: ['store', 'retentionDays'], message: `must exceed queue.keepFailed.ageSeconds ` +
+      `(${Math.ceil(file.queue.keepFailed.ageSeconds / 86_400)} days: a failed job can be retried that long)` });
+  }
 });
 
 export type EnvInput = z.infer<typeof envSchema>;
@@ -110,4 +125,5 @@ export interface AppConfig {
   invoices: FileConfig['invoices'];
   detection: FileConfig['detection'];
   timeEntries: FileConfig['timeEntries'];
+  store: FileConfig['store'];
 }

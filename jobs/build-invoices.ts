@@ -4,9 +4,7 @@
  * src/push/build-invoices.ts has the how).
  */
 import { z } from 'zod';
-import { runBudget } from '../src/autotask/index.js';
 import { buildInvoices } from '../src/push/build-invoices.js';
-import { budgetProgress } from '../src/rules/request-cost.js';
 import { createFileSink } from '../src/sinks/file-sink.js';
 import { createHttpSink } from '../src/sinks/http-sink.js';
 import type { InvoiceSink } from '../src/sinks/invoice-sink.js';
@@ -36,16 +34,14 @@ export const buildInvoicesJob = defineJob({
       store: ctx.scope.entities,
       invoices: ctx.scope.invoices,
       settings: ctx.config.invoices,
+      retentionDays: ctx.config.store.retentionDays,
       sinks: sinksOf(ctx),
       logger: ctx.logger,
       dryRun: ctx.dryRun,
       signal: ctx.signal,
       now: () => ctx.now(),
       // A run needing more than the hour has left says so in its progress (the dashboard shows it).
-      onWritesPlanned: async (requests) => {
-        const progress = budgetProgress(requests, runBudget(await ctx.scope.client.budget(), ctx.config.autotask.budgetFraction), ctx.now());
-        if (progress) await ctx.progress(progress);
-      },
+      onWritesPlanned: (requests) => ctx.planRequests(requests),
     }, { deliver: ctx.data.deliver });
     const po = result.poUpdates.filter((u) => u.status === 'updated' || u.status === 'would-update').length;
     const delivered = ctx.dryRun ? result.wouldDeliver.length : result.deliveries.filter((d) => d.sinks.length > 0).length;
@@ -61,7 +57,7 @@ export const buildInvoicesJob = defineJob({
       // A dry run counts what it would do under its own names: "delivered: 5" in a dry run's log read as done.
       counts: { invoices: result.documents.length, items: result.documents.reduce((n, d) => n + d.items.length, 0),
         warnings: result.warnings.length, skipped: result.skippedItems.length, alreadyMarked: result.marks.alreadyMarked.length,
-        reconciliationFindings: result.reconciliation.length, leftOpenSet: result.leftOpenSet.length, invoicedNotMarked: result.marks.invoiced.length,
+        reconciliationFindings: result.reconciliation.length, retentionDropped: result.retention.dropped, leftOpenSet: result.leftOpenSet.length, invoicedNotMarked: result.marks.invoiced.length,
         ...(ctx.dryRun ? { wouldSetPo: po, wouldDeliver: delivered, wouldMark: marked } : { poUpdates: po, delivered, marked }) } as Record<string, number>,
       invoices: result.documents.map((d) => ({ invoiceKey: d.invoiceKey, companyID: d.companyID, purchaseOrderNumber: d.purchaseOrderNumber,
         items: d.items.length, subtotal: d.subtotal, tax: d.tax, total: d.total })),

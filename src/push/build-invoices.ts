@@ -20,6 +20,7 @@ import { deliverInvoices, type DeliveryOutcome } from './invoice-delivery.js';
 import { markDelivered, type MarkOutcome } from './invoice-marks.js';
 import { itemsThatLeft } from './invoice-recheck.js';
 import { reconcileDelivered } from './invoice-reconcile.js';
+import { trimDeliveredInvoices, type RetentionOutcome } from './invoice-retention.js';
 import type { ReconciliationFinding } from '../rules/invoice-reconciliation.js';
 import { applyPurchaseOrders, type PoOutcome } from './purchase-orders.js';
 
@@ -33,6 +34,8 @@ export interface BuildInvoicesDeps {
   dryRun: boolean;
   signal: AbortSignal;
   now: () => Date;
+  /** store.retentionDays: delivered invoices that can no longer be written again go after this (docs/store-bounds.md#retention). */
+  retentionDays: number;
   /** Told, before delivering and marking starts, how many Autotask writes (one PATCH per item) the rest needs. */
   onWritesPlanned?: (requests: number) => Promise<void>;
 }
@@ -54,6 +57,8 @@ export interface BuildInvoicesResult {
   wouldMark: number[];
   /** Autotask invoices that mix PO numbers, delivered PO groups split across Autotask invoices. */
   reconciliation: ReconciliationFinding[];
+  /** Delivered invoices dropped by retention this run (with their ledger fields). */
+  retention: RetentionOutcome;
 }
 
 type Stored = StoredInvoice<InvoiceDocument, InvoiceWarning>;
@@ -77,8 +82,11 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   const poUpdates = await applyPurchaseOrders(deps.client, deps.store, plan.updates, { dryRun: deps.dryRun, signal: deps.signal });
 
   // Items that already went out on an invoice stay with it; only the rest are grouped.
-  const bound = await deps.invoices.allDeliveredItems();
-  const items = (await deps.store.all('BillingItems')).filter((item) => !bound.has(item.id));
+  // Only the open items are looked up (HMGET), never the whole ledger: it holds every item delivered within the
+  // retention period (docs/store-bounds.md), far more than are open.
+  const open = await deps.store.all('BillingItems');
+  const bound = await deps.invoices.deliveredItems(open.map((item) => item.id));
+  const items = open.filter((item) => !bound.has(item.id));
   // A PO PATCH (or a number changed by hand meanwhile) updated the stored contracts; only then read them again.
   const changed = poUpdates.some((u) => u.status !== 'would-update');
   const current = changed ? await deps.store.all('Contracts') : contracts;
@@ -117,6 +125,7 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   const result: BuildInvoicesResult = { poUpdates, poWarnings: plan.warnings, documents: grouping.invoices,
     warnings: grouping.warnings, skipped: grouping.counts.skipped, skippedItems: grouping.skipped, leftOpenSet: left, deliveries: [],
     marks: { marked: [], alreadyMarked: [], missing: [], invoiced: [] }, wouldDeliver: [], wouldMark: [],
+    retention: { dropped: 0, deferred: 0 },
     reconciliation: await reconcileDelivered({ client: deps.client, store: deps.store, invoices: deps.invoices, signal: deps.signal, now, dryRun: deps.dryRun }) };
   if (deps.dryRun) {
     if (options.deliver && deps.sinks.length > 0) {
@@ -166,5 +175,8 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   } else if (options.deliver) {
     deps.logger.warn('no invoice sink is configured (invoices.fileSink is off and INVOICE_WEBHOOK_URL is unset): documents stay drafts');
   }
+  // Last, after this run's marks removed the items they exported from the open set: a bounded batch per run.
+  result.retention = await trimDeliveredInvoices({ invoices: deps.invoices, store: deps.store, retentionDays: deps.retentionDays,
+    markExported: deps.settings.markExported, now: deps.now() });
   return result;
 }

@@ -137,6 +137,9 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
       const log = services.logger.child({ job: job.name, jobId, tenant: job.data?.tenant });
       if (error instanceof BudgetExhaustedError) {
         log.warn({ retryAt: error.retryAt.toISOString() }, 'budget used up; job waits without spending an attempt');
+        // Every run that waits for budget says so in its progress, with or without a forecast of its own
+        // (jobs/define-job.ts planRequests); the dashboard shows it until the run goes on.
+        await job.updateProgress(waitingForBudget(job.progress, error.retryAt));
         await job.moveToDelayed(error.retryAt.getTime(), token);
         throw new DelayedError();
       }
@@ -164,4 +167,11 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
       throw error instanceof Error && error.message === reason ? error : new Error(reason, { cause: error });
     }
   }
+}
+
+/** The job's progress with `budget.waitingUntil` set, keeping a forecast (`needed`, `spreadsUntil`) it reported. */
+export function waitingForBudget(progress: unknown, retryAt: Date): Record<string, unknown> {
+  const previous = typeof progress === 'object' && progress !== null ? progress as Record<string, unknown> : {};
+  const budget = typeof previous.budget === 'object' && previous.budget !== null ? previous.budget as Record<string, unknown> : {};
+  return { ...previous, budget: { ...budget, left: 0, waitingUntil: retryAt.toISOString() } };
 }

@@ -48,6 +48,12 @@ export interface TenantKeys {
   invoicesUnmarked: string;
   /** Set once the status index has been built from the documents a version without it wrote. */
   invoicesIndexed: string;
+  /** Delivered invoices by their last change (ZSET invoiceKey → epoch ms): what retention looks at, oldest first. */
+  invoicesRetention: string;
+  /** Set once the retention index has been filled from the delivered index (stores written before it existed). */
+  invoicesRetentionIndexed: string;
+  /** Age index of a ledger (ZSET key → epoch ms of its last change), so retention reads the oldest, never all. */
+  ledgerAge(name: string): string;
   /** Webhook delivery de-duplication (a STRING with expiry per delivery identity digest; store/webhook-deliveries.ts). */
   webhookSeen(guid: string): string;
   /** Webhook Deactivated notices Autotask sent (HASH guid → JSON), so ops learn a webhook was switched off. */
@@ -91,6 +97,9 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     invoiceStatus: (status) => `${tag}:invoices:status:${safe(status)}`,
     invoicesUnmarked: `${tag}:invoices:unmarked`,
     invoicesIndexed: `${tag}:invoices:indexed`,
+    invoicesRetention: `${tag}:invoices:retention`,
+    invoicesRetentionIndexed: `${tag}:invoices:retention-indexed`,
+    ledgerAge: (name) => `${tag}:ledger:${safe(name)}:age`,
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
     webhookDeactivations: `${tag}:webhook-deactivations`,
     lock: (name) => `${tag}:lock:${safe(name)}`,

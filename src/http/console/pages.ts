@@ -1,5 +1,5 @@
 /** The console's pages: each reads through the runtime commands and renders escaped HTML (./html.ts). */
-import type { FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView, TenantUsage, TicketRef } from '../../runtime/commands/index.js';
+import type { ActiveRun, FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView, TenantUsage, TicketRef } from '../../runtime/commands/index.js';
 import { budgetChart } from './charts.js';
 import type { DeadLetter } from '../../runtime/dead-letter.js';
 import { html, postButton, SafeHtml } from './html.js';
@@ -154,9 +154,21 @@ export async function timePage(commands: RuntimeCommands, csrf: string): Promise
   return html`${parts}`;
 }
 
+/** A run's budget note in words: what it needs, what the hour has left, until when it spreads or waits. */
+function budgetNote(budget: ActiveRun['budget']): SafeHtml | string {
+  if (!budget) return '';
+  const n = (v: number | null): string => (v === null ? '?' : v.toLocaleString('en-US'));
+  return html`<span class="warn">${budget.needed !== null ? `needs ${n(budget.needed)} Autotask requests, ${n(budget.left)} left this hour` : 'hourly budget used up'}${
+    budget.spreadsUntil ? `; spreads until about ${when(budget.spreadsUntil)}` : ''}${budget.waitingUntil ? `; waiting for budget until ${when(budget.waitingUntil)}` : ''}</span>`;
+}
+
 export async function jobsPage(commands: RuntimeCommands, csrf: string): Promise<SafeHtml> {
-  const [runs, letters] = await Promise.all([commands.recentRuns(100), commands.listDeadLetters()]);
+  const [runs, letters, active] = await Promise.all([commands.recentRuns(100), commands.listDeadLetters(), commands.activeRuns(100)]);
   return html`<p>Queue internals: <a href="/admin/queues">Bull Board</a>. Times in ${TZ}.</p>
+<h2>Running and waiting (${active.length})</h2>
+${active.length === 0 ? html`<p class="muted">Nothing is running or waiting.</p>` : html`<table id="active-runs"><thead><tr><th>job</th><th>tenant</th><th>state</th><th>goes on</th><th>Autotask budget</th></tr></thead><tbody>
+${active.map((r: ActiveRun) => html`<tr data-job="${r.id}"><td>${r.name}</td><td>${r.tenant}</td><td>${r.state}</td><td>${r.resumesAt ? when(r.resumesAt) : '—'}</td>
+<td>${budgetNote(r.budget)}</td></tr>`)}</tbody></table>`}
 <h2>Dead letters (${letters.length})</h2>
 <table id="dead-letters"><thead><tr><th>job</th><th>tenant</th><th>failed at</th><th>attempts</th><th>reason</th><th></th></tr></thead><tbody>
 ${letters.map((l: DeadLetter) => html`<tr data-letter="${l.id}"><td>${l.name}</td><td>${l.tenant}</td><td>${when(l.failedAt)}</td><td class="num">${l.attemptsMade}</td>

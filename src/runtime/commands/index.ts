@@ -18,7 +18,7 @@ export type { ReadinessOptions, ReadinessReport } from './readiness.js';
 export type { StopwatchAnswer, StopwatchRefused, StopwatchView } from './stopwatches.js';
 export type { WebhookEvent, WebhookOutcome, WebhookRequest } from './webhooks.js';
 export type { InvoiceListing } from './invoices.js';
-export type { RecentRun, TenantUsage, TicketRef, UsageTotals } from './console.js';
+export type { ActiveRun, RecentRun, TenantUsage, TicketRef, UsageTotals } from './console.js';
 export type { HourUsage } from '../../autotask/index.js';
 export type { FirstRunState } from '../first-run.js';
 export type { SuggestionAnswer, SuggestionView } from './problem-suggestions.js';

@@ -91,6 +91,15 @@ describe('loadConfig reports only what is wrong (issue 18, trap 2)', () => {
     expect(issues.join('\n')).not.toMatch(/AUTOTASK_USERNAME|required/);
   });
 
+  it('keeps ledgers 90 days by default and refuses a retention under the floor or shorter than a job can be retried', () => {
+    expect(loadConfig({ env: creds, file: {} }).store.retentionDays).toBe(90);
+    expect(problemsOf(() => loadConfig({ env: creds, file: { store: { retentionDays: 1 } } })).join('\n')).toMatch(/store\.retentionDays.*>=7/);
+    expect(problemsOf(() => loadConfig({ env: creds, file: { store: { retentionDays: 10 }, queue: { keepFailed: { ageSeconds: 30 * 86_400 } } } }))
+      .join('\n')).toMatch(/store\.retentionDays: must exceed queue\.keepFailed\.ageSeconds \(30 days/);
+    expect(problemsOf(() => loadConfig({ env: creds, file: { store: { retentionDays: 7 }, queue: { attempts: 30, backoffMs: 60_000 } } }))
+      .join('\n')).toMatch(/store\.retentionDays: must exceed the queue's retry horizon/);
+  });
+
   it('refuses an ADMIN_TOKEN of only whitespace', () => {
     const issues = problemsOf(() => loadConfig({ env: { ...creds, ADMIN_TOKEN: ' '.repeat(20) }, file: {} }));
     expect(issues.join('\n')).toMatch(/^ADMIN_TOKEN:/m);
