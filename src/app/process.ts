@@ -19,6 +19,7 @@ import { assertRedisAnswers } from '../runtime/redis-check.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
 import { desiredSchedules, syncSchedules } from '../runtime/schedules.js';
 import { createRuntimeServices, type RuntimeServices } from '../runtime/services.js';
+import { checkTenantsAtStart } from '../runtime/start-checks.js';
 import { runShutdown } from './shutdown.js';
 import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
 import { startWorker, type RuntimeWorker } from '../runtime/worker.js';
@@ -57,6 +58,8 @@ export interface Runtime {
   server?: FastifyInstance;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
   url?: string;
+  /** Resolves once the start checks against the tenants (src/runtime/start-checks.ts) are done; at once without a worker. */
+  startChecks(): Promise<void>;
   /** Drain the worker (config.queue.shutdownGraceMs), then close HTTP, queues and Redis. Idempotent. */
   close(): Promise<boolean>;
 }
@@ -73,7 +76,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
   const redis = createRedis(config.redis, 'autotask-sync', logger);
   const services = createRuntimeServices(config, logger, redis, options.clientFactory, options.now);
   const queues = createQueues(redis, config);
-  const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics });
+  const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics, now: services.now });
   let waitingFor: string | undefined;
   const commands = createCommands({ services, queues, registry },
     { ...(options.http ? { readiness: options.http.readiness } : {}), startup: () => waitingFor });
@@ -83,6 +86,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
   let closing: Promise<boolean> | undefined;
   const stopWaiting = new AbortController();
   let background: Promise<void> | undefined;
+  let startChecks: Promise<void> | undefined;
 
   const close = (): Promise<boolean> => {
     stopWaiting.abort();
@@ -93,6 +97,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
         const { abortedJobs } = await worker.drain(config.queue.shutdownGraceMs);
         logger.info({ abortedJobs }, 'worker drained');
       } },
+      { name: 'start-checks', run: async () => startChecks },
       { name: 'http', run: async () => server?.close() },
       { name: 'queues', run: () => queues.close() },
       ...(options.beforeRedisClose ?? []).map((run, i) => ({ name: `before-redis-close-${i}`, run })),
@@ -107,6 +112,8 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     }
     if (options.worker !== false && !stopWaiting.signal.aborted) {
       worker = startWorker({ connection: redis, registry, services, queues, observer: metrics });
+      // In the background: a slow or absent Autotask must not hold the start; close() aborts and awaits it.
+      startChecks = checkTenantsAtStart(services, stopWaiting.signal).then(() => undefined, () => undefined);
     }
   };
 
@@ -126,7 +133,8 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     await close();
     throw error;
   }
-  const runtime: Runtime = { services, queues, commands, metrics, worker, server, url, close };
+  const runtime: Runtime = { services, queues, commands, metrics, worker, server, url, close,
+    startChecks: async () => { await background; await startChecks; } };
   if (options.waitForRedis) {
     background = (async () => {
       let lastLog = Number.NEGATIVE_INFINITY;

@@ -79,9 +79,11 @@ export interface AutotaskClient {
   /** POST /{parent}/{parentId}/{child}, e.g. Tickets/{id}/Notes. */
   createChild(parent: EntityName, parentId: number, child: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<number>;
   entityInformation(entity: EntityName): Promise<EntityInformation>;
-  fields(entity: EntityName): Promise<FieldInformation[]>;
+  fields(entity: EntityName, signal?: AbortSignal): Promise<FieldInformation[]>;
+  /** The entity's user-defined fields (entityInformation/userDefinedFields), read fresh each time. */
+  userDefinedFields(entity: EntityName): Promise<FieldInformation[]>;
   /** Active picklist values of one field, cached per tenant. */
-  picklist(entity: EntityName, field: string): Promise<PicklistValue[]>;
+  picklist(entity: EntityName, field: string, signal?: AbortSignal): Promise<PicklistValue[]>;
   thresholdInformation(signal?: AbortSignal): Promise<ThresholdInformation>;
   metrics(): ClientMetricsSnapshot;
   /** The tenant's web UI root, ending in '/', for links a person opens (docs/autotask-api.md#ticket-links). */

@@ -28,6 +28,8 @@ export interface MetricsDeps {
   logger: Logger;
   /** Process metrics (CPU, memory, event loop); off in tests that build many servers. */
   defaultMetrics?: boolean;
+  /** The clock notices' age is judged by (the services' clock). */
+  now?: () => Date;
 }
 
 export function createMetrics(deps: MetricsDeps): RuntimeMetrics {
@@ -86,7 +88,7 @@ export function createMetrics(deps: MetricsDeps): RuntimeMetrics {
     async collect() {
       this.reset();
       for (const id of deps.tenants.ids) {
-        try { this.set({ tenant: id }, (await deps.tenants.get(id).webhooks.deactivations()).length); } catch (error) { warn(error, 'webhook notices'); }
+        try { this.set({ tenant: id }, (await deps.tenants.get(id).webhooks.deactivations((deps.now ?? (() => new Date()))())).length); } catch (error) { warn(error, 'webhook notices'); }
       }
     },
   });
