@@ -102,7 +102,11 @@ export interface AutotaskClient {
 
 /** A held slot of one endpoint; release it exactly once, in a finally. */
 export interface SlotLease {
-  release(): Promise<void>;
+  /**
+   * Gives the slot back. `coolMs` keeps it counted that much longer (docs/autotask-api.md#thread-headroom: Autotask
+   * frees its thread a little after answering); other callers find it free after that, with no timer of ours.
+   */
+  release(coolMs?: number): Promise<void>;
 }
 
 /**
@@ -123,6 +127,11 @@ export interface RateGovernor {
   snapshot(): Promise<{ used: number; ceiling: number; threshold: number | null; left: number; slotsInUse: Record<string, number> }>;
   /** Counts an answer 429 from Autotask in the hourly history shared by every process; never throws. */
   noteThrottled(): Promise<void>;
+  /**
+   * A thread-limit 429 on `endpoint`: the server frees threads later than the slots cool, so the tenant's slots
+   * cool longer for a while (docs/autotask-api.md#thread-headroom); never throws.
+   */
+  noteThreadLimit(endpoint: string): Promise<void>;
   /** The hourly history of the last 24 h (governor-history.ts), oldest hour first. */
   history(): Promise<HourUsage[]>;
 }
