@@ -40,6 +40,11 @@ export const envSchema = z.object({
   REDIS_PASSWORD: optionalString.describe('AUTH password of the Redis nodes (cluster, sentinel-watched or single)'),
   REDIS_TLS: z.enum(['0', '1', '']).default('0').transform((v) => v === '1').describe('1 = TLS to Redis (cluster and sentinel; a rediss:// REDIS_URL also does)'),
   SYNC_CONFIG: z.string().min(1).default('config/sync.json').describe('path of the rules/schedules config file (below); a path you set must exist'),
+  // A bare worker answers only on this machine; a container sets 0.0.0.0 inside its own network namespace and
+  // publishes the port where it chooses (docker-compose.yml publishes on 127.0.0.1).
+  HOST: z.preprocess(emptyAsUnset, z.union([z.ipv4(), z.ipv6(), z.literal('localhost')],
+    { error: 'an IPv4 or IPv6 address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::) or localhost' }).default('127.0.0.1'))
+    .describe('address the HTTP server listens on; 0.0.0.0 = every interface (containers)'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000).describe('HTTP server port (0 = any free port)'),
   // Empty = unset; only whitespace is refused (a token of spaces is a mistake in a .env file, not a secret).
   ADMIN_TOKEN: z.string().optional().transform((v) => (v === '' ? undefined : v))
@@ -105,6 +110,8 @@ export interface AppConfig {
   redisUrl: string;
   /** How to connect: one node, a cluster or through Sentinel (config/redis.ts). */
   redis: RedisSettings;
+  /** HOST: the address the HTTP server listens on (default 127.0.0.1, this machine only). */
+  host: string;
   port: number;
   logLevel: EnvInput['LOG_LEVEL'];
   adminToken?: string;

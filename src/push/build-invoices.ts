@@ -87,8 +87,11 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   const poUpdates = await applyPurchaseOrders(deps.client, deps.store, plan.updates, { dryRun: deps.dryRun, signal: deps.signal });
 
   // Items that already went out on an invoice stay with it; only the rest are grouped.
-  const bound = await deps.invoices.allDeliveredItems();
-  const items = (await deps.store.all('BillingItems')).filter((item) => !bound.has(item.id));
+  // Only the open items are looked up (HMGET), never the whole ledger: it holds every item delivered within the
+  // retention period (docs/store-bounds.md), far more than are open.
+  const open = await deps.store.all('BillingItems');
+  const bound = await deps.invoices.deliveredItems(open.map((item) => item.id));
+  const items = open.filter((item) => !bound.has(item.id));
   // A PO PATCH (or a number changed by hand meanwhile) updated the stored contracts; only then read them again.
   const changed = poUpdates.some((u) => u.status !== 'would-update');
   const current = changed ? await deps.store.all('Contracts') : contracts;

@@ -27,6 +27,7 @@ import { assertStagesRegistered, childCount, collectStageOutcomes, expandFlow } 
 import { parseEnvelope, parseJobData } from './job-data.js';
 import type { QueuedJobData, RuntimeQueues } from './queues.js';
 import type { RuntimeServices } from './services.js';
+import { plural } from '../lib/plural.js';
 
 export interface ProcessorDeps {
   registry: JobRegistry;
@@ -118,7 +119,7 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
         const wouldWrite = result.writes?.length ?? 0;
         await firstRun!.recordPreview({ job: job.name, at: services.now().toISOString(), summary: result.summary, wouldWrite });
         services.logger.warn({ job: job.name, jobId, tenant: tenantId, wouldWrite },
-          `first-run mode: ${job.name} ran as a dry run for tenant ${tenantId} (${wouldWrite} write${wouldWrite === 1 ? '' : 's'} held back: `
+          `first-run mode: ${job.name} ran as a dry run for tenant ${tenantId} (${plural(wouldWrite, 'write')} held back: `
           + `${result.summary.split('\n')[0] ?? ''}). Review, then confirm with \`autotask-sync confirm --tenant ${tenantId}\` or in the console.`);
         return { ...result, firstRun: { dryRun: true, confirmed: false } };
       }

@@ -55,6 +55,8 @@ export interface StoredInvoice<Doc, Warning> {
 const STATUSES: readonly InvoiceStatus[] = ['draft', 'delivered'];
 /** HMGET this many documents at a time, so one call never carries an unbounded reply. */
 const READ_CHUNK = 500;
+/** Fields per HMGET when looking up delivered items by id. */
+const DELIVERED_LOOKUP_SLICE = 1_000;
 
 /**
  * Builds the status index from the documents once, for a store a version without the index wrote (otherwise its
@@ -234,21 +236,18 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
   /** billingItemID → invoiceKey for the items that already went out on an invoice. */
   async deliveredItems(ids: readonly number[]): Promise<Map<number, string>> {
     const out = new Map<number, string>();
-    if (ids.length === 0) return out;
-    const values = await this.redis.hmget(this.deliveredItemsKey, ...ids.map(String));
-    values.forEach((v, i) => { if (v !== null) out.set(ids[i]!, v); });
+    // In slices: one HMGET of 20,000 fields would hold Redis (and this event loop) for one long reply.
+    for (let from = 0; from < ids.length; from += DELIVERED_LOOKUP_SLICE) {
+      const slice = ids.slice(from, from + DELIVERED_LOOKUP_SLICE);
+      const values = await this.redis.hmget(this.deliveredItemsKey, ...slice.map(String));
+      values.forEach((v, i) => { if (v !== null) out.set(slice[i]!, v); });
+    }
     return out;
   }
 
   async recordDeliveredItems(invoiceKey: string, ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return;
     await this.redis.hset(this.deliveredItemsKey, ...ids.flatMap((id) => [String(id), invoiceKey]));
-  }
-
-  /** Every delivered item with the invoice it went out on (for marking what is not yet marked). */
-  async allDeliveredItems(): Promise<Map<number, string>> {
-    const all = await this.redis.hgetall(this.deliveredItemsKey);
-    return new Map(Object.entries(all).map(([id, key]) => [Number(id), key]));
   }
 
   /** Records that every item of a delivered invoice is marked. */

@@ -20,6 +20,11 @@ export interface TenantKeys {
    * 429 answers, budget refusals, slot waits). At most 25 hours per kind, pruned by the governor's scripts.
    */
   budgetHours: string;
+  /**
+   * Governor: the slot cooling learnt from thread-limit 429s (HASH ms, at), beyond autotask.slotReleaseDelayMs;
+   * it expires an hour after the last such 429 (docs/autotask-api.md#thread-headroom).
+   */
+  cooling: string;
   /** Entity store: one HASH per entity (id → compact JSON) and an index (ZSET id → score). */
   entity(entity: string): string;
   entityIndex(entity: string, index: string): string;
@@ -55,7 +60,10 @@ export interface TenantKeys {
   webhookDeactivations: string;
   /** Short-lived locks (e.g. one build-invoices per tenant at a time). */
   lock(name: string): string;
-  /** First-run mode: who confirmed the tenant and when (HASH); absent = not confirmed, writes are dry runs. */
+  /**
+   * First-run mode: who confirmed the tenant and when (HASH: confirmedAt, confirmedBy; no confirmedAt = not confirmed,
+   * writes are dry runs), and `modeSince`, when a worker with first-run mode first saw the tenant (docs/first-run.md#upgrading).
+   */
   firstRun: string;
   /** First-run mode: the last dry run of each writing job (HASH job → JSON), what a person reviews to confirm. */
   firstRunPreviews: string;
@@ -78,6 +86,7 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     budget: `${tag}:budget`,
     threshold: `${tag}:threshold`,
     budgetHours: `${tag}:budget-hours`,
+    cooling: `${tag}:cooling`,
     entity: (entity) => `${tag}:entity:${safe(entity)}`,
     entityIndex: (entity, index) => `${tag}:entity:${safe(entity)}:idx:${safe(index)}`,
     cursors: `${tag}:cursors`,

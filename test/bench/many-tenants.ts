@@ -32,6 +32,7 @@ import { jobRegistry } from '../../jobs/registry.js';
 import { enqueueJob } from '../../src/runtime/enqueue.js';
 import { createQueues, JOBS_QUEUE } from '../../src/runtime/queues.js';
 import { createRedis } from '../../src/runtime/redis.js';
+import { confirmTenants } from '../helpers/first-run.js';
 import { generateTenant, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { deleteDeploymentKeys } from '../../src/store/deployment-keys.js';
 import { freePort } from '../integration/faults/support/redis-server.js';
@@ -124,6 +125,9 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
     env[`${t.envPrefix}_INTEGRATION_CODE`] = t.sandbox.credentials.integrationCode;
   }
   const config = loadConfig({ env, file });
+  // Confirmed, as an operator does after the first run's review: otherwise every writing job is a dry run (first-run
+  // mode) and the big tenant's build-invoices only plans its 20,000 marks instead of sending them.
+  await confirmTenants(prefix, tenants.map((t) => t.id));
   const redis = createRedis(REDIS_URL, 'many-tenants-bench');
   const queues = createQueues(redis, config);
   const events = new QueueEvents(JOBS_QUEUE, { connection: createRedis(REDIS_URL, 'many-tenants-events'), prefix: queues.prefix });

@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import type { AppConfig } from '../../config/schema.js';
 import { jobRegistry } from '../../jobs/registry.js';
 import { productRoutes } from '../../src/http/routes/index.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { silentLogger, type Logger } from '../../src/lib/logger.js';
 import { createAutotaskServices } from '../../src/app/client-factory.js';
 import { startRuntime, type Runtime } from '../../src/app/process.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
@@ -28,7 +28,9 @@ export interface Product {
 
 export async function startProduct(options: { sandbox?: SandboxOptions; file?: Record<string, unknown>; env?: Record<string, string>; worker?: boolean; now?: () => Date;
   /** 'new' leaves the tenants in first-run mode (writes are dry runs); default: confirmed. */
-  firstRun?: 'new' | 'confirmed' } = {}): Promise<Product> {
+  firstRun?: 'new' | 'confirmed';
+  /** Default: silent. */
+  logger?: Logger } = {}): Promise<Product> {
   const sandbox = await startSandbox({ port: 0, scenario: 'demo', ...options.sandbox });
   const prefix = uniquePrefix('p');
   const config = loadConfig({
@@ -49,7 +51,7 @@ export async function startProduct(options: { sandbox?: SandboxOptions; file?: R
     requireTenant: true,
   });
   if (options.firstRun !== 'new') await confirmTenants(config.queue.prefix, config.tenants.map((t) => t.id));
-  const logger = silentLogger();
+  const logger = options.logger ?? silentLogger();
   const autotask = createAutotaskServices(config, logger);
   const runtime = await startRuntime({
     config, logger, registry: jobRegistry, clientFactory: autotask.factory, worker: options.worker ?? true, schedules: false,

@@ -33,7 +33,7 @@ export interface RuntimeCommands extends JobCommands, StopwatchCommands, Problem
 }
 
 export function createCommands(ctx: CommandContext, options: { readiness?: ReadinessOptions; startup?: StartupState } = {}): RuntimeCommands {
-  const readiness = createReadiness(ctx.services.redis, ctx.services.tenants, options.readiness, options.startup);
+  const readiness = createReadiness(ctx.services.redis, ctx.services.tenants, options.readiness, options.startup, ctx.services.now);
   return {
     ...createJobCommands(ctx),
     ...createStopwatchCommands(ctx),

@@ -77,11 +77,24 @@ describe('loadConfig', () => {
   });
 });
 
+describe('HOST: where the HTTP server listens', () => {
+  it('defaults to 127.0.0.1, so a bare worker is not reachable from other machines', () => {
+    expect(loadConfig({ env: creds, file: {} }).host).toBe('127.0.0.1');
+    expect(loadConfig({ env: { ...creds, HOST: '' }, file: {} }).host).toBe('127.0.0.1');
+  });
+
+  it('takes an address to listen on (a container sets 0.0.0.0 inside its own network)', () => {
+    expect(loadConfig({ env: { ...creds, HOST: '0.0.0.0' }, file: {} }).host).toBe('0.0.0.0');
+    expect(loadConfig({ env: { ...creds, HOST: '::1' }, file: {} }).host).toBe('::1');
+  });
+});
+
 describe('loadConfig reports only what is wrong (issue 18, trap 2)', () => {
   it.each([
     ['ADMIN_TOKEN', 'short'],
     ['LOG_LEVEL', 'verbose'],
     ['PORT', 'abc'],
+    ['HOST', 'everywhere'],
     ['REDIS_URL', 'localhost:6379'],
     ['AUTOTASK_BASE_URL', 'not a url'],
   ])('a bad %s with all credentials set names only that variable', (name, value) => {
