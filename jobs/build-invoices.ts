@@ -14,9 +14,9 @@ import { defineJob } from './define-job.js';
 
 function sinksOf(ctx: JobContext<unknown>): InvoiceSink[] {
   const sinks: InvoiceSink[] = [];
-  if (ctx.config.invoices.fileSink) sinks.push(createFileSink({ directory: ctx.config.invoiceOutputDir }));
+  if (ctx.config.invoices.fileSink) sinks.push(createFileSink({ directory: ctx.config.invoiceOutputDir, tenant: ctx.scope.tenant.id }));
   if (ctx.config.invoiceWebhook) {
-    sinks.push(createHttpSink({ url: ctx.config.invoiceWebhook.url, secret: ctx.config.invoiceWebhook.secret, logger: ctx.logger,
+    sinks.push(createHttpSink({ url: ctx.config.invoiceWebhook.url, secret: ctx.config.invoiceWebhook.secret, tenant: ctx.scope.tenant.id, logger: ctx.logger,
       timeoutMs: ctx.config.invoices.httpSink.timeoutMs, retries: ctx.config.invoices.httpSink.retries }));
   }
   return sinks;
@@ -25,7 +25,10 @@ function sinksOf(ctx: JobContext<unknown>): InvoiceSink[] {
 export const buildInvoicesJob = defineJob({
   name: 'build-invoices',
   description: 'Apply the PO policy, build one invoice document per company and PO, deliver them and mark the items',
-  schema: z.strictObject({ deliver: z.boolean().default(true) }),
+  // `approved` names the approval (invoiceKey@version) that enqueued this run: it only makes the run's data differ
+  // from a run already under way, which may have read the decisions before the approval and would otherwise
+  // swallow this one by de-duplication. The run delivers every approved draft either way.
+  schema: z.strictObject({ deliver: z.boolean().default(true), approved: z.string().max(300).optional() }),
   writesToTenant: true,
   syncAllStage: 'chain',
   async handler(ctx) {
@@ -51,12 +54,13 @@ export const buildInvoicesJob = defineJob({
       summary: `Invoices: ${result.documents.length} by purchase order (${plural(result.warnings.length, 'warning')}); ` +
         `${plural(po, 'PO number')} ${verb ? 'would be ' : ''}set, ${delivered} ${verb ? 'would be ' : ''}delivered, ${plural(marked, 'item')} ${verb ? 'would be ' : ''}marked` +
         (result.reconciliation.length ? `; ${plural(result.reconciliation.length, 'reconciliation finding')}` : '') +
+        (result.heldForApproval.length ? `; ${plural(result.heldForApproval.length, 'draft')} held for approval` : '') +
         (result.skippedItems.length ? `; ${plural(result.skippedItems.length, 'item')} left off (see skipped)` : '') +
         (result.leftOpenSet.length ? `; ${plural(result.leftOpenSet.length, 'item')} dropped: no longer open in Autotask` : '') +
         (result.marks.invoiced.length ? `; ${plural(result.marks.invoiced.length, 'delivered item')} found invoiced in Autotask, not marked` : ''),
       // A dry run counts what it would do under its own names: "delivered: 5" in a dry run's log read as done.
       counts: { invoices: result.documents.length, items: result.documents.reduce((n, d) => n + d.items.length, 0),
-        warnings: result.warnings.length, skipped: result.skippedItems.length, alreadyMarked: result.marks.alreadyMarked.length,
+        warnings: result.warnings.length, skipped: result.skippedItems.length, heldForApproval: result.heldForApproval.length, alreadyMarked: result.marks.alreadyMarked.length,
         reconciliationFindings: result.reconciliation.length, retentionDropped: result.retention.dropped, leftOpenSet: result.leftOpenSet.length, invoicedNotMarked: result.marks.invoiced.length,
         ...(ctx.dryRun ? { wouldSetPo: po, wouldDeliver: delivered, wouldMark: marked } : { poUpdates: po, delivered, marked }) } as Record<string, number>,
       invoices: result.documents.map((d) => ({ invoiceKey: d.invoiceKey, companyID: d.companyID, purchaseOrderNumber: d.purchaseOrderNumber,
@@ -66,6 +70,7 @@ export const buildInvoicesJob = defineJob({
       poWarnings: result.poWarnings,
       reconciliation: result.reconciliation,
       skipped: result.skippedItems,
+      heldForApproval: result.heldForApproval,
       leftOpenSet: result.leftOpenSet,
       invoicedNotMarked: result.marks.invoiced,
       writes: [

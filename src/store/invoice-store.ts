@@ -5,7 +5,10 @@
  *    never asked again for an invoiceKey it has confirmed;
  *  - the delivered-items ledger (HASH billingItemID → invoiceKey): an item that went out on one invoice is never
  *    grouped into another, even when new items of the same purchase order arrive before it is marked;
- *  - the marks ledger (HASH billingItemID → webServiceDate written): an item is PATCHed at most once.
+ *  - the marks ledger (HASH billingItemID → webServiceDate written): an item is PATCHed at most once;
+ *  - the decisions ledger (HASH invoiceKey → JSON list of people's approve/reject decisions, each on one document
+ *    version): kept apart from the document, so a build rewriting a draft never loses a decision made meanwhile,
+ *    and appended by a script, so two people deciding at once both stay in the audit trail.
  * The documents are indexed by status (a ZSET per status plus one of delivered-but-unmarked invoices, scored by
  * builtAt), written in the same MULTI as the HASH and in the tenant's hash slot, so a run reads the drafts and the
  * unmarked deliveries without reading every invoice ever delivered (issue 17 item 5, docs/store-bounds.md). Delivered
@@ -19,6 +22,23 @@ import { luaScript, runScript } from '../lib/redis-script.js';
 import { tenantKeys, type TenantKeys } from './keys.js';
 
 export type InvoiceStatus = 'draft' | 'delivered';
+
+/** A person's decision on one version of a draft (src/rules/invoice-approval.ts gives it meaning). */
+export interface StoredDecision {
+  action: string;
+  version: string;
+  by: string;
+  at: string;
+}
+
+/** Appends one decision to an invoice's list. KEYS: decisions HASH; ARGV: invoiceKey, decision JSON. */
+const APPEND_DECISION = luaScript('invoice-decision-append', `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+local list = raw and cjson.decode(raw) or {}
+table.insert(list, cjson.decode(ARGV[2]))
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(list))
+return #list
+`);
 
 export interface StoredInvoice<Doc, Warning> {
   invoiceKey: string;
@@ -95,6 +115,7 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
 
   private get deliveredItemsKey(): string { return this.keys.ledger('invoice-items'); }
   private get marksKey(): string { return this.keys.ledger('webservice-marks'); }
+  private get decisionsKey(): string { return this.keys.ledger('invoice-decisions'); }
   private indexed: Promise<void> | undefined;
 
   /** Once per store object: makes sure the status index exists before it is read or relied on. */
@@ -205,6 +226,8 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
       const multi = this.redis.multi().hdel(this.keys.invoices, ...stale);
       for (const status of STATUSES) multi.zrem(this.keys.invoiceStatus(status), ...stale);
       multi.zrem(this.keys.invoicesUnmarked, ...stale);
+      // A draft no longer built takes its decisions along: they were about a document that no longer exists.
+      multi.hdel(this.decisionsKey, ...stale);
       await execOrThrow(multi.exec());
     }
     return stale.length;
@@ -233,6 +256,22 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
     if (!existing) return;
     existing.markedAt = now.toISOString();
     await this.put(existing);
+  }
+
+  /** Appends a person's decision on one version of an invoice to its list. */
+  async recordDecision(invoiceKey: string, decision: StoredDecision): Promise<void> {
+    await runScript(this.redis, APPEND_DECISION, [this.decisionsKey], [invoiceKey, JSON.stringify(decision)]);
+  }
+
+  /** invoiceKey → its decisions, oldest first (absent: nobody decided). */
+  async decisions(invoiceKeys: readonly string[]): Promise<Map<string, StoredDecision[]>> {
+    const out = new Map<string, StoredDecision[]>();
+    for (let i = 0; i < invoiceKeys.length; i += READ_CHUNK) {
+      const chunk = invoiceKeys.slice(i, i + READ_CHUNK);
+      const values = await this.redis.hmget(this.decisionsKey, ...chunk);
+      values.forEach((raw, j) => { if (raw !== null) out.set(chunk[j]!, JSON.parse(raw) as StoredDecision[]); });
+    }
+    return out;
   }
 
   async marks(ids: readonly number[]): Promise<Map<number, string>> {
@@ -282,6 +321,8 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
     for (const status of STATUSES) multi.zrem(this.keys.invoiceStatus(status), ...keys);
     multi.zrem(this.keys.invoicesUnmarked, ...keys).zrem(this.keys.invoicesRetention, ...keys);
     if (items.length) multi.hdel(this.deliveredItemsKey, ...items).hdel(this.marksKey, ...items);
+    // The approvals of a dropped invoice go with it (the audit line in the log stays).
+    multi.hdel(this.decisionsKey, ...keys);
     await execOrThrow(multi.exec());
     return records.length;
   }

@@ -13,9 +13,6 @@ function when(iso: string | null | undefined): string {
 function seconds(ms: number | null): string {
   return ms === null ? '—' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
-function money(value: unknown, decimals: number): string {
-  return typeof value === 'number' ? value.toFixed(decimals) : '—';
-}
 
 /** Budget used and left this hour with the 24 h chart, and the throttled requests (every process's, from Redis). */
 function usageCells(u: TenantUsage | undefined): SafeHtml {
@@ -57,32 +54,6 @@ ${postButton(`/console/tenants/${encodeURIComponent(s.tenant)}/confirm`, 'confir
 <table id="tenants"><thead><tr><th>tenant</th><th>last sync-all</th><th>next sync-all</th><th>Autotask budget (rolling hour)</th>
 <th>throttled: this hour / 24 h</th><th>dead letters</th><th>Autotask</th><th>first run</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
-}
-
-export async function invoicesPage(commands: RuntimeCommands, decimals: number): Promise<SafeHtml> {
-  const sections: SafeHtml[] = [];
-  for (const tenant of commands.tenantIds()) {
-    const listing = await commands.listInvoices({ tenant });
-    for (const status of ['draft', 'delivered'] as const) {
-      const docs = listing.invoices.filter((d) => d.status === status);
-      sections.push(html`<h2>${tenant}: ${status === 'draft' ? 'drafts (next invoicing run)' : 'delivered'} (${docs.length})</h2>
-<table class="invoices ${status}"><thead><tr><th>company</th><th>PO number</th><th>contracts</th><th class="num">items</th><th class="num">subtotal</th>
-<th class="num">tax</th><th class="num">total</th><th>period</th><th>warnings / skipped</th><th>download</th></tr></thead><tbody>
-${docs.map((d) => {
-    const key = String(d.invoiceKey);
-    const q = `tenant=${encodeURIComponent(tenant)}&key=${encodeURIComponent(key)}`;
-    const warnings = Array.isArray(d.warnings) ? (d.warnings as Array<{ code: string; message: string }>) : [];
-    return html`<tr data-key="${key}"><td>${String(d.companyID)}</td><td>${d.purchaseOrderNumber === null ? html`<span class="muted">(none)</span>` : String(d.purchaseOrderNumber)}</td>
-<td>${Array.isArray(d.contractIDs) ? d.contractIDs.join(', ') : ''}</td><td class="num">${Array.isArray(d.items) ? d.items.length : 0}</td>
-<td class="num subtotal">${money(d.subtotal, decimals)}</td><td class="num tax">${money(d.tax, decimals)}</td><td class="num total">${money(d.total, decimals)}</td>
-<td>${String(d.periodStart ?? '')} – ${String(d.periodEnd ?? '')}</td>
-<td>${warnings.length ? html`<ul>${warnings.map((w) => html`<li><code>${w.code}</code> ${w.message}</li>`)}</ul>` : html`<span class="muted">none</span>`}</td>
-<td><a href="/console/invoices/document.json?${q}">JSON</a> · <a href="/console/invoices/document.csv?${q}">CSV</a></td></tr>`;
-  })}</tbody></table>`);
-    }
-  }
-  return html`<p>Amounts in the tenant's Autotask currency, rounded to ${decimals} decimals (invoices.currencyDecimals).
-The PO number column is what the PO policy sets on the document.</p>${sections}`;
 }
 
 /** A ticket as a link into Autotask: its number (or id when not pulled) and title, both escaped. */

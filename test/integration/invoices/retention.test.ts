@@ -29,7 +29,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const files = (): number => readdirSync(dir).filter((f) => f.endsWith('.json')).length;
+// The file sink writes <tenant>/<invoiceKey>.json.
+const files = (): number => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')).length;
 const ledgerSize = async (name: string): Promise<number> => h.redis.hlen(tenantKeys(h.prefix, h.tenant.id).ledger(name));
 const later = (days: number): Date => new Date(Date.now() + days * DAY);
 
