@@ -18,6 +18,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=3000 \
     SYNC_CONFIG=/app/config/sync.json \
     INVOICE_OUTPUT_DIR=/data/invoices
@@ -26,7 +27,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
-COPY config/sync.json ./config/sync.json
+COPY config/sync.json config/demo.json ./config/
 RUN mkdir -p /data/invoices && chown -R node:node /data
 USER node
 EXPOSE 3000

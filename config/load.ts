@@ -108,7 +108,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     const names = ['AUTOTASK_USERNAME', 'AUTOTASK_SECRET', 'AUTOTASK_INTEGRATION_CODE'];
     const missing = names.filter((_, i) => !creds[i]);
     const hasFileTenants = file.success && file.data.tenants.length > 0;
-    if (someDefault || !hasFileTenants) problems.push(`${missing.join(', ')}: required (the default tenant's API user)`);
+    if (someDefault || !hasFileTenants) problems.push(`${missing.join(', ')}: required (the default tenant's API user; with Docker Compose set them in .env, see .env.example)`);
   }
 
   if (file.success) {
@@ -165,6 +165,7 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     configPath: envValues.SYNC_CONFIG,
     redisUrl: envValues.REDIS_URL,
     redis,
+    host: envValues.HOST,
     port: envValues.PORT,
     logLevel: envValues.LOG_LEVEL,
     trustProxy: envValues.TRUST_PROXY,
@@ -183,5 +184,6 @@ export function loadConfig(options: LoadOptions = {}): AppConfig {
     invoices: file.data.invoices,
     detection: file.data.detection,
     timeEntries: file.data.timeEntries,
+    store: file.data.store,
   };
 }

@@ -12,6 +12,7 @@ import { invoicesSection } from './sections/invoices.js';
 import { pullSection } from './sections/pull.js';
 import { queueSection } from './sections/queue.js';
 import { schedulesSection } from './sections/schedules.js';
+import { storeSection } from './sections/store.js';
 import { tenantsSection } from './sections/tenants.js';
 import { timeEntriesSection } from './sections/time-entries.js';
 
@@ -39,6 +40,11 @@ export const envSchema = z.object({
   REDIS_PASSWORD: optionalString.describe('AUTH password of the Redis nodes (cluster, sentinel-watched or single)'),
   REDIS_TLS: z.enum(['0', '1', '']).default('0').transform((v) => v === '1').describe('1 = TLS to Redis (cluster and sentinel; a rediss:// REDIS_URL also does)'),
   SYNC_CONFIG: z.string().min(1).default('config/sync.json').describe('path of the rules/schedules config file (below); a path you set must exist'),
+  // A bare worker answers only on this machine; a container sets 0.0.0.0 inside its own network namespace and
+  // publishes the port where it chooses (docker-compose.yml publishes on 127.0.0.1).
+  HOST: z.preprocess(emptyAsUnset, z.union([z.ipv4(), z.ipv6(), z.literal('localhost')],
+    { error: 'an IPv4 or IPv6 address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::) or localhost' }).default('127.0.0.1'))
+    .describe('address the HTTP server listens on; 0.0.0.0 = every interface (containers)'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000).describe('HTTP server port (0 = any free port)'),
   // Empty = unset; only whitespace is refused (a token of spaces is a mistake in a .env file, not a secret).
   ADMIN_TOKEN: z.string().optional().transform((v) => (v === '' ? undefined : v))
@@ -64,6 +70,20 @@ export const fileSchema = z.strictObject({
   invoices: invoicesSection,
   detection: detectionSection,
   timeEntries: timeEntriesSection,
+  store: storeSection,
+}).superRefine((file, ctx) => {
+  // A ledger entry must outlive every retry of the job that wrote it: the automatic ones (exponential backoff) and a
+  // person's retry of a failed job while the queue keeps it (docs/store-bounds.md#retention).
+  const retentionSeconds = file.store.retentionDays * 86_400;
+  const retrySeconds = (file.queue.backoffMs * (2 ** (file.queue.attempts - 1) - 1)) / 1000;
+  if (retrySeconds >= retentionSeconds) {
+    ctx.addIssue({ code: 'custom', path: ['store', 'retentionDays'], message: `must exceed the queue's retry horizon ` +
+      `(${Math.ceil(retrySeconds / 86_400)} days from queue.attempts and queue.backoffMs)` });
+  }
+  if (file.queue.keepFailed.ageSeconds >= retentionSeconds) {
+    ctx.addIssue({ code: 'custom', path: ['store', 'retentionDays'], message: `must exceed queue.keepFailed.ageSeconds ` +
+      `(${Math.ceil(file.queue.keepFailed.ageSeconds / 86_400)} days: a failed job can be retried that long)` });
+  }
 });
 
 export type EnvInput = z.infer<typeof envSchema>;
@@ -90,6 +110,8 @@ export interface AppConfig {
   redisUrl: string;
   /** How to connect: one node, a cluster or through Sentinel (config/redis.ts). */
   redis: RedisSettings;
+  /** HOST: the address the HTTP server listens on (default 127.0.0.1, this machine only). */
+  host: string;
   port: number;
   logLevel: EnvInput['LOG_LEVEL'];
   adminToken?: string;
@@ -110,4 +132,5 @@ export interface AppConfig {
   invoices: FileConfig['invoices'];
   detection: FileConfig['detection'];
   timeEntries: FileConfig['timeEntries'];
+  store: FileConfig['store'];
 }

@@ -20,6 +20,13 @@ export interface JobContext<Data> {
   signal: AbortSignal;
   /** Reports progress (pages read, items written); persisted on the BullMQ job. */
   progress(value: Record<string, unknown>): Promise<void>;
+  /**
+   * Tells the runtime how many Autotask requests the rest of a real run needs (issue 17 item 4). More than the hour
+   * has left: `{budget: {needed, left, spreadsUntil}}` becomes the run's progress and stays on every later progress
+   * value, so the dashboard shows it while the run spreads itself over the hours (docs/request-cost.md). A dry run
+   * reports its forecast at the end instead.
+   */
+  planRequests(requests: number): Promise<void>;
   /** Compute every write and report it; send none. */
   dryRun: boolean;
   now(): Date;

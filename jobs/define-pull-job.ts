@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { PullContext, PullResult } from '../src/pull/context.js';
 import type { JobName } from '../src/lib/job-names.js';
+import type { StoredEntityName } from '../src/store/entity-store.js';
 import { defineJob, type JobContext } from './define-job.js';
 
 /** A pull's view of its job: the tenant's client and entity store, the pull settings, the job's clock and signal. */
@@ -18,7 +19,10 @@ function pullContextOf(ctx: JobContext<unknown>): PullContext {
   };
 }
 
-export function definePullJob(name: JobName, entity: string, pull: (ctx: PullContext, options: { full: boolean }) => Promise<PullResult>) {
+/** Records per query page (docs/autotask-api.md#paging). */
+const PAGE = 500;
+
+export function definePullJob(name: JobName, entity: StoredEntityName, pull: (ctx: PullContext, options: { full: boolean }) => Promise<PullResult>) {
   return defineJob({
     name,
     description: `Pull ${entity} into the store (incremental; data {"full":true} re-reads everything)`,
@@ -27,6 +31,9 @@ export function definePullJob(name: JobName, entity: string, pull: (ctx: PullCon
     writesToTenant: false,
     syncAllStage: 'parallel',
     async handler(ctx) {
+      // A full re-read, and every billing-item run (it re-reads the open set), costs about one query per 500 stored
+      // records: a run that will not fit in the hour's budget says so in its progress before it starts waiting.
+      if (ctx.data.full || entity === 'BillingItems') await ctx.planRequests(Math.ceil((await ctx.scope.entities.count(entity)) / PAGE) + 1);
       const result = await pull(pullContextOf(ctx), { full: ctx.data.full });
       const how = `${result.mode}${result.resumed ? ', resumed' : ''}`;
       const stored = ctx.dryRun ? `would store ${result.read}` : `stored ${result.stored}, removed ${result.removed}`;

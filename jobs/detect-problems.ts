@@ -11,6 +11,7 @@ import { detectProblems, type ProblemGroup } from '../src/rules/problem-detectio
 import { checkProblemSettings, writeProblemGroup, type GroupOutcome, type ProblemWrite } from '../src/push/problems.js';
 import { projectTicket } from '../src/store/projections.js';
 import { plural } from '../src/lib/plural.js';
+import { trimProblemLinks } from '../src/push/problem-link-retention.js';
 import { defineJob } from './define-job.js';
 
 export const detectProblemsJob = defineJob({
@@ -52,6 +53,8 @@ export const detectProblemsJob = defineJob({
     const groups = [...withNewLinks.filter(auto), ...approved.map((s) => s.group)];
     const approvedIds = new Map(approved.map((s, i) => [withNewLinks.filter(auto).length + i, s.id]));
 
+    // Per group about: the members' re-read, the Problem's look-up and create, a PATCH per new link, the note.
+    await ctx.planRequests(groups.reduce((n, g) => n + 4 + g.newLinks.length, 0));
     const writes: ProblemWrite[] = [];
     const outcomes: GroupOutcome[] = [];
     for (const [index, group] of groups.entries()) {
@@ -75,6 +78,9 @@ export const detectProblemsJob = defineJob({
       throw new RetryLaterError('PROBLEM_OUTCOME_UNKNOWN', `the Problem of ${waiting.map((o) => o.groupKey).join(', ')} may still be created ` +
         `by an earlier request; looking again at ${at.toISOString()}`, at);
     }
+    // Retention (docs/store-bounds.md#retention) in the full run only: a webhook's one-ticket run stays light.
+    const retention = ctx.dryRun || focus !== undefined ? { dropped: 0 } : await trimProblemLinks({ client, store, ledger,
+      retentionDays: ctx.config.store.retentionDays, now: ctx.now(), signal: ctx.signal });
     const created = outcomes.filter((o) => o.created).length;
     const linked = outcomes.reduce((n, o) => n + o.linked.length, 0);
     const verb = ctx.dryRun ? 'would write' : 'wrote';
@@ -86,7 +92,8 @@ export const detectProblemsJob = defineJob({
         + (rules.source === 'tuned' ? '; tuned rules' : ''),
       rules: { source: rules.source, ruleSets: rules.ruleSets.map((r) => r.name), reason: rules.reason },
       counts: { tickets: tickets.length, unlinkedByPerson: unlinkedByPerson.size, groups: detection.groups.length, groupsWithNewLinks: withNewLinks.length,
-        groupsToLink: groups.length, suggestions: open.length, problemsCreated: created, incidentsLinked: linked, writes: writes.length, waiting: waiting.length },
+        groupsToLink: groups.length, suggestions: open.length, problemsCreated: created, incidentsLinked: linked, writes: writes.length, waiting: waiting.length,
+        linksDropped: retention.dropped },
       groups: groups.map((g, i) => {
         const outcome = outcomes[i];
         return { groupKey: outcome?.groupKey ?? g.groupKey, problemTicketId: outcome?.problemTicketId ?? g.problemTicketId,

@@ -39,14 +39,20 @@ export const pushTimeEntriesJob = defineJob({
       }
       entries = [...byKey.values()].slice(0, SWEEP_LIMIT);
     }
+    // Per entry a look-up and a create, plus the batch's ticket and resource reads (src/push/time-entries.ts).
+    await ctx.planRequests(entries.length > 0 ? 2 * entries.length + 2 : 0);
     const outcomes = await pushTimeEntries({ client, ledger, stopwatches, policy: ctx.config.timeEntries,
       logger: ctx.logger, dryRun: ctx.dryRun, signal: ctx.signal, now: () => ctx.now(),
       unknownOutcome: { windowMs: ctx.config.autotask.unknownOutcomeWindowMs, lookEveryMs: ctx.config.autotask.unknownOutcomeLookMs },
       // A sweep (sync-all) reports what waits and leaves it pending for the next sweep; a run for given entries waits.
       delayWhenWaiting: !swept }, entries);
+    // Retention (docs/store-bounds.md#retention): a bounded batch of keys settled longer ago than store.retentionDays.
+    const before = new Date(ctx.now().getTime() - ctx.config.store.retentionDays * 86_400_000);
+    const retentionDropped = ctx.dryRun ? 0 : await ledger.trimSettled(before, SWEEP_LIMIT);
+    const stopwatchesDropped = ctx.dryRun ? 0 : await stopwatches.trimPushed(before, SWEEP_LIMIT);
     const count = (status: string): number => outcomes.filter((o) => o.status === status).length;
     const counts = { created: count('created'), found: count('found'), alreadyPushed: count('already-pushed'),
-      wouldCreate: count('would-create'), refused: count('refused'), waiting: count('waiting') };
+      wouldCreate: count('would-create'), refused: count('refused'), waiting: count('waiting'), retentionDropped, stopwatchesDropped };
     const refusals = outcomes.filter((o) => o.status === 'refused');
     return {
       summary: `Time entries${swept ? ' (pending sweep)' : ''}: ${counts.created} created, ${counts.found} found already made, ` +

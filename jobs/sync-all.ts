@@ -21,6 +21,7 @@ import { z } from 'zod';
 import { AppError } from '../src/lib/errors.js';
 import { defineJob } from './define-job.js';
 import { JOB_NAMES } from '../src/lib/job-names.js';
+import { plural } from '../src/lib/plural.js';
 
 const stageOutcome = z.object({
   job: z.enum(JOB_NAMES),
@@ -62,6 +63,6 @@ export const syncAllJob = defineJob({
       for (const [key, value] of Object.entries(stage.counts)) counts[`${stage.job}.${key}`] = value;
     }
     const lines = ctx.data.stages.map((s) => `${s.job}: ${s.summary}`);
-    return { summary: `sync-all for ${ctx.scope.tenant.id}: ${ctx.data.stages.length} stages\n${lines.join('\n')}`, counts, stages: ctx.data.stages };
+    return { summary: `sync-all for ${ctx.scope.tenant.id}: ${plural(ctx.data.stages.length, 'stage')}\n${lines.join('\n')}`, counts, stages: ctx.data.stages };
   },
 });

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { labelsFromLinks, tuneDetection } from '../src/rules/detection-tuning.js';
 import { defineJob } from './define-job.js';
+import { plural } from '../src/lib/plural.js';
 
 export const tuneDetectionJob = defineJob({
   name: 'tune-detection',
@@ -27,7 +28,7 @@ export const tuneDetectionJob = defineJob({
         + `precision ${held.tuned.precision.toFixed(3)} / ${held.defaults.precision.toFixed(3)}`
       : result.reason;
     return {
-      summary: `tune-detection: ${tickets.length} tickets, ${gold.size} linked; ${figures}${ctx.dryRun ? ' (not stored: dry run)' : ''}`,
+      summary: `tune-detection: ${plural(tickets.length, 'ticket')}, ${gold.size} linked; ${figures}${ctx.dryRun ? ' (not stored: dry run)' : ''}`,
       counts: { tickets: tickets.length, labelled: gold.size, learn: result.split.learn, holdout: result.split.holdout, candidates: result.candidates },
       tuning: { ...result, at },
     };

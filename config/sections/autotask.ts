@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 /**
- * Chosen by test/bench/thread-headroom.ts (README "Performance"): with the server freeing threads 20–40 ms late, an
- * instant release drew 429s and 2 slots did too (2 busy + 2 lagging > 3); a delay at least the lag drew none. The
- * pull keeps its slot between pages, so each page costs max(its own processing, this delay): 25 ms keeps the pull
- * benchmark within 1.3× its bound (about 20 ms of processing per page there), 50 ms would not.
+ * The slot's cooling, chosen by test/bench/thread-headroom.ts (docs/autotask-api.md#thread-headroom): with the
+ * server freeing threads 20 ms late, no cooling drew 429s, 15 ms still did, 20 ms none (40 ms of lag needs 40). The
+ * cooling is kept in Redis from the answer's arrival and delays only a caller that finds every slot taken, so it
+ * costs a saturated pull at most this much per page and a lone request nothing.
  */
-const SLOT_RELEASE_DELAY_MS = 25;
+const SLOT_RELEASE_DELAY_MS = 20;
 
 /** Client and rate-governor settings. Defaults follow docs/autotask-api.md#thread-limit and #request-threshold. */
 export const autotaskSection = z.strictObject({
@@ -15,7 +15,7 @@ export const autotaskSection = z.strictObject({
   threadsPerEndpoint: z.number().int().min(1).max(3).default(3)
     .describe('concurrent requests per entity endpoint across all worker processes (Autotask allows 3 per integration code)'),
   slotReleaseDelayMs: z.number().int().min(0).max(5_000).default(SLOT_RELEASE_DELAY_MS)
-    .describe('a slot is given back this long after its answer arrived: Autotask frees its thread slightly later, and a request sent into that gap is answered 429 (docs/autotask-samples.md)'),
+    .describe('a slot stays counted this long after its answer arrived (cooling, kept in Redis): Autotask frees its thread slightly later, and a request sent into that gap is answered 429; it delays only a caller that finds every slot of the endpoint taken (docs/autotask-api.md#thread-headroom)'),
   slotLeaseMs: z.number().int().min(1_000).max(600_000).default(90_000)
     .describe('lease of a request slot; a crashed holder\'s slot frees after this (longer than requestTimeoutMs)'),
   thresholdRefreshMs: z.number().int().min(10_000).max(3_600_000).default(300_000)

@@ -55,6 +55,7 @@ export const invoicesSection = z.strictObject({
   }).prefault({}),
   fileSink: z.boolean().default(true).describe('deliver each invoice as a JSON file to INVOICE_OUTPUT_DIR (the HTTP sink is on when INVOICE_WEBHOOK_URL is set)'),
   markExported: z.boolean().default(true).describe('after a confirmed delivery, set webServiceDate on each billing item (Autotask\'s "exported" mark)'),
+  requireApproval: z.boolean().default(false).describe('build-invoices only builds drafts; each is delivered and its items marked only after a person approves that exact version (console Invoices page or `autotask-sync invoices approve`)'),
   currencyDecimals: z.number().int().min(0).max(4).default(2).describe('decimals of the invoice currency; line amounts and taxes are rounded to it and summed into the totals'),
   httpSink: z.strictObject({
     timeoutMs: z.number().int().min(1_000).max(300_000).default(15_000).describe('timeout of one delivery attempt'),

@@ -17,8 +17,10 @@ import { createQueues, type RuntimeQueues } from '../runtime/queues.js';
 import { describeRedis } from '../../config/redis.js';
 import { assertRedisAnswers } from '../runtime/redis-check.js';
 import { closeRedis, createRedis } from '../runtime/redis.js';
+import { adoptUpgradedTenants } from '../runtime/first-run.js';
 import { desiredSchedules, syncSchedules } from '../runtime/schedules.js';
 import { createRuntimeServices, type RuntimeServices } from '../runtime/services.js';
+import { checkTenantsAtStart } from '../runtime/start-checks.js';
 import { runShutdown } from './shutdown.js';
 import type { AutotaskClientFactory } from '../runtime/tenant-services.js';
 import { startWorker, type RuntimeWorker } from '../runtime/worker.js';
@@ -32,7 +34,7 @@ export interface StartRuntimeOptions {
   worker?: boolean;
   /** Upsert config.schedules at start (default true). */
   schedules?: boolean;
-  /** Serve HTTP (default: on config.port, all interfaces); false for none. */
+  /** Serve HTTP (default: on config.port and config.host); false for none. */
   http?: false | { port?: number; host?: string; extraRoutes?: ExtraRoute[]; readiness?: ReadinessOptions };
   /** Run after the queues close and before Redis does (e.g. closing the tenants' governors). */
   beforeRedisClose?: Array<() => Promise<void>>;
@@ -57,6 +59,8 @@ export interface Runtime {
   server?: FastifyInstance;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
   url?: string;
+  /** Resolves once the start checks against the tenants (src/runtime/start-checks.ts) are done; at once without a worker. */
+  startChecks(): Promise<void>;
   /** Drain the worker (config.queue.shutdownGraceMs), then close HTTP, queues and Redis. Idempotent. */
   close(): Promise<boolean>;
 }
@@ -73,7 +77,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
   const redis = createRedis(config.redis, 'autotask-sync', logger);
   const services = createRuntimeServices(config, logger, redis, options.clientFactory, options.now);
   const queues = createQueues(redis, config);
-  const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics });
+  const metrics = createMetrics({ queues, tenants: services.tenants, logger, defaultMetrics: options.defaultMetrics, now: services.now });
   let waitingFor: string | undefined;
   const commands = createCommands({ services, queues, registry },
     { ...(options.http ? { readiness: options.http.readiness } : {}), startup: () => waitingFor });
@@ -83,6 +87,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
   let closing: Promise<boolean> | undefined;
   const stopWaiting = new AbortController();
   let background: Promise<void> | undefined;
+  let startChecks: Promise<void> | undefined;
 
   const close = (): Promise<boolean> => {
     stopWaiting.abort();
@@ -93,6 +98,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
         const { abortedJobs } = await worker.drain(config.queue.shutdownGraceMs);
         logger.info({ abortedJobs }, 'worker drained');
       } },
+      { name: 'start-checks', run: async () => startChecks },
       { name: 'http', run: async () => server?.close() },
       { name: 'queues', run: () => queues.close() },
       ...(options.beforeRedisClose ?? []).map((run, i) => ({ name: `before-redis-close-${i}`, run })),
@@ -106,7 +112,11 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
       await syncSchedules(queues.jobs, config, registry, services.tenants.ids, logger.child({ component: 'schedules' }));
     }
     if (options.worker !== false && !stopWaiting.signal.aborted) {
+      // Before the first job: an upgraded deployment's tenants keep writing (src/runtime/first-run.ts).
+      await adoptUpgradedTenants(services.tenants, services.now(), logger.child({ component: 'first-run' }));
       worker = startWorker({ connection: redis, registry, services, queues, observer: metrics });
+      // In the background: a slow or absent Autotask must not hold the start; close() aborts and awaits it.
+      startChecks = checkTenantsAtStart(services, stopWaiting.signal).then(() => undefined, () => undefined);
     }
   };
 
@@ -116,17 +126,21 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runtim
     if (options.http !== false) {
       const http = options.http ?? {};
       server = await buildServer({ commands, config, logger, queues, metrics, extraRoutes: http.extraRoutes });
-      await server.listen({ port: http.port ?? config.port, host: http.host ?? '0.0.0.0' });
+      const host = http.host ?? config.host;
+      await server.listen({ port: http.port ?? config.port, host });
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : http.port ?? config.port;
-      url = `http://${http.host && http.host !== '0.0.0.0' ? http.host : '127.0.0.1'}:${port}`;
-      logger.info({ url, dashboard: `${url}/admin/queues` }, 'http server listening');
+      // An any-address listener is reached on loopback from here; an IPv6 address needs brackets in a URL.
+      const reach = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      url = `http://${reach}:${port}`;
+      logger.info({ url, host, port, dashboard: `${url}/admin/queues` }, 'http server listening');
     }
   } catch (error) {
     await close();
     throw error;
   }
-  const runtime: Runtime = { services, queues, commands, metrics, worker, server, url, close };
+  const runtime: Runtime = { services, queues, commands, metrics, worker, server, url, close,
+    startChecks: async () => { await background; await startChecks; } };
   if (options.waitForRedis) {
     background = (async () => {
       let lastLog = Number.NEGATIVE_INFINITY;

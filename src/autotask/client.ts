@@ -154,8 +154,9 @@ export function createAutotaskClient(options: AutotaskClientOptions): AutotaskCl
     },
 
     entityInformation: (entity) => metadata.entityInformation(entity),
-    fields: (entity) => metadata.fields(entity),
-    picklist: (entity, field) => metadata.picklist(entity, field),
+    fields: (entity, signal) => metadata.fields(entity, signal),
+    userDefinedFields: (entity) => metadata.userDefinedFields(entity),
+    picklist: (entity, field, signal) => metadata.picklist(entity, field, signal),
     thresholdInformation: (signal) => requester.readThreshold(signal),
     metrics: () => metrics.snapshot(),
     webRoot: async (signal) => webRootOf(await requester.restRoot(signal)),

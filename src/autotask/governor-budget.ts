@@ -121,10 +121,14 @@ export function estimateRetryAt(input: RetryAtInput): number {
 /**
  * Pause before polling a busy slot again: a few ms, growing a little with each attempt, with ±50% jitter so
  * that waiters of many processes do not poll in lockstep. `random` is Math.random in production.
+ * `freesInMs` (server ms until the first slot frees by itself: a cooling slot's end) caps the pause, so the
+ * waiter asks again 1 ms after that moment rather than up to a whole backoff later; a slot given back earlier
+ * is still found by the backoff polls.
  */
-export function slotWaitDelay(attempt: number, random: () => number): number {
+export function slotWaitDelay(attempt: number, random: () => number, freesInMs = Number.POSITIVE_INFINITY): number {
   const base = Math.min(3 * 1.25 ** attempt, 50);
-  return Math.max(1, Math.round(base * (0.5 + random())));
+  const backoff = Math.max(1, Math.round(base * (0.5 + random())));
+  return Number.isFinite(freesInMs) ? Math.max(1, Math.min(backoff, Math.ceil(freesInMs) + 1)) : backoff;
 }
 
 /**

@@ -67,8 +67,10 @@ end
  * ARGV: token, slot limit, lease ms, budget fraction, exempt ('1' skips the budget check), endpoint name, attempt
  * (a request that finds the slots busy is counted as waiting on its first attempt only).
  * Budget first (fail fast even while slots are busy), then the slot; the request is counted only when both pass.
- * Replies: {'ok', now, used, ceiling, observedAt} · {'busy', now, held, ceiling, observedAt}
+ * A cooling slot (see COOL) is still in the ZSET, so it counts toward the limit until its short expiry.
+ * Replies: {'ok', now, used, ceiling, observedAt} · {'busy', now, held, ceiling, observedAt, earliestExpiry}
  *        · {'budget', now, used, ceiling, observedAt, external, minute1, count1, minute2, count2, …}
+ * earliestExpiry is when the first slot frees by itself: a cooling one's end, or a live lease's (far off, renewed).
  */
 export const ACQUIRE = script('acquire', `
 local lease = tonumber(ARGV[3])
@@ -86,7 +88,8 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local held = redis.call('ZCARD', KEYS[1])
 if held >= tonumber(ARGV[2]) then
   if ARGV[7] == '0' then count_hour(KEYS[5], 'w') end
-  return {'busy', now, held, ceiling, observed_at}
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {'busy', now, held, ceiling, observed_at, tonumber(first[2]) or now}
 end
 redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
 keep_alive(KEYS[1], lease + 1000)
@@ -110,6 +113,44 @@ if expiry == nil or expiry <= now then return 0 end
 redis.call('ZADD', KEYS[1], 'XX', now + lease, ARGV[1])
 keep_alive(KEYS[1], lease + 1000)
 return 1
+`);
+
+/**
+ * Gives a slot back after its answer, keeping it counted for a short cooling (docs/autotask-api.md#thread-headroom):
+ * Autotask frees its thread a little after answering, so the slot stays in the ZSET with its expiry moved to
+ * now + cooling instead of being removed, and the next acquire after that expiry finds it gone. The cooling learnt
+ * from thread-limit 429s (LEARN_COOLING) adds what it holds beyond the configured one. A token no longer held
+ * (lease expired, already released) is left alone. KEYS: slots(endpoint), cooling. ARGV: token, cooling ms left
+ * of the configured one, the configured one (0 and nothing learnt: removed at once). Reply: 1 released, 0 not held.
+ */
+export const COOL = script('cool', `
+local learnt = tonumber(redis.call('HGET', KEYS[2], 'ms')) or 0
+local cool = tonumber(ARGV[2]) + math.max(0, learnt - tonumber(ARGV[3]))
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then return 0 end
+if cool <= 0 then redis.call('ZREM', KEYS[1], ARGV[1]) return 1 end
+redis.call('ZADD', KEYS[1], 'XX', now + cool, ARGV[1])
+return 1
+`);
+
+/**
+ * A thread-limit 429 arrived although every slot cooled: the server frees threads later than the cooling allows.
+ * The tenant's learnt cooling doubles (from the configured one, at least ARGV[3]), at most once per ARGV[5] ms so a
+ * burst of 429s from one moment counts once, up to ARGV[2] or twice the configured one; it expires ARGV[4] ms after
+ * the last 429.
+ * KEYS: cooling. ARGV: configured ms, cap ms, floor ms, expiry ms, gap ms. Reply: {cooling now ms, 1 if it grew}.
+ */
+export const LEARN_COOLING = script('learn-cooling', `
+local h = redis.call('HMGET', KEYS[1], 'ms', 'at')
+local ms = math.max(tonumber(h[1]) or 0, tonumber(ARGV[1]))
+local at = tonumber(h[2]) or -1
+local grew = 0
+if at < 0 or now - at >= tonumber(ARGV[5]) then
+  ms = math.min(math.max(tonumber(ARGV[2]), 2 * tonumber(ARGV[1])), math.max(ms * 2, tonumber(ARGV[3])))
+  redis.call('HSET', KEYS[1], 'ms', ms, 'at', now)
+  grew = 1
+end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
+return {ms, grew}
 `);
 
 /**

@@ -21,7 +21,7 @@ import { BudgetExhaustedError } from './errors.js';
 import { budgetCeiling, estimateRetryAt, slotWaitDelay } from './governor-budget.js';
 import { keepRenewed, type Renewal } from '../lib/lease-renewal.js';
 import { runScript } from '../lib/redis-script.js';
-import { ACQUIRE, HISTORY, NOTE_THROTTLED, OBSERVE, RENEW, SNAPSHOT } from './governor-scripts.js';
+import { ACQUIRE, COOL, HISTORY, LEARN_COOLING, NOTE_THROTTLED, OBSERVE, RENEW, SNAPSHOT } from './governor-scripts.js';
 import { hourlyHistory, type HourUsage } from './governor-history.js';
 import type { ThresholdInformation } from './schemas/index.js';
 import type { RateGovernor, SlotLease } from './types.js';
@@ -32,6 +32,15 @@ import type { RateGovernor, SlotLease } from './types.js';
  * so refusing it could keep jobs waiting on a stale estimate. It happens once per thresholdRefreshMs at most.
  */
 export const THRESHOLD_ENDPOINT = 'ThresholdInformation';
+
+/**
+ * The learnt cooling (docs/autotask-api.md#thread-headroom): doubled on a thread-limit 429, from at least LEARN_FLOOR_MS,
+ * at most once per LEARN_GAP_MS, never beyond LEARN_CAP_MS, and forgotten LEARN_EXPIRY_MS after the last such 429.
+ */
+const LEARN_FLOOR_MS = 10;
+const LEARN_CAP_MS = 1_000;
+const LEARN_GAP_MS = 1_000;
+const LEARN_EXPIRY_MS = 3_600_000;
 
 /** After thresholdStale() said true, how long this process waits for the read before saying true again. */
 const STALE_CLAIM_MS = 30_000;
@@ -46,6 +55,7 @@ export interface GovernorKeys {
   budget: string;
   threshold: string;
   budgetHours: string;
+  cooling: string;
 }
 
 export interface RedisGovernorOptions {
@@ -100,13 +110,14 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
 
   /**
    * Never throws: release runs in the caller's finally, where a Redis hiccup must not replace the request's own
-   * outcome. With renewal stopped, a slot we failed to remove frees when its lease runs out.
+   * outcome. With renewal stopped, a slot we failed to remove frees when its lease runs out. With `coolMs` the
+   * slot stays counted that long by Redis' clock (COOL), so no timer of this process has to outlive the request.
    */
-  async function release(token: string, slotsKey: string): Promise<void> {
+  async function release(token: string, slotsKey: string, coolMs: number): Promise<void> {
     held.get(token)?.renewal.stop();
     held.delete(token);
     try {
-      await redis.zrem(slotsKey, token);
+      await runScript(redis, COOL, [slotsKey, keys.cooling], [token, Math.ceil(Math.max(0, coolMs)), settings.slotReleaseDelayMs]);
     } catch (error) {
       logger.warn({ err: error }, 'could not release a slot; its lease will expire');
     }
@@ -115,7 +126,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
   function lease(token: string, slotsKey: string): SlotLease {
     let released: Promise<void> | null = null;
     return {
-      release: () => (released ??= release(token, slotsKey)),
+      release: (coolMs = 0) => (released ??= release(token, slotsKey, coolMs)),
     };
   }
 
@@ -142,7 +153,7 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
         return slot;
       }
       if (status === 'budget') throw budgetError(reply, serverNow, a, ceiling, observed);
-      await sleep(slotWaitDelay(attempt, Math.random), signal);
+      await sleep(slotWaitDelay(attempt, Math.random, Number(reply[5]) - serverNow), signal);
     }
   }
 
@@ -194,6 +205,17 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
     return { used, ceiling, threshold: known, left: Math.max(0, ceiling - used), slotsInUse };
   }
 
+  /** Never throws: learning must not change the request's own outcome. */
+  async function noteThreadLimit(endpoint: string): Promise<void> {
+    try {
+      const [ms, grew] = ((await runScript(redis, LEARN_COOLING, [keys.cooling],
+        [settings.slotReleaseDelayMs, LEARN_CAP_MS, LEARN_FLOOR_MS, LEARN_EXPIRY_MS, LEARN_GAP_MS])) as number[]).map(Number);
+      if (grew === 1) logger.warn({ endpoint, coolingMs: ms }, 'thread-limit 429: the slots of this tenant now cool longer, for an hour');
+    } catch (error) {
+      logger.debug({ err: error }, 'could not learn a longer slot cooling');
+    }
+  }
+
   /** Never throws: counting a 429 for the console must not change the request's own outcome. */
   async function noteThrottled(): Promise<void> {
     try {
@@ -213,8 +235,8 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
   async function close(): Promise<void> {
     closed = true;
     const leases = [...held.entries()];
-    await Promise.all(leases.map(([token, entry]) => release(token, entry.slotsKey)));
+    await Promise.all(leases.map(([token, entry]) => release(token, entry.slotsKey, 0)));
   }
 
-  return { acquire, observeThreshold, thresholdStale, snapshot, noteThrottled, history, close };
+  return { acquire, observeThreshold, thresholdStale, snapshot, noteThrottled, noteThreadLimit, history, close };
 }

@@ -39,10 +39,11 @@ export class MetadataCache {
     });
   }
 
-  fields(entity: EntityName): Promise<FieldInformation[]> {
+  /** `signal` aborts the read for every caller waiting on it (a failed read is not cached): for shutdown. */
+  fields(entity: EntityName, signal?: AbortSignal): Promise<FieldInformation[]> {
     return this.cached(this.fieldLists, entity, async () => {
       const raw = await this.requester.execute({ method: 'GET', endpoint: entity,
-        path: `V1.0/${entity}/entityInformation/fields`, operation: 'read', parse: unwrapFields });
+        path: `V1.0/${entity}/entityInformation/fields`, operation: 'read', parse: unwrapFields, signal });
       return raw.map((field, index) => {
         const name = field && typeof field === 'object' ? (field as { name?: unknown }).name : undefined;
         return validateWith(fieldInformationSchema, `${entity}/entityInformation/fields[${typeof name === 'string' ? name : index}]`,
@@ -51,9 +52,19 @@ export class MetadataCache {
     });
   }
 
+  /**
+   * The entity's user-defined fields: `GET /V1.0/{Entity}/entityInformation/userDefinedFields`, the same shape as
+   * /fields (docs/autotask-api.md#metadata). Not cached: only the doctor reads it.
+   */
+  async userDefinedFields(entity: EntityName): Promise<FieldInformation[]> {
+    const raw = await this.requester.execute({ method: 'GET', endpoint: entity,
+      path: `V1.0/${entity}/entityInformation/userDefinedFields`, operation: 'read', parse: unwrapFields });
+    return raw.map((field, index) => validateWith(fieldInformationSchema, `${entity}/entityInformation/userDefinedFields[${index}]`, field, null));
+  }
+
   /** Active values of one picklist field. Field names are case-insensitive in Autotask. */
-  async picklist(entity: EntityName, field: string): Promise<PicklistValue[]> {
-    const fields = await this.fields(entity);
+  async picklist(entity: EntityName, field: string, signal?: AbortSignal): Promise<PicklistValue[]> {
+    const fields = await this.fields(entity, signal);
     const wanted = field.toLowerCase();
     const info = fields.find((candidate) => candidate.name.toLowerCase() === wanted);
     if (!info) throw new InputError(`${entity} has no field ${field}`, { entity, field });

@@ -34,7 +34,7 @@ import type { Requester } from './request.js';
 import type { EntityName, EntityRecord } from './schemas/index.js';
 import type { FilterItem, PartitionCursor, PartitionedQueryOptions } from './types.js';
 import { mergePages } from './merge-pages.js';
-import { validateRecords } from './validate.js';
+import { validatePage as validateInSlices } from './validate.js';
 
 /** Blocks are at most 1/(chains × SHARE) of what is unclaimed: large early (few claims), small near the end. */
 const SHARE = 4;
@@ -42,8 +42,6 @@ const SHARE = 4;
 const LOW_WATER_PAGES = 2;
 /** Pages whose gaps estimate the density near the frontier (recent, so a tenant whose density drifts is followed). */
 const DENSITY_WINDOW = 12;
-/** Records validated between two turns of the event loop. */
-const VALIDATE_SLICE = 100;
 /** Bounds the `or` branches of one request. */
 const MAX_RANGES_AHEAD = 3;
 
@@ -182,11 +180,7 @@ export async function* partitionedPages<E extends EntityName>(
   // Validated in slices, yielding to the event loop between them: a 500-record page is milliseconds of CPU, and
   // the other chains' requests (governor, HTTP) must not queue behind it — every such delay is slot time lost.
   const validatePage = async (raw: unknown[]): Promise<Rec[]> => {
-    const records: Rec[] = [];
-    for (let start = 0; start < raw.length; start += VALIDATE_SLICE) {
-      await new Promise((resolve) => setImmediate(resolve));
-      records.push(...validateRecords(entity, raw.slice(start, start + VALIDATE_SLICE)));
-    }
+    const records = await validateInSlices(entity, raw);
     options.onPage?.(records.length);
     return records;
   };

@@ -14,7 +14,7 @@ import { f, normalizeFilter } from './filter.js';
 import { MalformedAnswer, type Requester } from './request.js';
 import type { EntityName, EntityRecord } from './schemas/index.js';
 import type { FilterItem, QueryOptions } from './types.js';
-import { validateRecords } from './validate.js';
+import { validatePage } from './validate.js';
 
 export const MAX_PAGE_SIZE = 500;
 
@@ -73,7 +73,7 @@ export async function* idPages<E extends EntityName>(
     if (options.upToId !== undefined) items.push(f.lte('id', options.upToId));
     const page = await requester.execute({ method: 'POST', endpoint: entity, path: `V1.0/${entity}/query`,
       body: queryBody(items, pageSize, options.includeFields), operation: 'read', parse: parseQueryPage, signal: options.signal });
-    const records = validateRecords(entity, page.items);
+    const records = await validatePage(entity, page.items);
     options.onPage?.(records.length);
     if (records.length > 0) yield records;
     seen += records.length;
@@ -102,7 +102,7 @@ export async function* nextUrlPages<E extends EntityName>(
   for (;;) {
     const page: QueryPage = await requester.execute({ method: 'POST', endpoint: entity, ...target, body, operation: 'read',
       parse: parseQueryPage, signal: options.signal });
-    const records = validateRecords(entity, page.items);
+    const records = await validatePage(entity, page.items);
     options.onPage?.(records.length);
     if (records.length > 0) yield records;
     const next = page.pageDetails?.nextPageUrl;

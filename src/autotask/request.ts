@@ -54,7 +54,10 @@ export interface RequesterDeps {
   now?: () => number;
   sleep?: Sleep;
   zoneCache?: Map<string, { root: string; expiresAt: number }>;
-  /** autotask.slotReleaseDelayMs: the slot is given back this long after the answer (Autotask frees its thread late). */
+  /**
+   * autotask.slotReleaseDelayMs: the slot stays counted this long after the answer arrived (Autotask frees its
+   * thread late; docs/autotask-api.md#thread-headroom). It delays only a caller that finds every slot taken.
+   */
   slotReleaseDelayMs?: number;
 }
 
@@ -126,12 +129,14 @@ export class Requester {
     const lease = this.deps.governor ? await this.deps.governor.acquire(spec.endpoint, spec.signal) : undefined;
     this.deps.metrics.started(spec.endpoint);
     const started = this.now();
-    let answer: HttpAnswer;
+    let answer: HttpAnswer | undefined;
+    let sent = false;
     try {
       // A write once sent is let finish (requestTimeoutMs bounds it): aborting it would leave unknown whether it
       // landed. A stop request (shutdown, a lost lease) takes effect before the write, or at the caller's next
       // safe point, after the write is recorded.
       if (write) spec.signal?.throwIfAborted();
+      sent = true;
       answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: write ? undefined : spec.signal,
         headers: authHeaders(this.deps.tenant, write, spec.impersonateResourceId) });
     } catch (error) {
@@ -141,10 +146,12 @@ export class Requester {
       throw this.raise(classifyFailure({ ...facts, code: error.code, message: error.message }));
     } finally {
       this.deps.metrics.finished(spec.endpoint);
-      const delay = this.deps.slotReleaseDelayMs ?? 0;
-      // Not awaited when delayed: the caller goes on; only the next request on this endpoint waits for the slot.
-      if (lease && delay > 0) setTimeout(() => { void lease.release(); }, delay).unref();
-      else await lease?.release();
+      // Released now, counted a little longer (Redis holds the cooling, not a timer of ours): from the moment the
+      // answer arrived, so the time spent parsing it is part of the cooling, not added to it. No answer (a timeout,
+      // a reset): the server may still be working on it, so the whole cooling applies; nothing sent, none.
+      const delay = sent ? this.deps.slotReleaseDelayMs ?? 0 : 0;
+      const since = answer?.receivedAt === undefined ? 0 : performance.now() - answer.receivedAt;
+      await lease?.release(Math.max(0, delay - since));
     }
     this.deps.metrics.request(spec.endpoint, spec.method, String(answer.status));
     countRequest(spec.endpoint, spec.method);
@@ -159,7 +166,10 @@ export class Requester {
     // the status, so the failure is classified (validation, permission, threshold…) and carries Autotask's text.
     if (answer.status < 200 || answer.status >= 300 || hasErrors(answer.body)) {
       const c = classifyResponse({ ...facts, body: answer.body, retryAfter: answer.retryAfter, now: this.now() });
-      if (c.error instanceof AutotaskThreadLimitError) this.deps.metrics.throttle();
+      if (c.error instanceof AutotaskThreadLimitError) {
+        this.deps.metrics.throttle();
+        void this.deps.governor?.noteThreadLimit(spec.endpoint);
+      }
       // Every 429 (thread limit or hourly threshold) goes into the shared hourly history the console shows.
       if (answer.status === 429 || c.error instanceof AutotaskThreadLimitError || c.error instanceof AutotaskThresholdExceededError) {
         void this.deps.governor?.noteThrottled();

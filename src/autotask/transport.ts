@@ -29,6 +29,8 @@ export interface HttpAnswer {
   /** Set when a body was present but was not JSON. */
   notJson: boolean;
   retryAfter: string | null;
+  /** performance.now() when the whole answer had arrived, before it was parsed (the slot's cooling counts from here). */
+  receivedAt?: number;
 }
 
 export interface Transport {
@@ -91,9 +93,10 @@ export function createAxiosTransport(options: { timeoutMs: number; instance?: Ax
           validateStatus: () => true,
           maxRedirects: 0,
         });
+        const receivedAt = performance.now();
         const text = typeof response.data === 'string' ? response.data : '';
         const retryAfter = response.headers['retry-after'];
-        return { status: response.status, ...parseBody(text), retryAfter: typeof retryAfter === 'string' ? retryAfter : null };
+        return { status: response.status, ...parseBody(text), retryAfter: typeof retryAfter === 'string' ? retryAfter : null, receivedAt };
       } catch (error) {
         if (request.signal?.aborted) throw abortReason(request.signal);
         const code = (error as { code?: unknown }).code;

@@ -79,9 +79,11 @@ export interface AutotaskClient {
   /** POST /{parent}/{parentId}/{child}, e.g. Tickets/{id}/Notes. */
   createChild(parent: EntityName, parentId: number, child: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<number>;
   entityInformation(entity: EntityName): Promise<EntityInformation>;
-  fields(entity: EntityName): Promise<FieldInformation[]>;
+  fields(entity: EntityName, signal?: AbortSignal): Promise<FieldInformation[]>;
+  /** The entity's user-defined fields (entityInformation/userDefinedFields), read fresh each time. */
+  userDefinedFields(entity: EntityName): Promise<FieldInformation[]>;
   /** Active picklist values of one field, cached per tenant. */
-  picklist(entity: EntityName, field: string): Promise<PicklistValue[]>;
+  picklist(entity: EntityName, field: string, signal?: AbortSignal): Promise<PicklistValue[]>;
   thresholdInformation(signal?: AbortSignal): Promise<ThresholdInformation>;
   metrics(): ClientMetricsSnapshot;
   /** The tenant's web UI root, ending in '/', for links a person opens (docs/autotask-api.md#ticket-links). */
@@ -100,7 +102,11 @@ export interface AutotaskClient {
 
 /** A held slot of one endpoint; release it exactly once, in a finally. */
 export interface SlotLease {
-  release(): Promise<void>;
+  /**
+   * Gives the slot back. `coolMs` keeps it counted that much longer (docs/autotask-api.md#thread-headroom: Autotask
+   * frees its thread a little after answering); other callers find it free after that, with no timer of ours.
+   */
+  release(coolMs?: number): Promise<void>;
 }
 
 /**
@@ -121,6 +127,11 @@ export interface RateGovernor {
   snapshot(): Promise<{ used: number; ceiling: number; threshold: number | null; left: number; slotsInUse: Record<string, number> }>;
   /** Counts an answer 429 from Autotask in the hourly history shared by every process; never throws. */
   noteThrottled(): Promise<void>;
+  /**
+   * A thread-limit 429 on `endpoint`: the server frees threads later than the slots cool, so the tenant's slots
+   * cool longer for a while (docs/autotask-api.md#thread-headroom); never throws.
+   */
+  noteThreadLimit(endpoint: string): Promise<void>;
   /** The hourly history of the last 24 h (governor-history.ts), oldest hour first. */
   history(): Promise<HourUsage[]>;
 }

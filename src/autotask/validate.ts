@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { AutotaskSchemaError } from './errors.js';
+import { mapInSlices } from '../lib/slices.js';
 import { issuePath } from '../lib/zod-issues.js';
 import { entitySchemas, type EntityName, type EntityRecord } from './schemas/index.js';
 
@@ -32,4 +33,12 @@ export function validateRecord<E extends EntityName>(entity: E, raw: unknown): E
 /** All or nothing: the page is returned only when every record passed. */
 export function validateRecords<E extends EntityName>(entity: E, items: readonly unknown[]): EntityRecord<E>[] {
   return items.map((raw) => validateRecord(entity, raw));
+}
+
+/**
+ * validateRecords for a whole page, in slices that let the event loop turn between them: a 500-record page is
+ * tens of milliseconds of CPU, during which every other job of the process would wait (src/lib/slices.ts).
+ */
+export function validatePage<E extends EntityName>(entity: E, items: readonly unknown[]): Promise<EntityRecord<E>[]> {
+  return mapInSlices(items, (raw) => validateRecord(entity, raw));
 }

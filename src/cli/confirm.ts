@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { resolveCliDeps, withQueueCommand, type CliDeps } from '../app/bootstrap.js';
 import { errorMessage } from '../lib/errors.js';
 import { confirmTenant, firstRunStates, type FirstRunState } from '../runtime/first-run.js';
+import { plural } from '../lib/plural.js';
 
 export const USAGE = 'usage: autotask-sync confirm [--tenant <id> | --all] [--by <name>] [--show] [--json]\n';
 
@@ -17,7 +18,7 @@ function describe(state: FirstRunState): string {
     : `${state.tenant}: first-run mode, writes are dry runs until confirmed`;
   const lines = [head];
   if (state.previews.length === 0 && !state.confirmed) lines.push('  no dry run yet: start the worker (or `run <job> --dry-run`) to see what it would write');
-  for (const p of state.previews) lines.push(`  ${p.job} at ${p.at}: ${p.wouldWrite} write${p.wouldWrite === 1 ? '' : 's'} held back — ${p.summary.split('\n')[0] ?? ''}`);
+  for (const p of state.previews) lines.push(`  ${p.job} at ${p.at}: ${plural(p.wouldWrite, 'write')} held back — ${p.summary.split('\n')[0] ?? ''}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -14,6 +14,7 @@ import type { Scores } from '../rules/detection-scoring.js';
 import { readJsonLines } from './json-lines.js';
 import { labelsFromLinks, tuneDetection, type TuningResult } from '../rules/detection-tuning.js';
 import type { DetectionTicket } from '../rules/detection-types.js';
+import { plural } from '../lib/plural.js';
 
 const labelLine = z.strictObject({ id: z.number().int(), group: z.union([z.string().min(1), z.number()]) });
 
@@ -34,8 +35,8 @@ const f4 = (x: number): string => x.toFixed(4);
 
 export function tuningTable(result: TuningResult): string {
   const { split, heldOut } = result;
-  const head = `tune: learnt on ${split.learn} tickets before ${split.cutoff ?? '(none)'}, scored on the later ${split.holdout}`
-    + ` (${split.labelled} labelled${split.undated ? `, ${split.undated} without createDate left out` : ''}); ${result.candidates} candidates\n`;
+  const head = `tune: learnt on ${plural(split.learn, 'ticket')} before ${split.cutoff ?? '(none)'}, scored on the later ${split.holdout}`
+    + ` (${split.labelled} labelled${split.undated ? `, ${split.undated} without createDate left out` : ''}); ${plural(result.candidates, 'candidate')}\n`;
   if (heldOut === null) return `${head}tune: ${result.reason}\n`;
   const row = (name: string, s: Scores): string => `${name.padEnd(20)}${f4(s.precision).padStart(8)}${f4(s.recall).padStart(8)}`
     + `${f4(s.f1).padStart(8)}${f4(s.bcubedF1).padStart(8)}${pct(s.groupedShare).padStart(9)}${pct(s.trueShare).padStart(8)}\n`;

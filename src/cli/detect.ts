@@ -17,6 +17,7 @@ import { formatZodIssues } from '../lib/zod-issues.js';
 import { runTune } from './detect-tune.js';
 import { readJsonLines } from './json-lines.js';
 import { detectProblems, type DetectionTicket, type ProblemGroup } from '../rules/problem-detection.js';
+import { plural } from '../lib/plural.js';
 
 export interface CommandIo {
   stdout: { write(chunk: string): unknown };
@@ -159,7 +160,7 @@ export async function detectCommand(argv: string[], io: CommandIo = process): Pr
     const { tickets, latest } = await readTicketsFile(args.input);
     if (args.tune) {
       await runTune({ input: args.input, ...args.tune }, config, tickets, io);
-      io.stderr.write(`detect --tune: ${tickets.length} tickets (${Math.round(performance.now() - started)} ms)\n`);
+      io.stderr.write(`detect --tune: ${plural(tickets.length, 'ticket')} (${Math.round(performance.now() - started)} ms)\n`);
       return 0;
     }
     // An old export is judged as of its own last ticket, not today, unless --now says otherwise.
@@ -169,8 +170,8 @@ export async function detectCommand(argv: string[], io: CommandIo = process): Pr
     const out = result.groups.map((g) => `${formatGroup(g)}\n`).join('');
     if (out) io.stdout.write(out);
     const ms = Math.round(performance.now() - started);
-    io.stderr.write(`detect: ${tickets.length} tickets, ${result.groups.length} groups, ${result.stats.newLinks} tickets `
-      + `to link, as of ${new Date(now).toISOString()} (${ms} ms)\n`);
+    io.stderr.write(`detect: ${plural(tickets.length, 'ticket')}, ${plural(result.groups.length, 'group')}, `
+      + `${plural(result.stats.newLinks, 'ticket')} to link, as of ${new Date(now).toISOString()} (${ms} ms)\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;

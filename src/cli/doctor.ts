@@ -22,33 +22,39 @@ export async function doctorCommand(argv: string[], partial: Partial<CliDeps> = 
     deps.stderr.write(`autotask-sync doctor: ${errorMessage(error)}\n${USAGE}`);
     return 2;
   }
+  const json = args.values.json;
+  // A failure before the checks can run is still one object with --json: a script reading stdout gets a failed check.
+  const failed = (name: string, error: unknown, fix: string): number => {
+    const text = `${error instanceof AppError ? `${error.code}: ` : ''}${errorMessage(error).replace(/\s*\n\s*/g, '; ')}`;
+    deps.stderr.write(`autotask-sync doctor: ${text}\n`);
+    if (json) deps.stdout.write(`${JSON.stringify({ tenant: args.values.tenant ?? 'default', checks: [{ name, status: 'fail', detail: text, fix }] })}\n`);
+    return 1;
+  };
   let env;
   try {
     env = cliEnvironment(deps, 'stderr');
   } catch (error) {
-    deps.stderr.write(`autotask-sync doctor: ${error instanceof AppError ? `${error.code}: ` : ''}${errorMessage(error).replace(/\s*\n\s*/g, '; ')}\n`);
-    return 1;
+    return failed('config', error, 'fix the settings named in the detail (environment and SYNC_CONFIG)');
   }
   // The client's governor keeps its slots in Redis; the doctor itself writes nothing there or to Autotask.
   try {
     await assertRedisAnswers(env.config.redis);
   } catch (error) {
-    deps.stderr.write(`autotask-sync doctor: ${error instanceof AppError ? `${error.code}: ` : ''}${errorMessage(error)}\n`);
-    return 1;
+    await env.closeClients();
+    return failed('redis', error, 'start Redis (or point REDIS_URL at one): the worker needs it, and the doctor reads through its governor');
   }
   const redis = createRedis(env.config.redis, 'autotask-sync-doctor', env.logger);
   try {
     const services = createRuntimeServices(env.config, env.logger, redis, env.clientFactory);
     const report = await runDoctor(services, args.values.tenant, AbortSignal.timeout(60_000));
-    if (args.values.json) deps.stdout.write(`${JSON.stringify(report)}\n`);
+    if (json) deps.stdout.write(`${JSON.stringify(report)}\n`);
     else {
       const lines = report.checks.map((c) => `${c.status.padEnd(4)} ${c.name}: ${c.detail}${c.fix ? ` — fix: ${c.fix}` : ''}`);
       deps.stdout.write(`doctor (tenant ${report.tenant})\n${lines.join('\n')}\n`);
     }
     return report.checks.some((c) => c.status === 'fail') ? 1 : 0;
   } catch (error) {
-    deps.stderr.write(`autotask-sync doctor: ${error instanceof AppError ? `${error.code}: ` : ''}${errorMessage(error)}\n`);
-    return 1;
+    return failed('doctor', error, 'see the detail');
   } finally {
     await env.closeClients();
     await closeRedis(redis);

@@ -15,6 +15,7 @@ const commands: Record<string, { summary: string; module: () => Promise<unknown>
   trigger: { summary: 'enqueue a job and print its id: trigger <job> [--data <json>]', module: () => import('./trigger.js'), run: 'triggerCommand' },
   confirm: { summary: 'leave first-run mode: show what the dry runs would write, then let writes go out [--tenant <id>|--all] [--show]', module: () => import('./confirm.js'), run: 'confirmCommand' },
   dlq: { summary: 'dead-letter queue: dlq list | dlq requeue <id> | dlq requeue --all', module: () => import('./dlq.js'), run: 'dlqCommand' },
+  invoices: { summary: 'invoice documents and their approval: invoices list | invoices approve|reject <invoiceKey> --version <v>', module: () => import('./invoices.js'), run: 'invoicesCommand' },
   sandbox: { summary: 'serve a simulated Autotask tenant: sandbox [--port 8090] [--scenario demo|empty] [--latency-ms N] [--fault-rate P]', module: () => import('./sandbox.js'), run: 'sandboxCommand' },
   demo: { summary: 'start a sandbox and a worker, run the whole pipeline once and print a summary [--once] [--port N]', module: () => import('./demo.js'), run: 'demoCommand' },
   doctor: { summary: 'read-only preflight of a tenant before the first write: doctor [--tenant id] [--json]', module: () => import('./doctor.js'), run: 'doctorCommand' },

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
+import { plural } from '../lib/plural.js';
 
 export interface SandboxCommandIo {
   stdout?: { write(text: string): unknown };
@@ -79,7 +80,7 @@ export async function sandboxCommand(argv: string[], io: SandboxCommandIo = {}):
     ? `${publicUrl}${listening.pathname}`
     : listening.hostname === '0.0.0.0' ? handle.url.replace('//0.0.0.0', '//127.0.0.1') : handle.url;
   out.write([
-    `Autotask sandbox listening (${handle.data.count('Tickets')} tickets, ${handle.data.count('BillingItems')} billing items)`,
+    `Autotask sandbox listening (${plural(handle.data.count('Tickets'), 'ticket')}, ${plural(handle.data.count('BillingItems'), 'billing item')})`,
     `  REST root:        ${handle.url}`,
     `  zone discovery:   ${handle.zoneUrl}V1.0/zoneInformation?user=${encodeURIComponent(credentials.username)}`,
     `  username:         ${credentials.username}`,

@@ -129,7 +129,8 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     const url = runtime.url ?? `http://127.0.0.1:${config.port}`;
     const summary: DemoSummary = { companies, invoices, problems, timeEntries, seconds, adminToken,
       urls: { console: `${url}/console`, dashboard: `${url}/admin/queues`, metrics: `${url}/metrics`, api: `${url}/api/invoices` },
-      invoiceDir: resolve(config.invoiceOutputDir) };
+      // The file sink keeps each tenant's invoices in a folder of its own (src/sinks/file-sink.ts).
+      invoiceDir: resolve(config.invoiceOutputDir, tenant.tenant.id) };
     const live = runtime;
     return { sandbox, runtime: live, summary, async close() { await live.close(); await sandbox.close(); } };
   } catch (error) {

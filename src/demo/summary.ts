@@ -3,6 +3,7 @@
  * and exact totals; each problem with its incidents; the time entries pushed. Pure formatting of plain data.
  */
 import { formatUnits, toUnits } from '../lib/money.js';
+import { plural } from '../lib/plural.js';
 
 export interface SummaryInvoice { companyID: number; purchaseOrderNumber: string | null; items: number; total: number; status: string; contractIDs: number[] }
 export interface SummaryProblem { id: number; ticketNumber: string | null; title: string; companyID: number | null; incidents: Array<{ id: number; ticketNumber: string | null }>; createdByRun: boolean }
@@ -24,22 +25,22 @@ export interface DemoSummary {
 export function formatSummary(s: DemoSummary, options: { once?: boolean } = {}): string {
   const name = (id: number | null): string => (id === null ? 'unknown company' : s.companies.get(id) ?? `company ${id}`);
   const lines: string[] = [];
-  lines.push(`\nInvoices by purchase order (${s.invoices.length} invoices, ${s.invoices.reduce((n, i) => n + i.items, 0)} billing items)`);
+  lines.push(`\nInvoices by purchase order (${plural(s.invoices.length, 'invoice')}, ${plural(s.invoices.reduce((n, i) => n + i.items, 0), 'billing item')})`);
   const byCompany = new Map<number, SummaryInvoice[]>();
   for (const invoice of s.invoices) byCompany.set(invoice.companyID, [...(byCompany.get(invoice.companyID) ?? []), invoice]);
   for (const [companyID, invoices] of [...byCompany].sort((a, b) => name(a[0]).localeCompare(name(b[0])))) {
     lines.push(`  ${name(companyID)}`);
     for (const i of invoices.sort((a, b) => (a.purchaseOrderNumber ?? '').localeCompare(b.purchaseOrderNumber ?? ''))) {
       const po = i.purchaseOrderNumber === null ? '(no PO)' : `PO ${i.purchaseOrderNumber}`;
-      lines.push(`    ${po.padEnd(22)} ${String(i.items).padStart(4)} items  ${formatUnits(toUnits(i.total)).padStart(12)}  ` +
-        `${i.contractIDs.length} contract${i.contractIDs.length === 1 ? '' : 's'}  ${i.status}`);
+      lines.push(`    ${po.padEnd(22)} ${plural(i.items, 'item').padStart(10)}  ${formatUnits(toUnits(i.total)).padStart(12)}  ` +
+        `${plural(i.contractIDs.length, 'contract')}  ${i.status}`);
     }
   }
   lines.push(`\nProblems and incidents (${s.problems.length})`);
   for (const p of s.problems) {
     const incidents = p.incidents.map((t) => t.ticketNumber ?? `#${t.id}`);
     lines.push(`  ${p.ticketNumber ?? `#${p.id}`} ${p.title} — ${name(p.companyID)}${p.createdByRun ? ' (new)' : ''}`);
-    lines.push(`    ${incidents.length} incidents: ${incidents.slice(0, 8).join(', ')}${incidents.length > 8 ? ', …' : ''}`);
+    lines.push(`    ${plural(incidents.length, 'incident')}: ${incidents.slice(0, 8).join(', ')}${incidents.length > 8 ? ', …' : ''}`);
   }
   lines.push(`\nTime entries pushed (${s.timeEntries.length})`);
   for (const t of s.timeEntries) {

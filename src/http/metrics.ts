@@ -7,7 +7,8 @@
  *  - autotask_throttled_total{tenant}                     429 / thread-limit answers (docs/autotask-api.md#thread-limit);
  *  - autotask_retries_total{tenant}                       retried requests;
  *  - autotask_budget_used / _left / _ceiling{tenant}      this deployment's share of the hourly request budget;
- *  - autotask_slots_in_use{tenant,endpoint}               requests in flight per endpoint (max 3 per endpoint).
+ *  - autotask_slots_in_use{tenant,endpoint}               requests in flight per endpoint (max 3 per endpoint);
+ *  - autotask_webhook_deactivations{tenant}               webhooks Autotask reported as deactivated.
  * Client counters are cumulative snapshots, so the counters are reset and set to the snapshot at each scrape.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -28,6 +29,8 @@ export interface MetricsDeps {
   logger: Logger;
   /** Process metrics (CPU, memory, event loop); off in tests that build many servers. */
   defaultMetrics?: boolean;
+  /** The clock notices' age is judged by (the services' clock). */
+  now?: () => Date;
 }
 
 export function createMetrics(deps: MetricsDeps): RuntimeMetrics {
@@ -86,7 +89,7 @@ export function createMetrics(deps: MetricsDeps): RuntimeMetrics {
     async collect() {
       this.reset();
       for (const id of deps.tenants.ids) {
-        try { this.set({ tenant: id }, (await deps.tenants.get(id).webhooks.deactivations()).length); } catch (error) { warn(error, 'webhook notices'); }
+        try { this.set({ tenant: id }, (await deps.tenants.get(id).webhooks.deactivations((deps.now ?? (() => new Date()))())).length); } catch (error) { warn(error, 'webhook notices'); }
       }
     },
   });

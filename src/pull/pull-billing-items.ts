@@ -11,6 +11,7 @@
  * unchanged tenant costs a single request.
  */
 import type { FilterItem } from '../autotask/types.js';
+import { mapInSlices } from '../lib/slices.js';
 import { projectBillingItem } from '../store/projections.js';
 import { recordPullStatus } from '../store/pull-status.js';
 import type { PullContext, PullResult } from './context.js';
@@ -52,7 +53,7 @@ export async function pullBillingItems(ctx: PullContext, options: { full?: boole
         if (item.id > top) top = item.id;
         if (item.unreadable !== null) setAside.push({ id: item.id, reason: item.unreadable });
       }
-      if (!ctx.dryRun) await ctx.store.upsert('BillingItems', items.map(projectBillingItem));
+      if (!ctx.dryRun) await ctx.store.upsert('BillingItems', await mapInSlices(items, projectBillingItem));
       await ctx.progress({ entity: 'BillingItems', read });
       return { highest: top };
     },

@@ -5,6 +5,7 @@
  * stored — Autotask's clock, not ours — and moves only after the whole read is stored.
  */
 import { toAutotaskDateTime } from '../lib/time.js';
+import { mapInSlices } from '../lib/slices.js';
 import { projectTicket } from '../store/projections.js';
 import type { PullContext, PullResult } from './context.js';
 import { resumableRead } from './resumable-read.js';
@@ -34,7 +35,7 @@ export async function pullTickets(ctx: PullContext, options: { full?: boolean } 
       for (const item of items) {
         if (item.lastActivityDate && (maxStamp === null || item.lastActivityDate > maxStamp)) maxStamp = item.lastActivityDate;
       }
-      if (!ctx.dryRun) await ctx.store.upsert('Tickets', items.map(projectTicket));
+      if (!ctx.dryRun) await ctx.store.upsert('Tickets', await mapInSlices(items, projectTicket));
       await ctx.progress({ entity: 'Tickets', read });
       return { maxStamp };
     },

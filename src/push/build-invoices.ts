@@ -1,5 +1,6 @@
 /**
- * The body of `build-invoices` (issue 6): PO policy → grouping → delivery → marking, from the tenant's store.
+ * The body of `build-invoices` (issue 6): PO policy → grouping → delivery → marking, from the tenant's store. With
+ * `invoices.requireApproval` (issue 18) only drafts a person approved in their current version are delivered.
  * Autotask's API cannot create invoices (docs/autotask-api.md#invoices): this builds the documents Autotask's own UI
  * invoicing will produce (one per company and purchase order) and delivers them outside Autotask.
  */
@@ -7,6 +8,7 @@ import type { AppConfig } from '../../config/schema.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { AppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { approvalGate, type ApprovalGate, type InvoiceDecision } from '../rules/invoice-approval.js';
 import { groupInvoices, type GroupInvoicesResult, type SkippedItem } from '../rules/invoice-grouping.js';
 import { describeLeft, type LeftItem } from '../rules/invoice-open-status.js';
 import type { InvoiceDocument } from '../rules/invoice-types.js';
@@ -18,8 +20,10 @@ import type { InvoiceStore, StoredInvoice } from '../store/invoice-store.js';
 import type { InvoiceSink } from '../sinks/invoice-sink.js';
 import { deliverInvoices, type DeliveryOutcome } from './invoice-delivery.js';
 import { markDelivered, type MarkOutcome } from './invoice-marks.js';
+import { labelDocument, readInvoiceLabels } from './invoice-labels.js';
 import { itemsThatLeft } from './invoice-recheck.js';
 import { reconcileDelivered } from './invoice-reconcile.js';
+import { trimDeliveredInvoices, type RetentionOutcome } from './invoice-retention.js';
 import type { ReconciliationFinding } from '../rules/invoice-reconciliation.js';
 import { applyPurchaseOrders, type PoOutcome } from './purchase-orders.js';
 
@@ -33,6 +37,8 @@ export interface BuildInvoicesDeps {
   dryRun: boolean;
   signal: AbortSignal;
   now: () => Date;
+  /** store.retentionDays: delivered invoices that can no longer be written again go after this (docs/store-bounds.md#retention). */
+  retentionDays: number;
   /** Told, before delivering and marking starts, how many Autotask writes (one PATCH per item) the rest needs. */
   onWritesPlanned?: (requests: number) => Promise<void>;
 }
@@ -54,6 +60,10 @@ export interface BuildInvoicesResult {
   wouldMark: number[];
   /** Autotask invoices that mix PO numbers, delivered PO groups split across Autotask invoices. */
   reconciliation: ReconciliationFinding[];
+  /** With invoices.requireApproval: the drafts held back, each with why (awaiting, rejected, approved version stale). */
+  heldForApproval: Array<{ invoiceKey: string; reason: Exclude<ApprovalGate, { deliver: true }>['reason']; detail: string }>;
+  /** Delivered invoices dropped by retention this run (with their ledger fields). */
+  retention: RetentionOutcome;
 }
 
 type Stored = StoredInvoice<InvoiceDocument, InvoiceWarning>;
@@ -77,8 +87,11 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   const poUpdates = await applyPurchaseOrders(deps.client, deps.store, plan.updates, { dryRun: deps.dryRun, signal: deps.signal });
 
   // Items that already went out on an invoice stay with it; only the rest are grouped.
-  const bound = await deps.invoices.allDeliveredItems();
-  const items = (await deps.store.all('BillingItems')).filter((item) => !bound.has(item.id));
+  // Only the open items are looked up (HMGET), never the whole ledger: it holds every item delivered within the
+  // retention period (docs/store-bounds.md), far more than are open.
+  const open = await deps.store.all('BillingItems');
+  const bound = await deps.invoices.deliveredItems(open.map((item) => item.id));
+  const items = open.filter((item) => !bound.has(item.id));
   // A PO PATCH (or a number changed by hand meanwhile) updated the stored contracts; only then read them again.
   const changed = poUpdates.some((u) => u.status !== 'would-update');
   const current = changed ? await deps.store.all('Contracts') : contracts;
@@ -107,6 +120,11 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
     deps.logger.warn({ billingItemIDs: [...gone] }, `billing items left the open set since the last pull, dropped before delivery: ${describeLeft(left)}`);
     if (!deps.dryRun) await deps.store.remove('BillingItems', [...gone]);
   }
+  // Names and currencies go into the documents before they are saved or approved: they are part of what is approved.
+  if (grouping.invoices.length > 0) {
+    const labels = await readInvoiceLabels(deps.client, [...new Set(grouping.invoices.map((d) => d.companyID))], deps.signal, deps.logger);
+    grouping.invoices = grouping.invoices.map((d) => labelDocument(d, labels.get(d.companyID)));
+  }
   if (grouping.skipped.length > 0) {
     deps.logger.warn({ skipped: grouping.skipped.slice(0, 100) }, `${grouping.skipped.length} billing item(s) left off the invoices: ` +
       grouping.skipped.slice(0, 20).map((i) => `${i.billingItemID} ${i.reason}${i.detail ? ` (${i.detail})` : ''}`).join('; '));
@@ -116,19 +134,33 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
 
   const result: BuildInvoicesResult = { poUpdates, poWarnings: plan.warnings, documents: grouping.invoices,
     warnings: grouping.warnings, skipped: grouping.counts.skipped, skippedItems: grouping.skipped, leftOpenSet: left, deliveries: [],
-    marks: { marked: [], alreadyMarked: [], missing: [], invoiced: [] }, wouldDeliver: [], wouldMark: [],
+    marks: { marked: [], alreadyMarked: [], missing: [], invoiced: [] }, wouldDeliver: [], wouldMark: [], heldForApproval: [],
+    retention: { dropped: 0, deferred: 0 },
     reconciliation: await reconcileDelivered({ client: deps.client, store: deps.store, invoices: deps.invoices, signal: deps.signal, now, dryRun: deps.dryRun }) };
+  // With invoices.requireApproval, a draft goes out only when a person approved exactly this version of it
+  // (src/rules/invoice-approval.ts): a draft this build changed carries no approval.
+  const decisions = deps.settings.requireApproval ? await deps.invoices.decisions(grouping.invoices.map((d) => d.invoiceKey)) : new Map();
+  const approved = grouping.invoices.filter((doc) => {
+    const gate = approvalGate({ requireApproval: deps.settings.requireApproval, document: doc,
+      decisions: decisions.get(doc.invoiceKey) as InvoiceDecision[] | undefined });
+    if (!gate.deliver) result.heldForApproval.push({ invoiceKey: doc.invoiceKey, reason: gate.reason, detail: gate.detail });
+    return gate.deliver;
+  });
   if (deps.dryRun) {
     if (options.deliver && deps.sinks.length > 0) {
-      result.wouldDeliver = grouping.invoices.map((d) => d.invoiceKey);
-      if (deps.settings.markExported) result.wouldMark = grouping.invoices.flatMap((d) => d.items.map((i) => i.billingItemID));
+      result.wouldDeliver = approved.map((d) => d.invoiceKey);
+      if (deps.settings.markExported) result.wouldMark = approved.flatMap((d) => d.items.map((i) => i.billingItemID));
     }
     return result;
   }
 
   await deps.invoices.saveSkipped(grouping.skipped, now);
   const drafts: Stored[] = [];
-  for (const doc of grouping.invoices) drafts.push(await deps.invoices.saveDraft(doc, warningsFor(doc), now));
+  const deliverable = new Set(approved.map((d) => d.invoiceKey));
+  for (const doc of grouping.invoices) {
+    const record = await deps.invoices.saveDraft(doc, warningsFor(doc), now);
+    if (deliverable.has(doc.invoiceKey)) drafts.push(record);
+  }
   const boundKeys = new Set(bound.values());
   await deps.invoices.removeDrafts(new Set([...boundKeys, ...grouping.invoices.map((d) => d.invoiceKey)]));
 
@@ -166,5 +198,8 @@ export async function buildInvoices(deps: BuildInvoicesDeps, options: { deliver:
   } else if (options.deliver) {
     deps.logger.warn('no invoice sink is configured (invoices.fileSink is off and INVOICE_WEBHOOK_URL is unset): documents stay drafts');
   }
+  // Last, after this run's marks removed the items they exported from the open set: a bounded batch per run.
+  result.retention = await trimDeliveredInvoices({ invoices: deps.invoices, store: deps.store, retentionDays: deps.retentionDays,
+    markExported: deps.settings.markExported, now: deps.now() });
   return result;
 }

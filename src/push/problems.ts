@@ -13,6 +13,7 @@
 import type { AppConfig } from '../../config/schema.js';
 import { CreateOutcomeUnknownError } from '../autotask/errors.js';
 import { TICKET_TYPE, type Ticket } from '../autotask/schemas/index.js';
+import type { FieldInformation } from '../autotask/schemas/index.js';
 import type { AutotaskClient } from '../autotask/types.js';
 import { AppError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -58,14 +59,34 @@ export class ProblemSettingsError extends AppError {
 }
 
 /**
+ * A dependent picklist value belongs to one value of its parent field (docs/autotask-api.md#metadata: a
+ * subIssueType to one issueType); Autotask refuses the pair otherwise, so the template must name the parent too.
+ */
+function checkParent(fields: Record<string, unknown>, name: string, field: FieldInformation, parentValue: number | null): void {
+  if (parentValue === null) return;
+  const parentField = typeof field.picklistParentValueField === 'string' && field.picklistParentValueField !== ''
+    ? field.picklistParentValueField : name.toLowerCase() === 'subissuetype' ? 'issueType' : '';
+  if (parentField === '') return;
+  const parentName = Object.keys(fields).find((k) => k.toLowerCase() === parentField.toLowerCase());
+  const given = parentName === undefined ? null : fields[parentName];
+  const at = `detection.problem.fields.${name}`;
+  if (given === null || given === undefined) {
+    throw new ProblemSettingsError(`${at}: ${String(fields[name])} belongs to ${parentField} ${parentValue}; set detection.problem.fields.${parentField} to ${parentValue} too`);
+  }
+  if (Number(given) !== parentValue) {
+    throw new ProblemSettingsError(`${at}: ${String(fields[name])} belongs to ${parentField} ${parentValue}, not to detection.problem.fields.${parentField} = ${String(given)}`);
+  }
+}
+
+/**
  * Checks detection.problem against the tenant before any write: status/priority/queue against its picklists (they
  * differ per tenant), and each extra template field against the Tickets field metadata — it must exist, be writable,
  * hold a value of its type, and for a picklist an active value. The error names the setting.
  */
-export async function checkProblemSettings(client: AutotaskClient, settings: AppConfig['detection']['problem']): Promise<void> {
+export async function checkProblemSettings(client: AutotaskClient, settings: AppConfig['detection']['problem'], signal?: AbortSignal): Promise<void> {
   const entries = Object.entries(settings.fields);
   if (entries.length > 0) {
-    const fields = await client.fields('Tickets');
+    const fields = await client.fields('Tickets', signal);
     for (const [name, value] of entries) {
       const at = `detection.problem.fields.${name}`;
       const field = fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
@@ -74,11 +95,13 @@ export async function checkProblemSettings(client: AutotaskClient, settings: App
       if (field.isReadOnly) throw new ProblemSettingsError(`${at}: Tickets.${name} is read-only`);
       if (value === null) continue;
       if (field.isPickList) {
-        const values = await client.picklist('Tickets', name);
-        if (!values.some((v) => String(v.value) === String(value))) {
+        const values = await client.picklist('Tickets', name, signal);
+        const chosen = values.find((v) => String(v.value) === String(value));
+        if (!chosen) {
           throw new ProblemSettingsError(`${at}: ${JSON.stringify(value)} is not an active Tickets.${name} of this tenant ` +
             `(known: ${values.map((v) => `${v.value} ${v.label}`).slice(0, 30).join(', ')})`);
         }
+        checkParent(settings.fields, name, field, chosen.parentValue);
         continue;
       }
       const type = field.dataType.toLowerCase();
@@ -92,7 +115,7 @@ export async function checkProblemSettings(client: AutotaskClient, settings: App
   const checks: Array<[string, number | null]> = [['status', settings.status], ['priority', settings.priority], ['queueID', settings.queueID]];
   for (const [field, value] of checks) {
     if (value === null) continue;
-    const values = await client.picklist('Tickets', field);
+    const values = await client.picklist('Tickets', field, signal);
     if (!values.some((v) => v.value === value)) {
       const known = values.map((v) => `${v.value} ${v.label}`).join(', ');
       throw new ProblemSettingsError(`detection.problem.${field === 'queueID' ? 'queueID' : field}: ${value} is not an active ` +

@@ -85,14 +85,21 @@ async function findExisting(client: AutotaskClient, body: TimeEntryCreateBody, s
 }
 
 /**
- * A tenant without Proxy Time Entry refuses an entry made by the API user for someone else with its generic
- * permission text ("…does not have the adequate permissions…", docs/autotask-samples.md "Errors"); say which
- * setting decides, since the text itself does not.
+ * A refused time entry comes back with Autotask's generic permission text ("…does not have the adequate
+ * permissions…", docs/autotask-samples.md "Errors"), which names no setting. Which one decides depends on the mode:
+ * made as the API user for someone else, "Proxy Time Entry"; made as the resource itself (impersonation), the two
+ * impersonation settings of the security levels (docs/autotask-samples.md, "Impersonation").
  */
-function proxyHint(policy: AppConfig['timeEntries'], message: string): string {
-  if (policy.proxy !== 'as-api-user' || !/adequate permissions/i.test(message)) return '';
-  return ' — the entry was made as the API user for another resource: turn on "Proxy Time Entry" for the API user\'s '
-    + 'security level in Autotask, or set timeEntries.proxy to "impersonate" so each entry is made as its own resource';
+export function proxyHint(policy: AppConfig['timeEntries'], message: string): string {
+  if (!/adequate permissions/i.test(message)) return '';
+  if (policy.proxy === 'as-api-user') {
+    return ' — the entry was made as the API user for another resource: turn on "Proxy Time Entry" for the API user\'s '
+      + 'security level in Autotask, or set timeEntries.proxy to "impersonate" so each entry is made as its own resource';
+  }
+  return ' — the entry was made as its own resource (ImpersonationResourceId): in Autotask, the technician\'s security level '
+    + 'needs "Allow impersonation of resources with this security level" (off by default) and the API user\'s API-only '
+    + 'security level needs Resource Impersonation for time entries (add); or set timeEntries.proxy to "as-api-user" '
+    + 'with "Proxy Time Entry" allowed for the API user';
 }
 
 async function noteStopwatch(deps: PushTimeEntriesDeps, key: string, outcome: EntryOutcome): Promise<void> {

@@ -69,6 +69,10 @@ export interface InvoiceDocumentItem {
 export interface InvoiceDocument {
   invoiceKey: string;
   companyID: number;
+  /** The company's name in Autotask, set by build-invoices after grouping (null when the company could not be read). */
+  companyName?: string | null;
+  /** ISO code of the currency the company is invoiced in (its currencyID, else the tenant's internal one); null when unknown. */
+  currency?: string | null;
   purchaseOrderNumber: string | null;
   contractIDs: number[];
   periodStart: string;

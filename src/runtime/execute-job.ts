@@ -8,7 +8,7 @@ import type { JobDefinition, JobResult } from '../../jobs/define-job.js';
 import type { RuntimeServices } from './services.js';
 import { parseEnvelope, parseJobData } from './job-data.js';
 import { runBudget, tallyRequests } from '../autotask/index.js';
-import { describeRequestCost, plannedRequests, requestCost } from '../rules/request-cost.js';
+import { budgetProgress, describeRequestCost, plannedRequests, requestCost } from '../rules/request-cost.js';
 
 export interface ExecuteOptions {
   dryRun: boolean;
@@ -29,6 +29,20 @@ export async function executeJob(
   const logger = services.logger.child({ job: definition.name, jobId: options.jobId, tenant: scope.tenant.id });
   options.signal.throwIfAborted();
   logger.debug({ dryRun: options.dryRun }, 'job started');
+  // A run's budget note, once it has one, rides along on every later progress value (pages, groups), so what the
+  // dashboard shows always says the run is spreading itself over the hours.
+  let budgetNote: { budget: Record<string, unknown> } | null = null;
+  const progress = (value: Record<string, unknown>): Promise<void> =>
+    options.progress(budgetNote && !('budget' in value) ? { ...value, ...budgetNote } : value);
+  const planRequests = async (requests: number): Promise<void> => {
+    if (options.dryRun || requests <= 0) return;
+    // Measured against the governor's figures (shared in Redis). Before any ThresholdInformation read they are the
+    // documented default; a run that then runs out of budget still says so (processor.ts, budget.waitingUntil).
+    // Reading ThresholdInformation here instead let the deployment pass its ceiling by one request (faults/budget.test.ts).
+    const known = await scope.client.budget().catch(() => scope.client.metrics().budget);
+    budgetNote = budgetProgress(requests, runBudget(known, services.config.autotask.budgetFraction), services.now());
+    if (budgetNote) await options.progress(budgetNote);
+  };
   // Every Autotask request the run sends is counted for its result (docs/request-cost.md).
   const { value: result, tally } = await tallyRequests(() => definition.handler({
     jobId: options.jobId,
@@ -37,7 +51,8 @@ export async function executeJob(
     config: services.config,
     logger,
     signal: options.signal,
-    progress: options.progress,
+    progress,
+    planRequests,
     dryRun: options.dryRun,
     now: services.now,
   }));

@@ -6,6 +6,8 @@
  *  - an abort because this worker is shutting down → back to delayed (due now) for another worker, no attempt;
  *  - a job that writes to the tenant while another run of it holds the tenant's lease (store/job-mutex.ts) →
  *    delayed for a moment, no attempt: two runs at once would defeat each other's look-before-write checks;
+ *  - a job of a tenant that already runs `queue.maxActivePerTenant` jobs in this process → delayed, no attempt,
+ *    woken when one of them ends (tenant-slots.ts): one tenant's backlog must not hold every slot;
  *  - anything else retryable → rethrown; BullMQ retries with exponential backoff until `attempts`;
  *  - the final failure is recorded in the dead-letter queue before it is thrown;
  *  - a writing job for a tenant still in first-run mode runs as a dry run (src/store/first-run.ts).
@@ -17,6 +19,7 @@ import type { JobRegistry } from '../../jobs/registry.js';
 import { BudgetExhaustedError } from '../autotask/errors.js';
 import { AppError, errorMessage, RetryLaterError } from '../lib/errors.js';
 import { holdingLease, tryTenantLease } from './exclusive.js';
+import { createTenantSlots } from './tenant-slots.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { UnknownJobError } from './enqueue.js';
 import { executeJob } from './execute-job.js';
@@ -24,6 +27,7 @@ import { assertStagesRegistered, childCount, collectStageOutcomes, expandFlow } 
 import { parseEnvelope, parseJobData } from './job-data.js';
 import type { QueuedJobData, RuntimeQueues } from './queues.js';
 import type { RuntimeServices } from './services.js';
+import { plural } from '../lib/plural.js';
 
 export interface ProcessorDeps {
   registry: JobRegistry;
@@ -41,6 +45,8 @@ export interface ProcessorDeps {
 /** How long a job handed to a stopping worker waits before it can be taken again. */
 const SHUTDOWN_REQUEUE_DELAY_MS = 1_000;
 const MUTEX_RETRY_MS = 250;
+/** A job over its tenant's cap is woken when a slot of that tenant frees; this delay only covers a lost wake. */
+const TENANT_CAP_RETRY_MS = 2_000;
 
 function isControlFlow(error: unknown): boolean {
   return error instanceof DelayedError || error instanceof WaitingChildrenError;
@@ -57,16 +63,35 @@ function isRetryable(error: unknown): boolean {
 
 export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, JobResult> {
   const { registry, services, queues } = deps;
+  const slots = createTenantSlots(services.config.queue.maxActivePerTenant,
+    (error) => services.logger.debug({ err: error }, 'a job parked over its tenant\'s cap was taken before its wake'));
 
   return async (job: Job<QueuedJobData, JobResult>, token?: string, signal?: AbortSignal): Promise<JobResult> => {
-    const jobId = job.id ?? 'unknown';
-    const abort = signal ?? new AbortController().signal;
     if (deps.isShuttingDown()) {
       // A paused BullMQ worker may still take a job (one it had fetched, or one a stop just put back): it goes
       // straight back, a little later so a worker that is not stopping takes it instead of this one again.
       await job.moveToDelayed(Date.now() + SHUTDOWN_REQUEUE_DELAY_MS, token);
       throw new DelayedError();
     }
+    // Data without a tenant is refused below (parseEnvelope); it takes no tenant's slot.
+    const tenant = typeof job.data?.tenant === 'string' && job.data.tenant !== '' ? job.data.tenant : null;
+    if (tenant === null) return run(job, token, signal);
+    if (!slots.tryTake(tenant)) {
+      services.logger.debug({ job: job.name, jobId: job.id, tenant }, 'tenant runs its maximum of jobs in this process; waiting');
+      await job.moveToDelayed(Date.now() + TENANT_CAP_RETRY_MS + Math.floor(Math.random() * MUTEX_RETRY_MS), token);
+      slots.park(tenant, job);
+      throw new DelayedError();
+    }
+    try {
+      return await run(job, token, signal);
+    } finally {
+      slots.release(tenant);
+    }
+  };
+
+  async function run(job: Job<QueuedJobData, JobResult>, token?: string, signal?: AbortSignal): Promise<JobResult> {
+    const jobId = job.id ?? 'unknown';
+    const abort = signal ?? new AbortController().signal;
     try {
       const definition = registry.jobs.get(job.name);
       if (!definition) throw new UnknownJobError(job.name, [...registry.jobs.keys()]);
@@ -94,7 +119,7 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
         const wouldWrite = result.writes?.length ?? 0;
         await firstRun!.recordPreview({ job: job.name, at: services.now().toISOString(), summary: result.summary, wouldWrite });
         services.logger.warn({ job: job.name, jobId, tenant: tenantId, wouldWrite },
-          `first-run mode: ${job.name} ran as a dry run for tenant ${tenantId} (${wouldWrite} write${wouldWrite === 1 ? '' : 's'} held back: `
+          `first-run mode: ${job.name} ran as a dry run for tenant ${tenantId} (${plural(wouldWrite, 'write')} held back: `
           + `${result.summary.split('\n')[0] ?? ''}). Review, then confirm with \`autotask-sync confirm --tenant ${tenantId}\` or in the console.`);
         return { ...result, firstRun: { dryRun: true, confirmed: false } };
       }
@@ -113,6 +138,9 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
       const log = services.logger.child({ job: job.name, jobId, tenant: job.data?.tenant });
       if (error instanceof BudgetExhaustedError) {
         log.warn({ retryAt: error.retryAt.toISOString() }, 'budget used up; job waits without spending an attempt');
+        // Every run that waits for budget says so in its progress, with or without a forecast of its own
+        // (jobs/define-job.ts planRequests); the dashboard shows it until the run goes on.
+        await job.updateProgress(waitingForBudget(job.progress, error.retryAt));
         await job.moveToDelayed(error.retryAt.getTime(), token);
         throw new DelayedError();
       }
@@ -139,5 +167,12 @@ export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, J
       if (!retryable) throw new UnrecoverableError(reason);
       throw error instanceof Error && error.message === reason ? error : new Error(reason, { cause: error });
     }
-  };
+  }
+}
+
+/** The job's progress with `budget.waitingUntil` set, keeping a forecast (`needed`, `spreadsUntil`) it reported. */
+export function waitingForBudget(progress: unknown, retryAt: Date): Record<string, unknown> {
+  const previous = typeof progress === 'object' && progress !== null ? progress as Record<string, unknown> : {};
+  const budget = typeof previous.budget === 'object' && previous.budget !== null ? previous.budget as Record<string, unknown> : {};
+  return { ...previous, budget: { ...budget, left: 0, waitingUntil: retryAt.toISOString() } };
 }

@@ -70,7 +70,7 @@ const definitions: EntityDef[] = [
     createdField: 'createDate', modifiedField: 'lastActivityDate', fields: [
       id(), f('companyName', 'string', { required: true }), f('companyNumber', 'string', { length: 50 }),
       pick('companyType', { required: true }), f('isActive', 'boolean'), f('phone', 'string', { required: true, length: 25 }),
-      ref('ownerResourceID', 'Resources', { required: true }), f('city', 'string', { length: 50 }),
+      ref('ownerResourceID', 'Resources', { required: true }), f('city', 'string', { length: 50 }), ref('currencyID', 'Currencies'),
       ro('createDate', 'datetime'), ro('lastActivityDate', 'datetime')] }),
   entity({ name: 'Contracts', singular: 'Contract', canCreate: true, canUpdate: true, canQuery: true,
     modifiedField: 'lastModifiedDateTime', fields: [
@@ -144,6 +144,10 @@ const definitions: EntityDef[] = [
   entity({ name: 'ResourceRoles', singular: 'ResourceRole', canCreate: false, canUpdate: false, canQuery: true, fields: [
       id(), ro('resourceID', 'integer', { ref: 'Resources' }), ro('roleID', 'integer', { ref: 'Roles' }),
       ro('isActive', 'boolean'), ro('queueID', 'integer')] }),
+  // The Multi-currency module's currencies: name is the ISO code; they cannot be created or deleted.
+  entity({ name: 'Currencies', singular: 'Currency', canCreate: false, canUpdate: true, canQuery: true, fields: [
+      id(), ro('name', 'string', { length: 3 }), ro('description', 'string', { length: 100 }), f('exchangeRate', 'decimal'),
+      f('isActive', 'boolean'), ro('isInternalCurrency', 'boolean')] }),
 ];
 
 export const ENTITY_DEFS: ReadonlyMap<SandboxEntity, EntityDef> = new Map(definitions.map((d) => [d.name, d]));

@@ -129,6 +129,11 @@ function timeEntryRules(ctx: WriteContext, e: Candidate, errors: string[]): void
     errors.push(`hoursWorked ${hours} exceeds the ${Math.round(span * 10_000) / 10_000} hours between startDateTime and endDateTime.`);
   }
   if (errors.length > 0) return;
+  if (ctx.store.settings.truncateSeconds) {
+    for (const field of ['startDateTime', 'endDateTime'] as const) {
+      if (typeof e[field] === 'string') e[field] = new Date(Math.floor(Date.parse(e[field]) / 60_000) * 60_000).toISOString();
+    }
+  }
   e.hoursToBill = e.isNonBillable === true ? 0 : hours;
   if (e.creatorUserID === null) e.creatorUserID = ctx.actorResourceId;
   touchTicket(ctx, e.ticketID);

@@ -51,9 +51,11 @@ function picklistJson(store: TenantStore, def: EntityDef, field: string): unknow
 }
 
 function fieldsJson(store: TenantStore, def: EntityDef): unknown[] {
-  return def.fields.map((f) => ({
-    name: f.name, dataType: f.dataType, length: f.length, isRequired: f.required, isReadOnly: f.readOnly,
-    isQueryable: f.queryable, isReference: f.ref !== null,
+  const overrides = store.settings.fieldOverrides;
+  return def.fields.filter((f) => overrides[`${def.name}.${f.name}`]?.missing !== true).map((f) => ({
+    name: f.name, dataType: f.dataType, length: f.length, isRequired: f.required,
+    isReadOnly: overrides[`${def.name}.${f.name}`]?.readOnly ?? f.readOnly,
+    isQueryable: overrides[`${def.name}.${f.name}`]?.queryable ?? f.queryable, isReference: f.ref !== null,
     referenceEntityType: f.ref ? (ENTITY_DEFS.get(f.ref)?.singular ?? f.ref) : '',
     isPickList: f.picklist, picklistValues: f.picklist ? picklistJson(store, def, f.name) : null,
     picklistParentValueField: f.parentField ?? '', isSupportedWebhookField: def.webhooks,
@@ -159,7 +161,13 @@ export function routeApi(ctx: RouterContext, req: ApiRequest): Answer {
         userAccessForUpdate: def.canUpdate ? 'All' : 'None' } } };
     }
     if (rest.length === 2 && sub === 'fields') return { status: 200, body: { fields: fieldsJson(ctx.store, def) } };
-    if (rest.length === 2 && sub === 'userdefinedfields') return { status: 200, body: { fields: [] } };
+    if (rest.length === 2 && sub === 'userdefinedfields') {
+      // Same shape as /fields (docs/autotask-api.md#metadata); UDFs are strings unless the tenant says otherwise.
+      const udfs = def.udfs ? ctx.store.settings.userDefinedFields[def.name] ?? [] : [];
+      return { status: 200, body: { fields: udfs.map((u) => ({ name: u.name, dataType: u.dataType, length: 0, isRequired: false,
+        isReadOnly: false, isQueryable: true, isReference: false, referenceEntityType: '', isPickList: false, picklistValues: null,
+        picklistParentValueField: '', isSupportedWebhookField: false })) } };
+    }
     throw new RouteError(404, `No HTTP resource was found that matches the request URI '${req.rawUrl}'.`);
   }
   const id = parseId(rest[0]);

@@ -222,6 +222,11 @@ export async function startServer(parts: ServerParts, port: number, host: string
   /** Writes are made as the API user, or as the ImpersonationResourceId when one is sent (docs/autotask-api.md#authentication). */
   function actorFor(method: string, impersonation: string | undefined): number {
     if (impersonation === undefined || method === 'GET') return store.apiUserResourceId;
+    // Autotask documents impersonation for adds and edits only; a tenant that has not allowed it refuses the write
+    // with its generic permission text (docs/autotask-samples.md, "Impersonation": the tail is our wording).
+    if (!store.settings.impersonation) {
+      throw new SandboxApiError(500, `The logged in Resource does not have the adequate permissions to impersonate resource ${impersonation}.`);
+    }
     const id = Number(impersonation);
     const resource = Number.isInteger(id) ? store.get('Resources', id) : undefined;
     if (!resource || resource.isActive === false || resource.licenseType === API_USER_LICENSE_TYPE) {

@@ -66,12 +66,32 @@ export interface TenantSettings {
   midnightSpan: boolean;
   /** Entities the API user's security level may not touch: every request to them answers the permission error. */
   deniedEntities: string[];
+  /**
+   * Writes with an ImpersonationResourceId are accepted: the technicians' security level has "Allow impersonation of
+   * resources with this security level" and the API user's has Resource Impersonation rights. Autotask clears
+   * the first by default (docs/autotask-samples.md, "Impersonation"); false answers such writes with the
+   * permission error.
+   */
+  impersonation: boolean;
+  /**
+   * Field metadata as this tenant shows it, by "Entity.field": gone from the list, read-only or not queryable
+   * (a tenant whose API version or security level differs from our picture).
+   */
+  fieldOverrides: Record<string, { missing?: boolean; readOnly?: boolean; queryable?: boolean }>;
+  /** User-defined fields by entity, as `/{Entity}/entityInformation/userDefinedFields` lists them. */
+  userDefinedFields: Record<string, Array<{ name: string; dataType: string }>>;
+  /**
+   * Store a time entry's startDateTime/endDateTime without their seconds, as real entries look (minute-aligned;
+   * docs/autotask-samples.md, "TimeEntries and Resources"). Off by default: whether Autotask drops them is not known.
+   */
+  truncateSeconds: boolean;
 }
 
 export class TenantStore {
   private readonly tables = new Map<SandboxEntity, EntityTable>();
   /** Mutable: tests switch a setting off to see the refusal. */
-  readonly settings: TenantSettings = { proxyTimeEntry: true, midnightSpan: true, deniedEntities: [] };
+  readonly settings: TenantSettings = { proxyTimeEntry: true, midnightSpan: true, deniedEntities: [], impersonation: true,
+    fieldOverrides: {}, userDefinedFields: {}, truncateSeconds: false };
   readonly picklists: Picklists;
   readonly apiUserResourceId: number;
   private readonly idRng: Rng;

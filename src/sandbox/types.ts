@@ -5,7 +5,7 @@
 
 /** Endpoints the sandbox serves. Roles and ResourceRoles are real Autotask entities the time-entry rules need. */
 export const SANDBOX_ENTITIES = ['Companies', 'Contracts', 'BillingItems', 'Invoices', 'Tickets', 'TicketNotes',
-  'TimeEntries', 'ConfigurationItems', 'Resources', 'Roles', 'ResourceRoles'] as const;
+  'TimeEntries', 'ConfigurationItems', 'Resources', 'Roles', 'ResourceRoles', 'Currencies'] as const;
 export type SandboxEntity = (typeof SANDBOX_ENTITIES)[number];
 
 /** One stored record: always an integer `id`, every other field of the entity present (null when empty). */

@@ -1,5 +1,8 @@
 /**
- * File sink: one JSON document per invoice, `<dir>/<invoiceKey>.json`. Written atomically — a temporary file in
+ * File sink: one JSON document per invoice, `<dir>/<tenant>/<invoiceKey>.json`, the tenant id also the document's
+ * first field. Several tenants share INVOICE_OUTPUT_DIR, and an invoiceKey is only unique within a tenant (two
+ * Autotask instances can hold the same company, PO and item ids): without the tenant in the path the second tenant's
+ * invoice would meet the first one's file — refused as a conflict, or taken as already delivered. Written atomically — a temporary file in
  * the same directory, fsync, rename over the target, fsync of the directory — so a reader (an accounting import
  * watching the folder) sees either no file or the whole document, even across a crash or power loss.
  * Idempotent: delivering the same document again finds the identical file and writes nothing.
@@ -13,6 +16,8 @@ import { assertSafeInvoiceKey, SinkConflictError, SinkDeliveryError, type Invoic
 export interface FileSinkOptions {
   /** INVOICE_OUTPUT_DIR; created when missing. */
   directory: string;
+  /** The tenant whose invoices this sink writes: its folder under `directory`, and the document's `tenant`. */
+  tenant: string;
   /**
    * A different document under an already delivered invoiceKey: `error` (default) refuses, since the file may have
    * been imported already; `overwrite` replaces it atomically.
@@ -20,10 +25,13 @@ export interface FileSinkOptions {
   onConflict?: 'error' | 'overwrite';
 }
 
-/** The file's exact bytes: stable key order (the document's), 2-space indent, trailing newline. */
-export function serializeInvoiceFile(doc: InvoiceDocument): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+/** The file's exact bytes: the tenant, then the document's keys in its order, 2-space indent, trailing newline. */
+export function serializeInvoiceFile(doc: InvoiceDocument, tenant: string): string {
+  return `${JSON.stringify({ tenant, ...doc }, null, 2)}\n`;
 }
+
+/** Tenant ids are config-validated (lower-case letters, digits, -); checked again since this one names a folder. */
+const SAFE_TENANT = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 
@@ -41,7 +49,8 @@ async function syncDirectory(directory: string): Promise<void> {
 }
 
 export function createFileSink(options: FileSinkOptions): InvoiceSink {
-  const directory = resolve(options.directory);
+  if (!SAFE_TENANT.test(options.tenant)) throw new SinkDeliveryError('file', `tenant id ${JSON.stringify(options.tenant.slice(0, 40))} cannot name a folder`, { retryable: false });
+  const directory = join(resolve(options.directory), options.tenant);
   const onConflict = options.onConflict ?? 'error';
   return {
     name: 'file',
@@ -49,7 +58,7 @@ export function createFileSink(options: FileSinkOptions): InvoiceSink {
       assertSafeInvoiceKey('file', doc.invoiceKey);
       signal?.throwIfAborted();
       const target = join(directory, `${doc.invoiceKey}.json`);
-      const content = serializeInvoiceFile(doc);
+      const content = serializeInvoiceFile(doc, options.tenant);
       try {
         await mkdir(directory, { recursive: true });
         const existing = await readFile(target, 'utf8').catch((error: unknown) => {

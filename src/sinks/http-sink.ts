@@ -1,8 +1,9 @@
 /**
  * HTTP sink: POSTs each invoice document as JSON to INVOICE_WEBHOOK_URL.
  *
- * Headers: `Content-Type: application/json`, `Idempotency-Key: <invoiceKey>` (the receiver deduplicates a document
- * delivered again after a crash between delivery and marking), and `X-Signature: sha256=<hex HMAC-SHA256 of the raw
+ * The body is the document with the tenant id as its first field. Headers: `Content-Type: application/json`,
+ * `Idempotency-Key: <tenant>:<invoiceKey>` (the receiver deduplicates a document delivered again after a crash between
+ * delivery and marking; the tenant is part of it because an invoiceKey is unique only within a tenant), and `X-Signature: sha256=<hex HMAC-SHA256 of the raw
  * body keyed with INVOICE_WEBHOOK_SECRET>` (see signature.ts). Only a 2xx answer confirms a delivery.
  * Transient failures — network errors, timeouts, 408, 429 and 5xx — are retried with exponential backoff (p-retry),
  * honouring a Retry-After header; any other answer fails at once. The secret never leaves this closure: it is not in
@@ -22,6 +23,8 @@ export interface HttpSinkOptions {
   url: string;
   /** INVOICE_WEBHOOK_SECRET. */
   secret: string;
+  /** The tenant whose invoices this sink sends: the body's `tenant` and part of the Idempotency-Key. */
+  tenant: string;
   /** Per attempt. Default 15 s. */
   timeoutMs?: number;
   /** Retries after the first attempt. Default 5. */
@@ -86,7 +89,7 @@ export function createHttpSink(options: HttpSinkOptions): InvoiceSink {
       response = await http.post(url.toString(), body, {
         headers: {
           'Content-Type': 'application/json',
-          [IDEMPOTENCY_HEADER]: doc.invoiceKey,
+          [IDEMPOTENCY_HEADER]: `${options.tenant}:${doc.invoiceKey}`,
           [SIGNATURE_HEADER]: signInvoiceBody(secret, body),
           'User-Agent': 'autotask-sync invoice sink',
         },
@@ -117,7 +120,7 @@ export function createHttpSink(options: HttpSinkOptions): InvoiceSink {
     name: 'http',
     async deliver(doc: InvoiceDocument, signal?: AbortSignal): Promise<SinkDelivery> {
       assertSafeInvoiceKey('http', doc.invoiceKey);
-      const body = JSON.stringify(doc);
+      const body = JSON.stringify({ tenant: options.tenant, ...doc });
       return pRetry(() => attempt(body, doc, signal), {
         retries: options.retries ?? 5,
         minTimeout: minDelay,
@@ -126,7 +129,7 @@ export function createHttpSink(options: HttpSinkOptions): InvoiceSink {
         randomize: true,
         signal,
         onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-          options.logger?.warn({ sink: 'http', invoiceKey: doc.invoiceKey, attempt: attemptNumber, retriesLeft,
+          options.logger?.warn({ sink: 'http', tenant: options.tenant, invoiceKey: doc.invoiceKey, attempt: attemptNumber, retriesLeft,
             reason: error.message }, 'invoice delivery attempt failed');
           const extra = (error as TransientFailure).retryAfterMs;
           // p-retry waits its own backoff afterwards; this adds what the receiver asked for beyond it.

@@ -30,7 +30,19 @@ export interface FirstRunStore {
   /** Idempotent: a second confirmation keeps the first one's time and name. */
   confirm(by: string, now: Date): Promise<FirstRunState>;
   recordPreview(preview: FirstRunPreview): Promise<void>;
+  /**
+   * At a worker's start: a tenant that wrote before first-run mode existed (a deployment upgraded from an earlier
+   * version) is confirmed "by upgrade", so its writes do not silently turn into dry runs. Decided once per tenant:
+   * the first start of a version with first-run mode records that it has seen the tenant, so on a new install the
+   * writes of a later explicit `run` do not count as an upgrade. Returns the number of ledger entries found when it
+   * confirmed, else undefined.
+   */
+  adoptUpgrade(now: Date): Promise<number | undefined>;
 }
+
+/** Ledgers that only a real write fills (a dry run writes none): delivered items, marks, problem links, time entries. */
+const WRITE_LEDGERS = ['invoice-items', 'webservice-marks', 'problem-links', 'time-entries'] as const;
+export const UPGRADE_CONFIRMED_BY = 'upgrade (this tenant had written before first-run mode existed)';
 
 export function createFirstRunStore(redis: Redis, keyPrefix: string, tenantId: string): FirstRunStore {
   const keys = tenantKeys(keyPrefix, tenantId);
@@ -57,6 +69,21 @@ export function createFirstRunStore(redis: Redis, keyPrefix: string, tenantId: s
     },
     async recordPreview(preview) {
       await redis.hset(keys.firstRunPreviews, preview.job, JSON.stringify(preview));
+    },
+    async adoptUpgrade(now) {
+      const seen = await redis.hget(keys.firstRun, 'modeSince');
+      if (seen !== null) return undefined;
+      let written = 0;
+      if ((await redis.hexists(keys.firstRun, 'confirmedAt')) === 0) {
+        const sizes = await Promise.all(WRITE_LEDGERS.map((name) => redis.hlen(keys.ledger(name))));
+        written = sizes.reduce((a, b) => a + b, 0);
+        if (written > 0) {
+          await redis.hsetnx(keys.firstRun, 'confirmedAt', now.toISOString());
+          await redis.hsetnx(keys.firstRun, 'confirmedBy', UPGRADE_CONFIRMED_BY);
+        }
+      }
+      await redis.hsetnx(keys.firstRun, 'modeSince', now.toISOString());
+      return written > 0 ? written : undefined;
     },
   };
 }

@@ -5,10 +5,15 @@
  *    never asked again for an invoiceKey it has confirmed;
  *  - the delivered-items ledger (HASH billingItemID → invoiceKey): an item that went out on one invoice is never
  *    grouped into another, even when new items of the same purchase order arrive before it is marked;
- *  - the marks ledger (HASH billingItemID → webServiceDate written): an item is PATCHed at most once.
+ *  - the marks ledger (HASH billingItemID → webServiceDate written): an item is PATCHed at most once;
+ *  - the decisions ledger (HASH invoiceKey → JSON list of people's approve/reject decisions, each on one document
+ *    version): kept apart from the document, so a build rewriting a draft never loses a decision made meanwhile,
+ *    and appended by a script, so two people deciding at once both stay in the audit trail.
  * The documents are indexed by status (a ZSET per status plus one of delivered-but-unmarked invoices, scored by
  * builtAt), written in the same MULTI as the HASH and in the tenant's hash slot, so a run reads the drafts and the
- * unmarked deliveries without reading every invoice ever delivered (issue 17 item 5, docs/store-bounds.md).
+ * unmarked deliveries without reading every invoice ever delivered (issue 17 item 5, docs/store-bounds.md). Delivered
+ * invoices are also indexed by their last change, so retention drops the old ones with their ledger fields, a batch
+ * at a time (src/push/invoice-retention.ts decides which may go).
  * A lost Redis loses the ledgers; the job then falls back on Autotask's own state (the item's current
  * webServiceDate) before marking, and sinks de-duplicate by Idempotency-Key / file name.
  */
@@ -17,6 +22,23 @@ import { luaScript, runScript } from '../lib/redis-script.js';
 import { tenantKeys, type TenantKeys } from './keys.js';
 
 export type InvoiceStatus = 'draft' | 'delivered';
+
+/** A person's decision on one version of a draft (src/rules/invoice-approval.ts gives it meaning). */
+export interface StoredDecision {
+  action: string;
+  version: string;
+  by: string;
+  at: string;
+}
+
+/** Appends one decision to an invoice's list. KEYS: decisions HASH; ARGV: invoiceKey, decision JSON. */
+const APPEND_DECISION = luaScript('invoice-decision-append', `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+local list = raw and cjson.decode(raw) or {}
+table.insert(list, cjson.decode(ARGV[2]))
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(list))
+return #list
+`);
 
 export interface StoredInvoice<Doc, Warning> {
   invoiceKey: string;
@@ -33,6 +55,8 @@ export interface StoredInvoice<Doc, Warning> {
 const STATUSES: readonly InvoiceStatus[] = ['draft', 'delivered'];
 /** HMGET this many documents at a time, so one call never carries an unbounded reply. */
 const READ_CHUNK = 500;
+/** Fields per HMGET when looking up delivered items by id. */
+const DELIVERED_LOOKUP_SLICE = 1_000;
 
 /**
  * Builds the status index from the documents once, for a store a version without the index wrote (otherwise its
@@ -65,6 +89,23 @@ redis.call('SET', KEYS[5], '1')
 return #all / 2
 `);
 
+/**
+ * Fills the retention index once from the delivered index, for documents delivered before it existed (scored by
+ * builtAt: older than their last change, so retention looks at them early and re-checks them; it never drops on
+ * the score alone). KEYS: retention index, delivered index, marker.
+ */
+const BUILD_RETENTION = luaScript('invoice-retention-index', `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[1], KEYS[2], 'WEIGHTS', 1, 1000, 'AGGREGATE', 'MAX')
+redis.call('SET', KEYS[3], '1')
+return 1
+`);
+
+/** When a delivered invoice last changed: what its retention counts from. */
+function lastChange(record: StoredInvoice<unknown, unknown>): number {
+  return Date.parse(record.markedAt ?? record.deliveredAt ?? record.builtAt) || 0;
+}
+
 export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown> {
   private readonly keys: TenantKeys;
 
@@ -74,6 +115,7 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
 
   private get deliveredItemsKey(): string { return this.keys.ledger('invoice-items'); }
   private get marksKey(): string { return this.keys.ledger('webservice-marks'); }
+  private get decisionsKey(): string { return this.keys.ledger('invoice-decisions'); }
   private indexed: Promise<void> | undefined;
 
   /** Once per store object: makes sure the status index exists before it is read or relied on. */
@@ -96,6 +138,8 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
     }
     if (record.status === 'delivered' && !record.markedAt) multi.zadd(this.keys.invoicesUnmarked, score, record.invoiceKey);
     else multi.zrem(this.keys.invoicesUnmarked, record.invoiceKey);
+    if (record.status === 'delivered') multi.zadd(this.keys.invoicesRetention, lastChange(record), record.invoiceKey);
+    else multi.zrem(this.keys.invoicesRetention, record.invoiceKey);
     await execOrThrow(multi.exec());
   }
 
@@ -182,6 +226,8 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
       const multi = this.redis.multi().hdel(this.keys.invoices, ...stale);
       for (const status of STATUSES) multi.zrem(this.keys.invoiceStatus(status), ...stale);
       multi.zrem(this.keys.invoicesUnmarked, ...stale);
+      // A draft no longer built takes its decisions along: they were about a document that no longer exists.
+      multi.hdel(this.decisionsKey, ...stale);
       await execOrThrow(multi.exec());
     }
     return stale.length;
@@ -190,9 +236,12 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
   /** billingItemID → invoiceKey for the items that already went out on an invoice. */
   async deliveredItems(ids: readonly number[]): Promise<Map<number, string>> {
     const out = new Map<number, string>();
-    if (ids.length === 0) return out;
-    const values = await this.redis.hmget(this.deliveredItemsKey, ...ids.map(String));
-    values.forEach((v, i) => { if (v !== null) out.set(ids[i]!, v); });
+    // In slices: one HMGET of 20,000 fields would hold Redis (and this event loop) for one long reply.
+    for (let from = 0; from < ids.length; from += DELIVERED_LOOKUP_SLICE) {
+      const slice = ids.slice(from, from + DELIVERED_LOOKUP_SLICE);
+      const values = await this.redis.hmget(this.deliveredItemsKey, ...slice.map(String));
+      values.forEach((v, i) => { if (v !== null) out.set(slice[i]!, v); });
+    }
     return out;
   }
 
@@ -201,18 +250,28 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
     await this.redis.hset(this.deliveredItemsKey, ...ids.flatMap((id) => [String(id), invoiceKey]));
   }
 
-  /** Every delivered item with the invoice it went out on (for marking what is not yet marked). */
-  async allDeliveredItems(): Promise<Map<number, string>> {
-    const all = await this.redis.hgetall(this.deliveredItemsKey);
-    return new Map(Object.entries(all).map(([id, key]) => [Number(id), key]));
-  }
-
   /** Records that every item of a delivered invoice is marked. */
   async recordMarked(invoiceKey: string, now: Date): Promise<void> {
     const existing = await this.get(invoiceKey);
     if (!existing) return;
     existing.markedAt = now.toISOString();
     await this.put(existing);
+  }
+
+  /** Appends a person's decision on one version of an invoice to its list. */
+  async recordDecision(invoiceKey: string, decision: StoredDecision): Promise<void> {
+    await runScript(this.redis, APPEND_DECISION, [this.decisionsKey], [invoiceKey, JSON.stringify(decision)]);
+  }
+
+  /** invoiceKey → its decisions, oldest first (absent: nobody decided). */
+  async decisions(invoiceKeys: readonly string[]): Promise<Map<string, StoredDecision[]>> {
+    const out = new Map<string, StoredDecision[]>();
+    for (let i = 0; i < invoiceKeys.length; i += READ_CHUNK) {
+      const chunk = invoiceKeys.slice(i, i + READ_CHUNK);
+      const values = await this.redis.hmget(this.decisionsKey, ...chunk);
+      values.forEach((raw, j) => { if (raw !== null) out.set(chunk[j]!, JSON.parse(raw) as StoredDecision[]); });
+    }
+    return out;
   }
 
   async marks(ids: readonly number[]): Promise<Map<number, string>> {
@@ -225,6 +284,47 @@ export class InvoiceStore<Doc extends { invoiceKey: string }, Warning = unknown>
 
   async recordMark(id: number, webServiceDate: string): Promise<void> {
     await this.redis.hset(this.marksKey, String(id), webServiceDate);
+  }
+
+  /**
+   * Retention (docs/store-bounds.md#retention): at most `limit` delivered invoices whose last change is before
+   * `before`, oldest first — one ZRANGEBYSCORE, never a scan. Whether one may go is the caller's decision.
+   */
+  async oldestDelivered(before: Date, limit: number): Promise<StoredInvoice<Doc, Warning>[]> {
+    await this.ensureIndexed();
+    await runScript(this.redis, BUILD_RETENTION, [this.keys.invoicesRetention, this.keys.invoiceStatus('delivered'),
+      this.keys.invoicesRetentionIndexed], []);
+    const keys = await this.redis.zrangebyscore(this.keys.invoicesRetention, '-inf', before.getTime(), 'LIMIT', 0, limit);
+    const records = await this.readMany(keys);
+    const found = new Set(records.map((r) => r.invoiceKey));
+    const gone = keys.filter((key) => !found.has(key));
+    if (gone.length) await this.redis.zrem(this.keys.invoicesRetention, ...gone);
+    return records.filter((r) => r.status === 'delivered');
+  }
+
+  /** Counts these invoices' retention from `from` (ms) instead: they may not go yet (items still open, say). */
+  async deferRetention(entries: ReadonlyArray<{ invoiceKey: string; from: number }>): Promise<void> {
+    if (entries.length === 0) return;
+    await this.redis.zadd(this.keys.invoicesRetention, ...entries.flatMap((e) => [e.from, e.invoiceKey]));
+  }
+
+  /**
+   * Drops delivered invoices with their status-index entries and their items' delivered-items and marks ledger
+   * fields, in one MULTI (one hash slot), so no half-dropped invoice is ever read.
+   */
+  async dropDelivered(records: readonly StoredInvoice<Doc, Warning>[]): Promise<number> {
+    if (records.length === 0) return 0;
+    const keys = records.map((r) => r.invoiceKey);
+    // The store is generic in its document; an invoice document lists its billing items (rules/invoice-types.ts).
+    const items = records.flatMap((r) => (r.document as { items?: Array<{ billingItemID: number }> }).items ?? []).map((i) => String(i.billingItemID));
+    const multi = this.redis.multi().hdel(this.keys.invoices, ...keys);
+    for (const status of STATUSES) multi.zrem(this.keys.invoiceStatus(status), ...keys);
+    multi.zrem(this.keys.invoicesUnmarked, ...keys).zrem(this.keys.invoicesRetention, ...keys);
+    if (items.length) multi.hdel(this.deliveredItemsKey, ...items).hdel(this.marksKey, ...items);
+    // The approvals of a dropped invoice go with it (the audit line in the log stays).
+    multi.hdel(this.decisionsKey, ...keys);
+    await execOrThrow(multi.exec());
+    return records.length;
   }
 }
 

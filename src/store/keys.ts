@@ -20,6 +20,11 @@ export interface TenantKeys {
    * 429 answers, budget refusals, slot waits). At most 25 hours per kind, pruned by the governor's scripts.
    */
   budgetHours: string;
+  /**
+   * Governor: the slot cooling learnt from thread-limit 429s (HASH ms, at), beyond autotask.slotReleaseDelayMs;
+   * it expires an hour after the last such 429 (docs/autotask-api.md#thread-headroom).
+   */
+  cooling: string;
   /** Entity store: one HASH per entity (id → compact JSON) and an index (ZSET id → score). */
   entity(entity: string): string;
   entityIndex(entity: string, index: string): string;
@@ -43,13 +48,22 @@ export interface TenantKeys {
   invoicesUnmarked: string;
   /** Set once the status index has been built from the documents a version without it wrote. */
   invoicesIndexed: string;
+  /** Delivered invoices by their last change (ZSET invoiceKey → epoch ms): what retention looks at, oldest first. */
+  invoicesRetention: string;
+  /** Set once the retention index has been filled from the delivered index (stores written before it existed). */
+  invoicesRetentionIndexed: string;
+  /** Age index of a ledger (ZSET key → epoch ms of its last change), so retention reads the oldest, never all. */
+  ledgerAge(name: string): string;
   /** Webhook delivery de-duplication (a STRING with expiry per delivery identity digest; store/webhook-deliveries.ts). */
   webhookSeen(guid: string): string;
   /** Webhook Deactivated notices Autotask sent (HASH guid → JSON), so ops learn a webhook was switched off. */
   webhookDeactivations: string;
   /** Short-lived locks (e.g. one build-invoices per tenant at a time). */
   lock(name: string): string;
-  /** First-run mode: who confirmed the tenant and when (HASH); absent = not confirmed, writes are dry runs. */
+  /**
+   * First-run mode: who confirmed the tenant and when (HASH: confirmedAt, confirmedBy; no confirmedAt = not confirmed,
+   * writes are dry runs), and `modeSince`, when a worker with first-run mode first saw the tenant (docs/first-run.md#upgrading).
+   */
   firstRun: string;
   /** First-run mode: the last dry run of each writing job (HASH job → JSON), what a person reviews to confirm. */
   firstRunPreviews: string;
@@ -72,6 +86,7 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     budget: `${tag}:budget`,
     threshold: `${tag}:threshold`,
     budgetHours: `${tag}:budget-hours`,
+    cooling: `${tag}:cooling`,
     entity: (entity) => `${tag}:entity:${safe(entity)}`,
     entityIndex: (entity, index) => `${tag}:entity:${safe(entity)}:idx:${safe(index)}`,
     cursors: `${tag}:cursors`,
@@ -85,6 +100,9 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
     invoiceStatus: (status) => `${tag}:invoices:status:${safe(status)}`,
     invoicesUnmarked: `${tag}:invoices:unmarked`,
     invoicesIndexed: `${tag}:invoices:indexed`,
+    invoicesRetention: `${tag}:invoices:retention`,
+    invoicesRetentionIndexed: `${tag}:invoices:retention-indexed`,
+    ledgerAge: (name) => `${tag}:ledger:${safe(name)}:age`,
     webhookSeen: (guid) => `${tag}:webhook-seen:${safe(guid)}`,
     webhookDeactivations: `${tag}:webhook-deactivations`,
     lock: (name) => `${tag}:lock:${safe(name)}`,

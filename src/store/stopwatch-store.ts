@@ -6,6 +6,7 @@
  *  - stopwatchRunning   HASH "<resourceId>:<ticketId>" → id while that stopwatch is running or paused
  *  - stopwatchIndex     ZSET id → startedAt ms (for list)
  *  - stopwatchUnpushed  ZSET id → stoppedAt ms, stopped stopwatches without a time entry yet
+ *  - ledgerAge('stopwatches-pushed')  ZSET id → pushedAt ms, what retention drops (docs/store-bounds.md#retention)
  *
  * Every transition re-runs the pure rule (src/rules/stopwatch.ts) on the record it read, then writes with a
  * compare-and-set on `version` in one Lua script, retrying when another process got there first. Lua rather than
@@ -77,6 +78,11 @@ export interface StopwatchStore {
    * notes; clears the refusal so the next push (a retry, or the sweep) tries again with the new content.
    */
   correct(id: string, patch: { roleId?: number | null; summaryNotes?: string | null; internalNotes?: string | null }): Promise<StopwatchStoreResult>;
+  /**
+   * Retention: drops at most `limit` stopwatches pushed before `before`, oldest first. A pushed stopwatch is final
+   * (nothing changes it again), and a re-push of its entry key finds the entry in Autotask before it would create.
+   */
+  trimPushed(before: Date, limit: number): Promise<number>;
 }
 
 /** Contention is transient: the caller (an HTTP request, a job) may retry. */
@@ -108,10 +114,21 @@ redis.call('HSET', KEYS[1], 'record', ARGV[2], 'version', tonumber(version) + 1)
 if ARGV[5] == '1' and redis.call('HGET', KEYS[2], ARGV[3]) == ARGV[4] then redis.call('HDEL', KEYS[2], ARGV[3]) end
 if ARGV[6] == 'add' then redis.call('ZADD', KEYS[3], ARGV[7], ARGV[4])
 elseif ARGV[6] == 'rem' then redis.call('ZREM', KEYS[3], ARGV[4]) end
+if ARGV[8] ~= '' then redis.call('ZADD', KEYS[4], ARGV[8], ARGV[4]) end
 return 1
 `;
 
-const SCRIPTS = { start: luaScript('stopwatch-start', START_LUA), update: luaScript('stopwatch-update', UPDATE_LUA) };
+// Once per tenant: stopwatches a version without the pushed index stored get age 0, so retention reads their real
+// pushedAt (it never drops on the score alone). KEYS: list index, pushed index, marker.
+const BUILD_PUSHED_LUA = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('ZADD', KEYS[2], 'NX', 0, id) end
+redis.call('SET', KEYS[3], '1')
+return 1
+`;
+
+const SCRIPTS = { start: luaScript('stopwatch-start', START_LUA), update: luaScript('stopwatch-update', UPDATE_LUA),
+  buildPushed: luaScript('stopwatch-pushed-index', BUILD_PUSHED_LUA) };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -131,6 +148,7 @@ export function createStopwatchStore(options: StopwatchStoreOptions): StopwatchS
   const clock = options.clock ?? ((): Date => new Date());
   const maxAttempts = options.maxAttempts ?? 50;
   const stopwatchKeyPrefix = keys.stopwatch('x').slice(0, -1);
+  const pushedKey = keys.ledgerAge('stopwatches-pushed');
 
   async function read(id: string): Promise<{ record: StoredStopwatch; version: string } | null> {
     if (!UUID.test(id)) return null;
@@ -149,9 +167,9 @@ export function createStopwatchStore(options: StopwatchStoreOptions): StopwatchS
       const plan = decide(current.record);
       if ('ok' in plan) return plan;
       const { next } = plan;
-      const reply = await runScript(redis, SCRIPTS.update, [keys.stopwatch(id), keys.stopwatchRunning, keys.stopwatchUnpushed], [
+      const reply = await runScript(redis, SCRIPTS.update, [keys.stopwatch(id), keys.stopwatchRunning, keys.stopwatchUnpushed, pushedKey], [
         current.version, JSON.stringify(next), runningField(next), id, plan.releaseRunning ? '1' : '0', plan.unpushed ?? '',
-        Date.parse(next.stoppedAt ?? next.startedAt)]);
+        Date.parse(next.stoppedAt ?? next.startedAt), next.pushedAt && next.timeEntryId !== null ? Date.parse(next.pushedAt) : '']);
       if (reply === 1) return { ok: true, stopwatch: next };
       if (reply === -1) return notFound(id);
       // Another process changed the stopwatch since we read it: decide again on the fresh record.
@@ -225,6 +243,29 @@ export function createStopwatchStore(options: StopwatchStoreOptions): StopwatchS
 
     async unpushed(limit = 1000, offset = 0) {
       return await redis.zrange(keys.stopwatchUnpushed, offset, offset + Math.max(1, limit) - 1);
+    },
+
+    async trimPushed(before, limit) {
+      await runScript(redis, SCRIPTS.buildPushed, [keys.stopwatchIndex, pushedKey, `${pushedKey}:built`], []);
+      const ids = await redis.zrangebyscore(pushedKey, '-inf', before.getTime(), 'LIMIT', 0, limit);
+      if (ids.length === 0) return 0;
+      const records = await Promise.all(ids.map(async (id) => ({ id, record: (await read(id))?.record ?? null })));
+      const multi = redis.multi();
+      let dropped = 0;
+      for (const { id, record } of records) {
+        const pushedAt = record?.timeEntryId != null && record.pushedAt ? Date.parse(record.pushedAt) : null;
+        // Not pushed yet (indexed by the migration): looked at again later; its push re-scores it anyway.
+        if (record !== null && pushedAt === null) multi.zadd(pushedKey, clock().getTime(), id);
+        else if (pushedAt !== null && pushedAt > before.getTime()) multi.zadd(pushedKey, pushedAt, id);
+        else {
+          if (record !== null) dropped += 1;
+          multi.del(keys.stopwatch(id)).zrem(keys.stopwatchIndex, id).zrem(keys.stopwatchUnpushed, id).zrem(pushedKey, id);
+        }
+      }
+      const results = await multi.exec();
+      const failed = results?.find(([error]) => error !== null);
+      if (failed?.[0]) throw failed[0];
+      return dropped;
     },
   };
 }

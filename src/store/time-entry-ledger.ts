@@ -17,8 +17,9 @@
  * (BullMQ job lock; a stopwatch key is enqueued with a job id derived from it).
  *
  * Layout: ledger('time-entries') HASH key → JSON state; ledger('time-entries-pending') ZSET key → last change ms
- * (what `pending()` lists for re-pushing). Every change is a compare-and-set of the whole JSON in one Lua script,
- * so the HASH and the ZSET never disagree.
+ * (what `pending()` lists for re-pushing); ledgerAge('time-entries') ZSET of the settled (created or failed) keys →
+ * last change ms (what retention drops, docs/store-bounds.md#retention). Every change is a compare-and-set of the
+ * whole JSON in one Lua script, so the HASH and the ZSETs never disagree.
  */
 import type { RedisConnection } from '../lib/redis-connection.js';
 import { AppError } from '../lib/errors.js';
@@ -78,17 +79,58 @@ export interface TimeEntryLedger {
   clearCreateSent(key: string): Promise<TimeEntryLedgerState>;
   /** Pending keys, oldest change first. */
   pending(limit?: number): Promise<TimeEntryLedgerState[]>;
+  /**
+   * Retention (docs/store-bounds.md#retention): drops at most `limit` created or failed keys last changed before
+   * `before`, oldest first, each only if it did not change meanwhile. Pending keys are work and stay.
+   */
+  trimSettled(before: Date, limit: number): Promise<number>;
 }
 
+// KEYS: ledger, pending index, settled-age index. A key is in exactly one index: pending (work) or settled (age).
 const CAS_LUA = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if (current or '') ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-if ARGV[4] == 'add' then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1])
-else redis.call('ZREM', KEYS[2], ARGV[1]) end
+if ARGV[4] == 'add' then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[1]); redis.call('ZREM', KEYS[3], ARGV[1])
+else redis.call('ZREM', KEYS[2], ARGV[1]); redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1]) end
 return 1
 `;
 const CAS = luaScript('time-entry-ledger-cas', CAS_LUA);
+
+/**
+ * Once per ledger: keys a version without the age index settled get age 0, so retention looks at them first and
+ * reads their real updatedAt (it never drops on the score alone). KEYS: ledger, pending, age, marker.
+ */
+const BUILD_AGE = luaScript('time-entry-ledger-age', `
+if redis.call('EXISTS', KEYS[4]) == 1 then return 0 end
+for _, key in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if not redis.call('ZSCORE', KEYS[2], key) then redis.call('ZADD', KEYS[3], 'NX', 0, key) end
+end
+redis.call('SET', KEYS[4], '1')
+return 1
+`);
+
+/**
+ * Deletes each key whose JSON is still the one read (ARGV pairs key, json; '' = missing); after '|', re-scores the
+ * rest by their real last change, or takes a pending one out of the age index. KEYS: ledger, age, pending.
+ */
+const DROP_UNCHANGED = luaScript('time-entry-ledger-drop', `
+local dropped = 0
+local i = 1
+while ARGV[i] ~= '|' do
+  if (redis.call('HGET', KEYS[1], ARGV[i]) or '') == ARGV[i + 1] then
+    redis.call('HDEL', KEYS[1], ARGV[i]); redis.call('ZREM', KEYS[2], ARGV[i]); dropped = dropped + 1
+  end
+  i = i + 2
+end
+i = i + 1
+while i <= #ARGV do
+  if redis.call('ZSCORE', KEYS[3], ARGV[i]) then redis.call('ZREM', KEYS[2], ARGV[i])
+  else redis.call('ZADD', KEYS[2], 'XX', ARGV[i + 1], ARGV[i]) end
+  i = i + 2
+end
+return dropped
+`);
 
 export class LedgerContendedError extends AppError {
   constructor(key: string) {
@@ -101,12 +143,14 @@ export function createTimeEntryLedger(options: TimeEntryLedgerOptions): TimeEntr
   const keys = tenantKeys(options.keyPrefix, options.tenantId);
   const ledgerKey = keys.ledger('time-entries');
   const pendingKey = keys.ledger('time-entries-pending');
+  const ageKey = keys.ledgerAge('time-entries');
+  const ageMarker = `${ageKey}:built`;
   const clock = options.clock ?? ((): Date => new Date());
   const maxAttempts = options.maxAttempts ?? 50;
 
   async function cas(key: string, expected: string | null, next: TimeEntryLedgerState): Promise<boolean> {
     const args = [key, expected ?? '', JSON.stringify(next), next.status === 'pending' ? 'add' : 'rem', Date.parse(next.updatedAt)];
-    return (await runScript(redis, CAS, [ledgerKey, pendingKey], args)) === 1;
+    return (await runScript(redis, CAS, [ledgerKey, pendingKey, ageKey], args)) === 1;
   }
 
   /** Read → decide → compare-and-set on the raw JSON, retried when another writer got in between. */
@@ -184,6 +228,26 @@ export function createTimeEntryLedger(options: TimeEntryLedgerOptions): TimeEntr
         const state = JSON.parse(raw) as TimeEntryLedgerState;
         return state.status === 'pending' ? [state] : [];
       });
+    },
+
+    async trimSettled(before, limit) {
+      await runScript(redis, BUILD_AGE, [ledgerKey, pendingKey, ageKey, ageMarker], []);
+      const candidates = await redis.zrangebyscore(ageKey, '-inf', before.getTime(), 'LIMIT', 0, limit);
+      if (candidates.length === 0) return 0;
+      const raws = await redis.hmget(ledgerKey, ...candidates);
+      const drop: string[] = [];
+      const rescore: Array<string | number> = [];
+      candidates.forEach((key, i) => {
+        const raw = raws[i];
+        if (raw === null || raw === undefined) { drop.push(key, ''); return; }
+        const state = JSON.parse(raw) as TimeEntryLedgerState;
+        const changed = Date.parse(state.updatedAt);
+        // A key created (or refused) long ago: a re-push finds its entry by ticket, resource and start
+        // (src/push/time-entries.ts findExisting) before it would create, so the record is no longer needed.
+        if (state.status !== 'pending' && changed <= before.getTime()) drop.push(key, raw);
+        else rescore.push(key, changed);
+      });
+      return Number(await runScript(redis, DROP_UNCHANGED, [ledgerKey, ageKey, pendingKey], [...drop, '|', ...rescore]));
     },
   };
 }

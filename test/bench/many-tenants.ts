@@ -16,18 +16,23 @@
  * Fairness = p95 beside / p50 alone (target < 2). Bounded: every round has a deadline, the big tenant's run is
  * abandoned (workers SIGKILLed, keys deleted) when the small tenants are done. Loopback only.
  * Run: npx tsx test/bench/many-tenants.ts   (MANY_TENANTS_SMALL=50 MANY_TENANTS_BIG_ITEMS=20000 to change sizes;
- *      MANY_TENANTS_DEBUG=1 prints the active jobs every 300 ms of the `beside` round: who holds the worker slots)
+ *      MANY_TENANTS_DEBUG=1 prints the active jobs every 300 ms of the `beside` round: who holds the worker slots;
+ *      MANY_TENANTS_CAP=<n> sets queue.maxActivePerTenant for the workers;
+ *      MANY_TENANTS_PROFILE=<dir> samples the workers' CPU (support/cpu-profile.mjs) into <dir> and stops them with SIGTERM so the
+ *      profile is written: see docs/many-tenants.md for reading the event-loop stalls out of it)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { QueueEvents } from 'bullmq';
 import { loadConfig } from '../../config/load.js';
 import { jobRegistry } from '../../jobs/registry.js';
 import { enqueueJob } from '../../src/runtime/enqueue.js';
 import { createQueues, JOBS_QUEUE } from '../../src/runtime/queues.js';
 import { createRedis } from '../../src/runtime/redis.js';
+import { confirmTenants } from '../helpers/first-run.js';
 import { generateTenant, startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
 import { deleteDeploymentKeys } from '../../src/store/deployment-keys.js';
 import { freePort } from '../integration/faults/support/redis-server.js';
@@ -42,6 +47,10 @@ const STAGGER_MS = 250;
 const LATENCY_MS = 20;
 const ROUND_DEADLINE_MS = 120_000;
 const BIG = 'big';
+const PROFILE_DIR = process.env.MANY_TENANTS_PROFILE;
+/** queue.maxActivePerTenant for the workers (default: the product's). */
+const CAP = process.env.MANY_TENANTS_CAP === undefined ? undefined : Number(process.env.MANY_TENANTS_CAP);
+const PROFILER = pathToFileURL(fileURLToPath(new URL('./support/cpu-profile.mjs', import.meta.url))).href;
 
 interface Tenant { id: string; sandbox: SandboxHandle; envPrefix: string }
 
@@ -97,7 +106,7 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
   const prefix = uniquePrefix('many-tenants');
   const dir = mkdtempSync(join(tmpdir(), 'autotask-sync-many-tenants-'));
   const file = {
-    queue: { prefix, concurrency: 4 },
+    queue: { prefix, concurrency: 4, ...(CAP === undefined ? {} : { maxActivePerTenant: CAP }) },
     schedules: [],
     tenants: tenants.map((t) => ({ id: t.id, usernameEnv: `${t.envPrefix}_USERNAME`, secretEnv: `${t.envPrefix}_SECRET`,
       integrationCodeEnv: `${t.envPrefix}_INTEGRATION_CODE`, baseUrl: t.sandbox.url })),
@@ -116,6 +125,9 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
     env[`${t.envPrefix}_INTEGRATION_CODE`] = t.sandbox.credentials.integrationCode;
   }
   const config = loadConfig({ env, file });
+  // Confirmed, as an operator does after the first run's review: otherwise every writing job is a dry run (first-run
+  // mode) and the big tenant's build-invoices only plans its 20,000 marks instead of sending them.
+  await confirmTenants(prefix, tenants.map((t) => t.id));
   const redis = createRedis(REDIS_URL, 'many-tenants-bench');
   const queues = createQueues(redis, config);
   const events = new QueueEvents(JOBS_QUEUE, { connection: createRedis(REDIS_URL, 'many-tenants-events'), prefix: queues.prefix });
@@ -134,7 +146,8 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
     const ports: number[] = [];
     for (let i = 0; i < workerCount; i += 1) {
       ports.push(await freePort());
-      workers.push(await WorkerProcess.start(`worker-${i + 1}`, { ...env, PORT: String(ports[i]) }, 60_000));
+      const profile: Record<string, string> = PROFILE_DIR ? { NODE_OPTIONS: `--import=${PROFILER}`, CPU_PROFILE_FILE: join(PROFILE_DIR, `worker-${workerCount}-${i + 1}.cpuprofile`) } : {};
+      workers.push(await WorkerProcess.start(`worker-${i + 1}`, { ...env, PORT: String(ports[i]), ...profile }, 60_000));
     }
     const workerLag = async (): Promise<number> => Math.max(...await Promise.all(ports.map((port) => workerLoopLagMaxMs(port).catch(() => Number.NaN))));
 
@@ -180,22 +193,30 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
     await workerLag(); // resets the workers' window: the next scrape covers the beside round only
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
+    // The machine's load during the round (other work on the same CPUs shows up as delay in every figure).
+    const loads: number[] = [];
+    const loadProbe = setInterval(() => loads.push(loadavg()[0]!), 1_000);
     const probe = process.env.MANY_TENANTS_DEBUG ? setInterval(() => {
       void queues.jobs.getActive().then((jobs) => console.log(`active: ${jobs.map((j) => `${j.data.tenant}/${j.name}`).join(' ')}`));
     }, 300) : undefined;
     const beside = await round(STAGGER_MS);
     clearInterval(probe);
+    clearInterval(loadProbe);
+    console.log(`${workerCount} worker(s) beside: load average (1 min) during the round ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
     const besideLagMs = await workerLag();
     console.log(`${workerCount} worker(s) beside: largest event-loop delay in a worker process ${besideLagMs.toFixed(0)} ms`);
     lag.disable();
     console.log(`${workerCount} worker(s) beside: sandbox process event-loop delay p50 ${(lag.percentile(50) / 1e6).toFixed(0)} ms, `
       + `p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms; requests answered: big ${big.sandbox.stats().threshold.used}`);
-    const bigState = finished.get(bigRun.jobId) ? 'finished' : 'still running (abandoned)';
+    const bigEnd = finished.get(bigRun.jobId);
+    const bigState = !bigEnd ? 'still running (abandoned)' : bigEnd.failed ? `failed (${bigEnd.failed.slice(0, 200)})` : 'completed';
     console.log(`${workerCount} worker(s): big tenant's sync-all ${bigState} when the small tenants were done; `
       + `sandbox requests big ${big.sandbox.stats().threshold.used}`);
     return { rounds: { burst, alone, beside }, besideLagMs };
   } finally {
-    await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+    // A profiled worker must exit on its own to write its profile (its drain is bounded by
+    // queue.shutdownGraceMs); otherwise the big tenant's run is simply abandoned.
+    await Promise.all(workers.map((w) => w.kill(PROFILE_DIR ? 'SIGTERM' : 'SIGKILL')));
     await events.close().catch(() => undefined);
     await queues.close();
     await deleteDeploymentKeys(redis, prefix).catch(() => undefined);
@@ -206,7 +227,7 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
 }
 
 console.log(`many-tenants: ${SMALL} small tenants + 1 with ${BIG_ITEMS.toLocaleString('en')} tickets and billing items; `
-  + `sandbox latency ${LATENCY_MS} ms; ${machine()}`);
+  + `sandbox latency ${LATENCY_MS} ms; queue.maxActivePerTenant ${CAP ?? 'default'}; ${machine()}`);
 const results: Record<number, Record<string, RoundResult>> = {};
 for (const workerCount of [1, 3]) {
   const load = loadavg()[0]!.toFixed(2);

@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import type { AppConfig } from '../../config/schema.js';
 import { jobRegistry } from '../../jobs/registry.js';
 import { productRoutes } from '../../src/http/routes/index.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { silentLogger, type Logger } from '../../src/lib/logger.js';
 import { createAutotaskServices } from '../../src/app/client-factory.js';
 import { startRuntime, type Runtime } from '../../src/app/process.js';
 import { startSandbox, type SandboxHandle, type SandboxOptions } from '../../src/sandbox/index.js';
@@ -28,7 +28,9 @@ export interface Product {
 
 export async function startProduct(options: { sandbox?: SandboxOptions; file?: Record<string, unknown>; env?: Record<string, string>; worker?: boolean; now?: () => Date;
   /** 'new' leaves the tenants in first-run mode (writes are dry runs); default: confirmed. */
-  firstRun?: 'new' | 'confirmed' } = {}): Promise<Product> {
+  firstRun?: 'new' | 'confirmed';
+  /** Default: silent. */
+  logger?: Logger } = {}): Promise<Product> {
   const sandbox = await startSandbox({ port: 0, scenario: 'demo', ...options.sandbox });
   const prefix = uniquePrefix('p');
   const config = loadConfig({
@@ -39,15 +41,17 @@ export async function startProduct(options: { sandbox?: SandboxOptions; file?: R
       PORT: '0',
       ...options.env,
     },
+    // A test's own `queue`/`autotask` settings are merged into these, never replace them: replacing `queue` dropped
+    // the unique prefix, and such a test ran on the shared default prefix of the developer's Redis (issue 18, trap 6).
     file: {
-      queue: { prefix, backoffMs: 200, shutdownGraceMs: 2_000 },
-      autotask: { retryMinMs: 5, retryMaxMs: 50, requestTimeoutMs: 5_000 },
       ...options.file,
+      queue: { prefix, backoffMs: 200, shutdownGraceMs: 2_000, ...(options.file?.queue as object | undefined) },
+      autotask: { retryMinMs: 5, retryMaxMs: 50, requestTimeoutMs: 5_000, ...(options.file?.autotask as object | undefined) },
     },
     requireTenant: true,
   });
   if (options.firstRun !== 'new') await confirmTenants(config.queue.prefix, config.tenants.map((t) => t.id));
-  const logger = silentLogger();
+  const logger = options.logger ?? silentLogger();
   const autotask = createAutotaskServices(config, logger);
   const runtime = await startRuntime({
     config, logger, registry: jobRegistry, clientFactory: autotask.factory, worker: options.worker ?? true, schedules: false,
@@ -72,7 +76,7 @@ export async function startProduct(options: { sandbox?: SandboxOptions; file?: R
       await runtime.close();
       await sandbox.close();
       const redis = connectRedis();
-      await cleanPrefix(redis, prefix);
+      await cleanPrefix(redis, config.queue.prefix);
       await redis.quit();
     },
   };

@@ -38,7 +38,8 @@ export class RedisCommandWatch {
   private readonly seen: string[] = [];
   private buffered = '';
 
-  constructor(private readonly prefix: string) {}
+  /** `db`: count only commands sent to that database (MONITOR sees every database of the server). */
+  constructor(private readonly prefix: string, private readonly db?: number) {}
 
   async start(): Promise<this> {
     const url = new URL(REDIS_URL);
@@ -56,6 +57,7 @@ export class RedisCommandWatch {
           this.buffered = this.buffered.slice(end + 2);
           if (line === '+OK') { resolve(); continue; }
           if (line.startsWith('-')) { reject(new Error(`MONITOR refused: ${line}`)); continue; }
+          if (this.db !== undefined && !line.includes(` [${this.db} `)) continue;
           if (line.includes(this.prefix)) this.seen.push(/\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase() ?? '');
         }
       });

@@ -30,5 +30,5 @@ export const atBoolean = z.boolean();
 export const baseRecord = { id: atId };
 
 export const ENTITY_NAMES = ['Companies', 'Contracts', 'BillingItems', 'Invoices', 'Tickets', 'TimeEntries',
-  'ConfigurationItems', 'Resources', 'TicketNotes'] as const;
+  'ConfigurationItems', 'Resources', 'TicketNotes', 'Currencies'] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];

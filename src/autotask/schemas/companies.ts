@@ -6,6 +6,8 @@ export const companySchema = z.looseObject({
   companyName: atText,
   companyNumber: atText.nullable().optional().transform((v) => v ?? null),
   companyType: atIdOrNull,
+  /** The company's invoicing currency (Multi-currency module); null = the tenant's internal currency. */
+  currencyID: atIdOrNull,
   isActive: atBoolean.optional().default(true),
   lastActivityDate: atDateTimeOrNull,
 });

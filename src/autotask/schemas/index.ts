@@ -3,6 +3,7 @@ import { billingItemSchema } from './billing-items.js';
 import { companySchema } from './companies.js';
 import { configurationItemSchema } from './configuration-items.js';
 import { contractSchema } from './contracts.js';
+import { currencySchema } from './currencies.js';
 import { invoiceSchema } from './invoices.js';
 import { resourceSchema } from './resources.js';
 import { ticketNoteSchema, ticketSchema } from './tickets.js';
@@ -14,6 +15,7 @@ export * from './billing-items.js';
 export * from './companies.js';
 export * from './configuration-items.js';
 export * from './contracts.js';
+export * from './currencies.js';
 export * from './invoices.js';
 export * from './resources.js';
 export * from './tickets.js';
@@ -31,6 +33,7 @@ export const entitySchemas = {
   ConfigurationItems: configurationItemSchema,
   Resources: resourceSchema,
   TicketNotes: ticketNoteSchema,
+  Currencies: currencySchema,
 } as const satisfies Record<EntityName, z.ZodType>;
 
 export type EntityRecord<E extends EntityName> = z.output<(typeof entitySchemas)[E]>;

@@ -9,11 +9,17 @@ function cell(value: unknown): string {
 const COLUMNS = ['billingItemID', 'itemDate', 'itemName', 'description', 'quantity', 'rate', 'extendedPrice', 'taxDollars',
   'totalAmount', 'contractID', 'ticketID', 'timeEntryID'] as const;
 
-export function invoiceCsv(doc: Record<string, unknown>): string {
-  const head = ['invoiceKey', 'companyID', 'purchaseOrderNumber', ...COLUMNS];
+/**
+ * The tenant and the currency close each line: an invoiceKey is unique only within a tenant, and files of several
+ * tenants end up side by side in one import folder. Appended, so the columns finance tools already map stay put.
+ */
+export function invoiceCsv(doc: Record<string, unknown>, tenant: string): string {
+  const head = ['invoiceKey', 'companyID', 'purchaseOrderNumber', ...COLUMNS, 'tenant', 'companyName', 'currency'];
   const items = Array.isArray(doc.items) ? (doc.items as Array<Record<string, unknown>>) : [];
   const lines = [head.map(cell).join(',')];
-  for (const item of items) lines.push([doc.invoiceKey, doc.companyID, doc.purchaseOrderNumber, ...COLUMNS.map((c) => item[c])].map(cell).join(','));
+  for (const item of items) {
+    lines.push([doc.invoiceKey, doc.companyID, doc.purchaseOrderNumber, ...COLUMNS.map((c) => item[c]), tenant, doc.companyName, doc.currency].map(cell).join(','));
+  }
   lines.push(['', '', '', '', '', 'subtotal', '', '', '', doc.subtotal].map(cell).join(','));
   lines.push(['', '', '', '', '', 'tax', '', '', '', doc.tax].map(cell).join(','));
   lines.push(['', '', '', '', '', 'total', '', '', '', doc.total].map(cell).join(','));

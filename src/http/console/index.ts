@@ -8,7 +8,8 @@ import { errorMessage } from '../../lib/errors.js';
 import type { ServerServices } from '../types.js';
 import { invoiceCsv } from './csv.js';
 import { html, page, type SafeHtml } from './html.js';
-import { invoicesPage, jobsPage, overviewPage, problemsPage, signInPage, timePage } from './pages.js';
+import { invoicesPage } from './invoices-page.js';
+import { jobsPage, overviewPage, problemsPage, signInPage, timePage } from './pages.js';
 import { readCookie } from '../auth.js';
 import { clearSessionCookies, cookieFlags, CONSOLE_COOKIE, createConsoleSessions, newNonce, setSessionCookies, SIGN_IN_COOKIE } from './session.js';
 
@@ -107,7 +108,7 @@ export async function registerConsole(app: FastifyInstance, services: ServerServ
     });
 
     scope.get('/console', render('overview', 'Overview', (r) => overviewPage(commands, csrfOf(r))));
-    scope.get('/console/invoices', render('invoices', 'Invoices', () => invoicesPage(commands, decimals)));
+    scope.get('/console/invoices', render('invoices', 'Invoices', (r) => invoicesPage(commands, decimals, csrfOf(r))));
     scope.get('/console/problems', render('problems', 'Problems', (r) => problemsPage(commands, csrfOf(r))));
     scope.get('/console/time', render('time', 'Time', (r) => timePage(commands, csrfOf(r))));
     scope.get('/console/jobs', render('jobs', 'Jobs', (r) => jobsPage(commands, csrfOf(r))));
@@ -122,7 +123,22 @@ export async function registerConsole(app: FastifyInstance, services: ServerServ
       const file = `${listing.tenant}-${key}`.replace(/[^A-Za-z0-9._-]/g, '_');
       reply.header('content-disposition', `attachment; filename="${file}.${format}"`).header('cache-control', 'no-store');
       if (format === 'json') return reply.header('content-type', 'application/json').send(`${JSON.stringify({ tenant: listing.tenant, ...doc }, null, 2)}\n`);
-      return reply.header('content-type', 'text/csv; charset=utf-8').send(invoiceCsv(doc));
+      return reply.header('content-type', 'text/csv; charset=utf-8').send(invoiceCsv(doc, listing.tenant));
+    });
+
+    // Approve or reject the version of a draft the person saw; an approval queues the run that delivers it.
+    scope.post<{ Params: { action: string }; Body: Form }>('/console/invoices/:action', async (request, reply) => {
+      const { action } = request.params;
+      if (action !== 'approve' && action !== 'reject') return reply.code(404).send();
+      const { tenant, key, version } = request.body;
+      if (!key || !version) return back(reply, '/console/invoices', { error: 'the form named no invoice or version: reload the page' });
+      const answer = await commands.decideInvoice({ tenant, invoiceKey: key, version, action: action === 'approve' ? 'approved' : 'rejected',
+        by: 'console (admin token)' }).catch((error: unknown) => ({ ok: false as const, error: 'FAILED', message: errorMessage(error) }));
+      if (!answer.ok) return back(reply, '/console/invoices', { error: answer.message });
+      const notice = answer.action === 'rejected' ? `rejected ${answer.invoiceKey} (version ${answer.version}): it will not be delivered`
+        : answer.alreadyDelivered ? `${answer.invoiceKey} was approved and delivered already: nothing more to do`
+          : `approved ${answer.invoiceKey} (version ${answer.version}): delivery and marking run now (job ${answer.jobId ?? 'none'})`;
+      return back(reply, '/console/invoices', { notice });
     });
 
     scope.post<{ Params: { tenant: string }; Body: Form }>('/console/tenants/:tenant/confirm', async (request, reply) => {

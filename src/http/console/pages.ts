@@ -1,5 +1,5 @@
 /** The console's pages: each reads through the runtime commands and renders escaped HTML (./html.ts). */
-import type { FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView, TenantUsage, TicketRef } from '../../runtime/commands/index.js';
+import type { ActiveRun, FirstRunState, ReadinessReport, RecentRun, RuntimeCommands, StopwatchView, SuggestionView, TenantUsage, TicketRef } from '../../runtime/commands/index.js';
 import { budgetChart } from './charts.js';
 import type { DeadLetter } from '../../runtime/dead-letter.js';
 import { html, postButton, SafeHtml } from './html.js';
@@ -12,9 +12,6 @@ function when(iso: string | null | undefined): string {
 }
 function seconds(ms: number | null): string {
   return ms === null ? '—' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-function money(value: unknown, decimals: number): string {
-  return typeof value === 'number' ? value.toFixed(decimals) : '—';
 }
 
 /** Budget used and left this hour with the 24 h chart, and the throttled requests (every process's, from Redis). */
@@ -57,32 +54,6 @@ ${postButton(`/console/tenants/${encodeURIComponent(s.tenant)}/confirm`, 'confir
 <table id="tenants"><thead><tr><th>tenant</th><th>last sync-all</th><th>next sync-all</th><th>Autotask budget (rolling hour)</th>
 <th>throttled: this hour / 24 h</th><th>dead letters</th><th>Autotask</th><th>first run</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
-}
-
-export async function invoicesPage(commands: RuntimeCommands, decimals: number): Promise<SafeHtml> {
-  const sections: SafeHtml[] = [];
-  for (const tenant of commands.tenantIds()) {
-    const listing = await commands.listInvoices({ tenant });
-    for (const status of ['draft', 'delivered'] as const) {
-      const docs = listing.invoices.filter((d) => d.status === status);
-      sections.push(html`<h2>${tenant}: ${status === 'draft' ? 'drafts (next invoicing run)' : 'delivered'} (${docs.length})</h2>
-<table class="invoices ${status}"><thead><tr><th>company</th><th>PO number</th><th>contracts</th><th class="num">items</th><th class="num">subtotal</th>
-<th class="num">tax</th><th class="num">total</th><th>period</th><th>warnings / skipped</th><th>download</th></tr></thead><tbody>
-${docs.map((d) => {
-    const key = String(d.invoiceKey);
-    const q = `tenant=${encodeURIComponent(tenant)}&key=${encodeURIComponent(key)}`;
-    const warnings = Array.isArray(d.warnings) ? (d.warnings as Array<{ code: string; message: string }>) : [];
-    return html`<tr data-key="${key}"><td>${String(d.companyID)}</td><td>${d.purchaseOrderNumber === null ? html`<span class="muted">(none)</span>` : String(d.purchaseOrderNumber)}</td>
-<td>${Array.isArray(d.contractIDs) ? d.contractIDs.join(', ') : ''}</td><td class="num">${Array.isArray(d.items) ? d.items.length : 0}</td>
-<td class="num subtotal">${money(d.subtotal, decimals)}</td><td class="num tax">${money(d.tax, decimals)}</td><td class="num total">${money(d.total, decimals)}</td>
-<td>${String(d.periodStart ?? '')} – ${String(d.periodEnd ?? '')}</td>
-<td>${warnings.length ? html`<ul>${warnings.map((w) => html`<li><code>${w.code}</code> ${w.message}</li>`)}</ul>` : html`<span class="muted">none</span>`}</td>
-<td><a href="/console/invoices/document.json?${q}">JSON</a> · <a href="/console/invoices/document.csv?${q}">CSV</a></td></tr>`;
-  })}</tbody></table>`);
-    }
-  }
-  return html`<p>Amounts in the tenant's Autotask currency, rounded to ${decimals} decimals (invoices.currencyDecimals).
-The PO number column is what the PO policy sets on the document.</p>${sections}`;
 }
 
 /** A ticket as a link into Autotask: its number (or id when not pulled) and title, both escaped. */
@@ -154,9 +125,21 @@ export async function timePage(commands: RuntimeCommands, csrf: string): Promise
   return html`${parts}`;
 }
 
+/** A run's budget note in words: what it needs, what the hour has left, until when it spreads or waits. */
+function budgetNote(budget: ActiveRun['budget']): SafeHtml | string {
+  if (!budget) return '';
+  const n = (v: number | null): string => (v === null ? '?' : v.toLocaleString('en-US'));
+  return html`<span class="warn">${budget.needed !== null ? `needs ${n(budget.needed)} Autotask requests, ${n(budget.left)} left this hour` : 'hourly budget used up'}${
+    budget.spreadsUntil ? `; spreads until about ${when(budget.spreadsUntil)}` : ''}${budget.waitingUntil ? `; waiting for budget until ${when(budget.waitingUntil)}` : ''}</span>`;
+}
+
 export async function jobsPage(commands: RuntimeCommands, csrf: string): Promise<SafeHtml> {
-  const [runs, letters] = await Promise.all([commands.recentRuns(100), commands.listDeadLetters()]);
+  const [runs, letters, active] = await Promise.all([commands.recentRuns(100), commands.listDeadLetters(), commands.activeRuns(100)]);
   return html`<p>Queue internals: <a href="/admin/queues">Bull Board</a>. Times in ${TZ}.</p>
+<h2>Running and waiting (${active.length})</h2>
+${active.length === 0 ? html`<p class="muted">Nothing is running or waiting.</p>` : html`<table id="active-runs"><thead><tr><th>job</th><th>tenant</th><th>state</th><th>goes on</th><th>Autotask budget</th></tr></thead><tbody>
+${active.map((r: ActiveRun) => html`<tr data-job="${r.id}"><td>${r.name}</td><td>${r.tenant}</td><td>${r.state}</td><td>${r.resumesAt ? when(r.resumesAt) : '—'}</td>
+<td>${budgetNote(r.budget)}</td></tr>`)}</tbody></table>`}
 <h2>Dead letters (${letters.length})</h2>
 <table id="dead-letters"><thead><tr><th>job</th><th>tenant</th><th>failed at</th><th>attempts</th><th>reason</th><th></th></tr></thead><tbody>
 ${letters.map((l: DeadLetter) => html`<tr data-letter="${l.id}"><td>${l.name}</td><td>${l.tenant}</td><td>${when(l.failedAt)}</td><td class="num">${l.attemptsMade}</td>

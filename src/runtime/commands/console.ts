@@ -25,6 +25,18 @@ export interface RecentRun {
   failedStages: string[];
 }
 
+/** A run not finished yet: running, waiting in the queue, or delayed (waiting for budget, say). */
+export interface ActiveRun {
+  id: string;
+  name: string;
+  tenant: string;
+  state: 'active' | 'waiting' | 'delayed';
+  /** When a delayed run goes on. */
+  resumesAt: string | null;
+  /** Its budget note (issue 17 item 4, docs/request-cost.md): set when it needs more than the hour has left. */
+  budget: { needed: number | null; left: number | null; spreadsUntil: string | null; waitingUntil: string | null } | null;
+}
+
 /** A ticket as the console lists it: number and title from the pulled tickets, and its page in Autotask. */
 export interface TicketRef {
   id: number;
@@ -56,6 +68,8 @@ export interface ConsoleCommands {
   confirmFirstRun(request: { tenant: string; by: string }): Promise<FirstRunState>;
   /** The newest finished jobs (completed and failed), newest first. */
   recentRuns(limit?: number): Promise<RecentRun[]>;
+  /** Runs not finished yet (running, waiting, delayed), running first, with their budget notes. */
+  activeRuns(limit?: number): Promise<ActiveRun[]>;
   /** The next run of each schedule (job, tenant, when), soonest first. */
   nextRuns(): Promise<Array<{ job: string; tenant: string; next: string | null }>>;
   /** Budget used and left this hour, the hourly history of 24 h, throttled requests (no Autotask request). */
@@ -76,6 +90,15 @@ function failedStagesOf(job: Job<QueuedJobData>): string[] {
   const failures = (job.data?.data as { failures?: unknown } | undefined)?.failures;
   if (!Array.isArray(failures)) return [];
   return failures.map((f) => (typeof f === 'object' && f && 'job' in f ? String((f as { job: unknown }).job) : '')).filter(Boolean);
+}
+
+function budgetOf(progress: unknown): ActiveRun['budget'] {
+  const budget = typeof progress === 'object' && progress !== null ? (progress as { budget?: unknown }).budget : undefined;
+  if (typeof budget !== 'object' || budget === null) return null;
+  const b = budget as Record<string, unknown>;
+  const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+  const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  return { needed: num(b.needed), left: num(b.left), spreadsUntil: str(b.spreadsUntil), waitingUntil: str(b.waitingUntil) };
 }
 
 export function createConsoleCommands(ctx: CommandContext): ConsoleCommands {
@@ -101,6 +124,18 @@ export function createConsoleCommands(ctx: CommandContext): ConsoleCommands {
         }
       }
       return runs.sort((a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? '')).slice(0, limit);
+    },
+    async activeRuns(limit = 100) {
+      const runs: ActiveRun[] = [];
+      for (const state of ['active', 'waiting', 'delayed'] as const) {
+        for (const job of await ctx.queues.jobs.getJobs([state], 0, limit - 1, true)) {
+          if (!job) continue;
+          runs.push({ id: job.id ?? '', name: job.name, tenant: job.data?.tenant ?? 'unknown', state,
+            resumesAt: state === 'delayed' && job.delay ? new Date(job.timestamp + job.delay).toISOString() : null,
+            budget: budgetOf(job.progress) });
+        }
+      }
+      return runs.slice(0, limit);
     },
     async nextRuns() {
       const schedulers = await ctx.queues.jobs.getJobSchedulers(0, -1);

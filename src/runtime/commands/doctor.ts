@@ -1,21 +1,20 @@
 /**
  * `autotask-sync doctor`: a read-only preflight of one tenant before the first write. Every check reads (zone,
- * ThresholdInformation, a count per entity, field metadata, picklists) or looks at the config; none writes. Each
- * answers ok / warn / fail with what was seen and what to do. Facts behind the checks: docs/autotask-samples.md.
+ * ThresholdInformation, a count per entity, field and UDF metadata, picklists, the Problem template) or looks at the
+ * config; none writes. Each answers ok / warn / fail with what was seen and what to do. What no read can show
+ * (impersonation, Proxy Time Entry, midnight spanning) is a warning saying how to check it by hand. Facts behind
+ * the checks: docs/autotask-samples.md.
  */
 import type { AppConfig, TenantConfig } from '../../../config/schema.js';
 import type { EntityName } from '../../autotask/schemas/index.js';
 import type { AutotaskClient } from '../../autotask/types.js';
-import { AppError, errorMessage } from '../../lib/errors.js';
+import { errorMessage } from '../../lib/errors.js';
 import type { RuntimeServices } from '../services.js';
+import { plural } from '../../lib/plural.js';
+import { check, failureFix, type DoctorCheck } from './doctor-check.js';
+import { fieldChecks, problemTemplateCheck, ruleFilterChecks, udfChecks } from './doctor-metadata.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
-export interface DoctorCheck {
-  name: string;
-  status: CheckStatus;
-  detail: string;
-  fix: string;
-}
+export type { CheckStatus, DoctorCheck } from './doctor-check.js';
 export interface DoctorReport {
   tenant: string;
   checks: DoctorCheck[];
@@ -24,22 +23,6 @@ export interface DoctorReport {
 /** Every entity a job reads or writes. */
 const ENTITIES: readonly EntityName[] = ['Companies', 'Contracts', 'BillingItems', 'Invoices', 'Tickets', 'TimeEntries', 'Resources', 'ConfigurationItems'];
 
-/** Fields the jobs filter on or write: [entity, field, written]. */
-const FIELDS: ReadonlyArray<[EntityName, string, boolean]> = [
-  ['Tickets', 'problemTicketId', true], ['Tickets', 'lastActivityDate', false], ['Tickets', 'ticketType', true],
-  ['BillingItems', 'webServiceDate', true], ['BillingItems', 'invoiceID', false], ['BillingItems', 'purchaseOrderNumber', false],
-  ['Contracts', 'purchaseOrderNumber', true], ['TimeEntries', 'startDateTime', true], ['Resources', 'defaultServiceDeskRoleID', false],
-];
-
-const check = (name: string, status: CheckStatus, detail: string, fix = ''): DoctorCheck => ({ name, status, detail, fix });
-
-function failureFix(error: unknown, what: string): string {
-  const code = error instanceof AppError ? error.code : '';
-  if (code === 'AUTOTASK_PERMISSION') return `give the API user's security level read access to ${what}`;
-  if (code === 'AUTOTASK_AUTH') return 'check the API user name, secret and integration code (and the zone URL)';
-  return 'see the detail; run doctor again once Autotask answers';
-}
-
 async function connection(client: AutotaskClient, signal: AbortSignal): Promise<DoctorCheck[]> {
   const info = await client.thresholdInformation(signal);
   const used = info.currentTimeframeRequestCount;
@@ -47,7 +30,7 @@ async function connection(client: AutotaskClient, signal: AbortSignal): Promise<
   const share = used / limit;
   return [
     check('zone and credentials', 'ok', 'zone found; the API user authenticated (ThresholdInformation answered)'),
-    check('request threshold', share >= 0.9 ? 'fail' : share >= 0.5 ? 'warn' : 'ok', `${used} of ${limit} requests used in the current hour (${Math.round(share * 100)}%)`,
+    check('request threshold', share >= 0.9 ? 'fail' : share >= 0.5 ? 'warn' : 'ok', `${used} of ${plural(limit, 'request')} used in the current hour (${Math.round(share * 100)}%)`,
       share >= 0.5 ? 'other integrations use much of the hourly budget: lower their load or this worker\'s budget share (autotask.budget)' : ''),
   ];
 }
@@ -61,27 +44,6 @@ async function reads(client: AutotaskClient, signal: AbortSignal): Promise<Docto
     } catch (error) {
       out.push(check(`read ${entity}`, 'fail', errorMessage(error), failureFix(error, entity)));
     }
-  }
-  return out;
-}
-
-async function fields(client: AutotaskClient, config: AppConfig): Promise<DoctorCheck[]> {
-  const out: DoctorCheck[] = [];
-  for (const [entity, name, written] of FIELDS) {
-    const label = `field ${entity}.${name}`;
-    try {
-      const field = (await client.fields(entity)).find((f) => f.name.toLowerCase() === name.toLowerCase());
-      if (!field) out.push(check(label, 'fail', 'not in the entity\'s field metadata', 'this tenant\'s API version lacks the field; report it with the tenant\'s zone'));
-      else if (written && field.isReadOnly) out.push(check(label, 'fail', 'read-only for this API user', `give the API user's security level edit rights on ${entity}`));
-      else out.push(check(label, 'ok', written ? 'present and writable' : 'present'));
-    } catch (error) {
-      out.push(check(label, 'fail', errorMessage(error), failureFix(error, `${entity} metadata`)));
-    }
-  }
-  const key = config.invoices.poPolicy.agreementKey;
-  if (key?.kind === 'udf') {
-    out.push(check(`udf Contracts.${key.name}`, 'warn', 'user-defined fields are not listed by the field metadata this worker reads',
-      `check by hand: Admin > Extensions & Integrations > User-Defined Fields > Contracts has "${key.name}"`));
   }
   return out;
 }
@@ -106,14 +68,29 @@ async function picklists(client: AutotaskClient, config: AppConfig): Promise<Doc
   return out;
 }
 
+/**
+ * Impersonation is documented for adds and edits only (docs/autotask-samples.md, "Impersonation"): no read can show
+ * whether the tenant allows it, and a test write would be a write. So the doctor says how to check it by hand.
+ */
+function impersonationCheck(t: AppConfig['timeEntries']): DoctorCheck {
+  return t.proxy === 'impersonate'
+    ? check('time entry impersonation', 'warn', 'each time entry is created as its own resource (ImpersonationResourceId); '
+      + 'the API shows no setting that allows it, and Autotask clears it by default',
+    'check by hand: Admin > Account Settings & Users > Security Levels: each technician\'s security level has "Allow impersonation of '
+      + 'resources with this security level" (Web Services API), and the API user\'s API-only security level has Resource Impersonation '
+      + 'for time entries (add); or set timeEntries.proxy to "as-api-user" with "Proxy Time Entry" allowed')
+    : check('proxy time entry', 'warn', 'entries are created as the API user for other resources; the API does not show whether the tenant allows that',
+      'check by hand: the API user\'s security level must allow "Proxy Time Entry", or set timeEntries.proxy to "impersonate"');
+}
+
 function settings(config: AppConfig, tenant: TenantConfig): DoctorCheck[] {
   const t = config.timeEntries;
   return [
-    t.proxy === 'impersonate'
-      ? check('proxy time entry', 'ok', 'each time entry is created as its own resource (ImpersonationResourceId), so "Proxy Time Entry" is not needed',
-        '')
-      : check('proxy time entry', 'warn', 'entries are created as the API user for other resources; the API does not show whether the tenant allows that',
-        'check by hand: the API user\'s security level must allow "Proxy Time Entry", or set timeEntries.proxy to "impersonate"'),
+    impersonationCheck(t),
+    t.timeZone === 'UTC'
+      ? check('time zone', 'warn', 'timeEntries.timeZone is UTC (the default): an entry\'s dateWorked and its midnight are judged in UTC',
+        'set timeEntries.timeZone to the tenant\'s IANA zone (e.g. Europe/Berlin) unless its technicians work in UTC')
+      : check('time zone', 'ok', `dateWorked and midnight are judged in ${t.timeZone}`),
     t.midnight === 'refuse'
       ? check('midnight spanning', 'ok', `entries crossing midnight (${t.timeZone}) are refused before sending`)
       : check('midnight spanning', 'warn', 'entries crossing midnight are sent; the API does not show the tenant setting',
@@ -138,8 +115,11 @@ export async function runDoctor(services: RuntimeServices, requested: string | u
     return { tenant: tenant.id, checks };
   }
   checks.push(...await reads(client, signal));
-  checks.push(...await fields(client, services.config));
+  checks.push(...await fieldChecks(client));
+  checks.push(...await udfChecks(client, services.config));
   checks.push(...await picklists(client, services.config));
+  checks.push(await problemTemplateCheck(client, services.config));
+  checks.push(...await ruleFilterChecks(client, services.config));
   checks.push(...settings(services.config, tenant));
   return { tenant: tenant.id, checks };
 }

@@ -4,7 +4,7 @@
  */
 import { createConsoleCommands, type ConsoleCommands } from './console.js';
 import type { CommandContext } from './context.js';
-import { listInvoices, type InvoiceListing } from './invoices.js';
+import { decideInvoice, listInvoices, type InvoiceCommands } from './invoices.js';
 import { createDetectionTuningCommands, type DetectionTuningCommands } from './detection-tuning.js';
 import { createJobCommands, type JobCommands } from './jobs.js';
 import { createReadiness, type ReadinessOptions, type ReadinessReport, type StartupState } from './readiness.js';
@@ -17,8 +17,8 @@ export type { JobStatus } from './jobs.js';
 export type { ReadinessOptions, ReadinessReport } from './readiness.js';
 export type { StopwatchAnswer, StopwatchRefused, StopwatchView } from './stopwatches.js';
 export type { WebhookEvent, WebhookOutcome, WebhookRequest } from './webhooks.js';
-export type { InvoiceListing } from './invoices.js';
-export type { RecentRun, TenantUsage, TicketRef, UsageTotals } from './console.js';
+export type { InvoiceDecisionAnswer, InvoiceListing } from './invoices.js';
+export type { ActiveRun, RecentRun, TenantUsage, TicketRef, UsageTotals } from './console.js';
 export type { HourUsage } from '../../autotask/index.js';
 export type { FirstRunState } from '../first-run.js';
 export type { SuggestionAnswer, SuggestionView } from './problem-suggestions.js';
@@ -26,14 +26,14 @@ export type { DetectionTuningView } from './detection-tuning.js';
 /** `run <job>` needs no queues: it takes services and the registry only. */
 export { runJob as runJobInProcess, type RunJobRequest } from './run-job.js';
 
-export interface RuntimeCommands extends JobCommands, StopwatchCommands, ProblemSuggestionCommands, DetectionTuningCommands, ConsoleCommands {
-  listInvoices(request: { tenant?: string | undefined; status?: 'draft' | 'delivered' | undefined }): Promise<InvoiceListing>;
+export interface RuntimeCommands extends JobCommands, StopwatchCommands, ProblemSuggestionCommands, DetectionTuningCommands, ConsoleCommands,
+  InvoiceCommands {
   acceptTicketWebhook(request: WebhookRequest): Promise<WebhookOutcome>;
   readiness(): Promise<ReadinessReport>;
 }
 
 export function createCommands(ctx: CommandContext, options: { readiness?: ReadinessOptions; startup?: StartupState } = {}): RuntimeCommands {
-  const readiness = createReadiness(ctx.services.redis, ctx.services.tenants, options.readiness, options.startup);
+  const readiness = createReadiness(ctx.services.redis, ctx.services.tenants, options.readiness, options.startup, ctx.services.now);
   return {
     ...createJobCommands(ctx),
     ...createStopwatchCommands(ctx),
@@ -41,6 +41,7 @@ export function createCommands(ctx: CommandContext, options: { readiness?: Readi
     ...createDetectionTuningCommands(ctx),
     ...createConsoleCommands(ctx),
     listInvoices: (request) => listInvoices(ctx, request),
+    decideInvoice: (request) => decideInvoice(ctx, request),
     acceptTicketWebhook: (request) => acceptTicketWebhook(ctx, request),
     readiness: () => readiness.check(),
   };

@@ -44,7 +44,7 @@ export interface Readiness {
 }
 
 export function createReadiness(redis: Pick<RedisConnection, 'ping' | 'status'>, tenants: TenantServices, options: ReadinessOptions = {},
-  startup: StartupState = () => undefined): Readiness {
+  startup: StartupState = () => undefined, now: () => Date = () => new Date()): Readiness {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const okTtlMs = options.okTtlMs ?? 30_000;
   const failTtlMs = options.failTtlMs ?? 5_000;
@@ -81,7 +81,7 @@ export function createReadiness(redis: Pick<RedisConnection, 'ping' | 'status'>,
       // Deactivated webhooks do not make the worker unready (polling still runs), but ops must see them.
       // Read only with Redis up (a command on a connection that is not would wait for it), and bounded.
       for (const id of redisUp ? tenants.ids : []) {
-        const notices = await withTimeout(timeoutMs, 'Redis', () => tenants.get(id).webhooks.deactivations()).catch(() => []);
+        const notices = await withTimeout(timeoutMs, 'Redis', () => tenants.get(id).webhooks.deactivations(now())).catch(() => []);
         if (notices.length === 0) continue;
         checks[`webhooks:${id}`] = { ok: true, reason: `Autotask deactivated ${notices.length} webhook(s): ${notices.map((n) =>
           `${n.guid ?? 'unknown guid'} at ${n.eventTime ?? n.receivedAt}${n.signed ? '' : ' (unsigned notice)'}`).join(', ')}; `

@@ -7,6 +7,7 @@
  *     form of them;
  *  2. the payload is parsed and checked; its EventTime bounds replays; a delivery seen before (Guid + entity + Id +
  *     SequenceNumber: the Guid alone names the webhook, src/rules/webhook-delivery.ts) is answered 200, not queued;
+ *     A first-seen signed delivery clears its webhook's Deactivated notice (it was re-activated);
  *  3. a ticket Create/Update queues an incremental `detect-problems` for that ticket and answers 202.
  */
 import { z } from 'zod';
@@ -98,6 +99,10 @@ export async function acceptTicketWebhook(ctx: CommandContext, request: WebhookR
 
   const scope = services.tenants.get(tenant.id);
   if (!(await scope.webhooks.firstSeen(deliveryIdentity(event), WEBHOOK_SEEN_TTL_SECONDS))) return { status: 200, body: { duplicate: true } };
+  // A signed, fresh, first-seen delivery of this webhook: Autotask calls it again, so its switch-off notice is over.
+  if (event.Guid !== undefined && event.EventTime !== undefined && await scope.webhooks.clearDeactivation(event.Guid, event.EventTime)) {
+    services.logger.info({ tenant: tenant.id, guid: event.Guid }, 'a deactivated webhook delivers again: its notice is cleared');
+  }
 
   const isTicket = /^tickets?$/i.test(event.EntityType);
   if (!isTicket || (event.Action !== 'Create' && event.Action !== 'Update')) {

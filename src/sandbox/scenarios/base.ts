@@ -28,7 +28,15 @@ export const TECHNICIANS: readonly Technician[] = [
   { resourceId: 29682940, name: 'Sam Okafor', active: false, roleIds: [ROLE_IDS.helpDesk], defaultRoleId: ROLE_IDS.helpDesk },
 ];
 
-export function baseRecords(apiUserName: string): { Companies: SandboxRecord[]; Resources: SandboxRecord[]; Roles: SandboxRecord[]; ResourceRoles: SandboxRecord[] } {
+/** The sandbox MSP invoices in US dollars (its internal currency); one demo customer is billed in euros. */
+export const CURRENCY_IDS = { usd: 1, eur: 2 } as const;
+
+export function baseRecords(apiUserName: string): { Companies: SandboxRecord[]; Resources: SandboxRecord[]; Roles: SandboxRecord[];
+  ResourceRoles: SandboxRecord[]; Currencies: SandboxRecord[] } {
+  const Currencies: SandboxRecord[] = [
+    { id: CURRENCY_IDS.usd, name: 'USD', description: 'US Dollar', exchangeRate: 1, isActive: true, isInternalCurrency: true },
+    { id: CURRENCY_IDS.eur, name: 'EUR', description: 'Euro', exchangeRate: 0.92, isActive: true, isInternalCurrency: false },
+  ];
   const Roles: SandboxRecord[] = [
     { id: ROLE_IDS.helpDesk, name: 'Help Desk Technician', description: 'Level I support', isActive: true, hourlyRate: 95 },
     { id: ROLE_IDS.systemsEngineer, name: 'Systems Engineer', description: 'Level II/III', isActive: true, hourlyRate: 145 },
@@ -53,5 +61,5 @@ export function baseRecords(apiUserName: string): { Companies: SandboxRecord[]; 
   const Companies: SandboxRecord[] = [{ id: OWNER_COMPANY_ID, companyName: 'Sandbox MSP Ltd', companyNumber: 'OWNER',
     companyType: 1, isActive: true, phone: '+1 555 0100', ownerResourceID: TECHNICIANS[0]?.resourceId ?? null, city: 'Springfield',
     createDate: '2019-03-01T09:00:00.000Z', lastActivityDate: '2019-03-01T09:00:00.000Z' }];
-  return { Companies, Resources, Roles, ResourceRoles };
+  return { Companies, Resources, Roles, ResourceRoles, Currencies };
 }

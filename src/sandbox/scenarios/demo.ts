@@ -6,7 +6,7 @@
 import { CONTRACT_CATEGORY_IDS, CONTRACT_TYPE_IDS } from '../picklists.js';
 import { createRng } from '../random.js';
 import type { SandboxRecord, TenantData } from '../types.js';
-import { API_USER_RESOURCE_ID, OWNER_COMPANY_ID, ROLE_IDS, TECHNICIANS, baseRecords, type Technician } from './base.js';
+import { API_USER_RESOURCE_ID, CURRENCY_IDS, OWNER_COMPANY_ID, ROLE_IDS, TECHNICIANS, baseRecords, type Technician } from './base.js';
 import { buildDemoBilling } from './demo-billing.js';
 import { computeDemoFacts, type DemoFacts } from './demo-facts.js';
 import { DEMO_CI, DEMO_COMPANY, DEMO_CONTRACT, DEMO_PO, dayAt, iso } from './demo-ids.js';
@@ -24,8 +24,10 @@ function companies(now: Date): SandboxRecord[] {
     [DEMO_COMPANY.fabrikam, 'Fabrikam Logistics', 'FAB', 'Denver'],
     [DEMO_COMPANY.tailspin, 'Tailspin Bakery', 'TSB', 'Austin'],
   ];
+  // Fabrikam is invoiced in euros (its currencyID); the others in the tenant's internal currency (none set).
   return rows.map(([id, companyName, companyNumber, city]) => ({ id, companyName, companyNumber, companyType: 1, isActive: true,
     phone: '+1 555 0199', ownerResourceID: TECHNICIANS[0]?.resourceId ?? null, city,
+    currencyID: id === DEMO_COMPANY.fabrikam ? CURRENCY_IDS.eur : null,
     createDate: '2021-06-01T12:00:00.000Z', lastActivityDate: iso(dayAt(now, -1, 9)) }));
 }
 

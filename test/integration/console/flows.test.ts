@@ -29,20 +29,37 @@ describe.skipIf(!HAVE_CHROMIUM)('console pages', { timeout: 240_000 }, () => {
   afterAll(async () => { await b?.close(); await p?.close(); });
 
   it('previews the demo\'s invoices per company and PO with their totals, downloadable as JSON and CSV', async () => {
+    // One posted item without an amount: the run leaves it off, and the page says which and why.
+    const open = p!.sandbox.data.all('BillingItems').find((i) => i.id === DEMO_FACTS.invoiceGroups[0]!.billingItemIDs[0])!;
+    const { id: _id, ...fields } = open;
+    const noAmount = p!.sandbox.data.insert('BillingItems', { ...fields, extendedPrice: null, totalAmount: null, description: 'no amount yet' });
     await runJob(p!, 'sync-contracts');
     await runJob(p!, 'sync-billing-items');
     await runJob(p!, 'build-invoices');
     const { page, context } = b!;
     await page.goto(`${p!.url}/console/invoices`);
     await page.waitForSelector('table.invoices.draft tbody tr');
-    await screenshot(page, 'console-invoices');
     const rows = await page.$$eval('table.invoices.draft tbody tr', (trs) => trs.map((tr) => {
       const cells = [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '');
-      return { company: cells[0], po: cells[1], items: cells[3], subtotal: cells[4], tax: cells[5], total: cells[6], key: tr.getAttribute('data-key') };
+      return { company: tr.querySelector('td.company')?.getAttribute('data-company-id'), name: tr.querySelector('td.company')?.textContent ?? '', po: cells[1], items: cells[3], subtotal: cells[4], tax: cells[5], total: cells[6], key: tr.getAttribute('data-key') };
     }));
     const expected = DEMO_FACTS.invoiceGroups.map((g) => ({ company: String(g.companyID), po: g.purchaseOrderNumber ?? '(none)',
       items: String(g.itemCount), subtotal: cents(g.subtotalCents), tax: cents(g.taxCents), total: cents(g.totalCents) }));
-    expect(rows.map(({ key: _key, ...r }) => r).sort((a, b) => `${a.company}${a.po}`.localeCompare(`${b.company}${b.po}`)))
+    // Each row names its company (from Autotask's Companies) and the currency it is invoiced in.
+    for (const row of rows) expect(row.name).toContain(String(p!.sandbox.data.get('Companies', Number(row.company))!.companyName));
+    expect(await page.locator('table.invoices.draft td.currency').allTextContents()).toContain('EUR');
+    // Contracts by name (from the pulled contracts) beside their ids.
+    const contractCells = (await page.locator('table.invoices.draft td.contracts').allTextContents()).join(' ');
+    for (const id of DEMO_FACTS.invoiceGroups.flatMap((g) => g.contractIDs)) {
+      expect(contractCells).toContain(`${String(p!.sandbox.data.get('Contracts', id)!.contractName)} ${id}`);
+    }
+    // The items the run left off, each with its reason, as the API lists them.
+    const { skipped } = await p!.runtime.commands.listInvoices({ tenant: 'default' });
+    const skippedRows = await page.$$eval('table#skipped-default tbody tr', (trs) => trs.map((tr) => [Number(tr.getAttribute('data-item')),
+      tr.querySelector('code')?.textContent ?? '']));
+    expect(skippedRows).toEqual(skipped!.items.map((i) => [i.billingItemID, i.reason]));
+    expect(skippedRows).toContainEqual([noAmount.id, 'missing-amount']);
+    expect(rows.map(({ key: _key, name: _name, ...r }) => r).sort((a, b) => `${a.company}${a.po}`.localeCompare(`${b.company}${b.po}`)))
       .toEqual(expected.sort((a, b) => `${a.company}${a.po}`.localeCompare(`${b.company}${b.po}`)));
 
     const first = rows[0]!;

@@ -35,7 +35,8 @@ describe('autotask-sync demo --once', () => {
     expect(stdout).toContain('Time entries pushed (3)');
     // --once stops the server: no links to it (issue 18), but where the invoice files went.
     expect(stdout).not.toMatch(/Dashboard: http/);
-    expect(stdout).toMatch(/^Invoice files: \/\S+\/invoices \(one JSON document per invoice\)$/m);
+    // One folder per tenant under INVOICE_OUTPUT_DIR (the demo tenant is "default").
+    expect(stdout).toMatch(/^Invoice files: \/\S+\/invoices\/default \(one JSON document per invoice\)$/m);
     expect(stdout).toContain('The demo server has stopped (--once)');
   });
 

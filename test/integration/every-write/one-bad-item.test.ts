@@ -35,7 +35,8 @@ async function settle(product: Product, name: string, data: Record<string, unkno
   }, 90_000, `${name} to settle`);
 }
 
-const deliveredDocs = (): InvoiceDocument[] => readdirSync(dir!).filter((f) => f.endsWith('.json'))
+// The file sink writes <tenant>/<invoiceKey>.json; no folder yet is no delivery yet.
+const deliveredDocs = (): InvoiceDocument[] => readdirSync(dir!, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(readFileSync(join(dir!, f), 'utf8')) as InvoiceDocument);
 const deliveredIds = (): number[] => deliveredDocs().flatMap((d) => d.items.map((i) => i.billingItemID));
 

@@ -8,7 +8,7 @@ const BIN = fileURLToPath(new URL('../../../bin/autotask-sync.js', import.meta.u
 const run = promisify(execFile);
 
 describe('autotask-sync --help and --version', () => {
-  it.each(['worker', 'run', 'trigger', 'dlq', 'confirm', 'sandbox', 'demo', 'doctor', 'detect'])('%s --help prints its usage and exits 0', async (command) => {
+  it.each(['worker', 'run', 'trigger', 'dlq', 'invoices', 'confirm', 'sandbox', 'demo', 'doctor', 'detect'])('%s --help prints its usage and exits 0', async (command) => {
     // The environment is passed on as it is (REDIS_URL included); --help must not need any of it.
     const { stdout } = await run(process.execPath, [BIN, command, '--help'], { env: process.env, timeout: 30_000 });
     expect(stdout).toContain(`usage: autotask-sync ${command}`);

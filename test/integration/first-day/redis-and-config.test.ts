@@ -1,9 +1,11 @@
 /**
- * Issue 18, traps 1 and 2: a missing Redis is answered in one line by every command (the worker stays up and
- * says why on /readyz); a command that only touches the queue needs no Autotask credentials; one tenant that
+ * Issue 18, traps 1 and 2: a missing Redis is answered in one line by every command that uses it (the worker
+ * stays up and says why on /readyz; `detect` reads an export file and never opens Redis); a command that only touches the queue needs no Autotask credentials; one tenant that
  * does not answer degrades /readyz instead of failing the instance.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { confirmCommand } from '../../../src/cli/confirm.js';
+import { doctorCommand } from '../../../src/cli/doctor.js';
 import { dlqCommand } from '../../../src/cli/dlq.js';
 import { runCommand } from '../../../src/cli/run.js';
 import { triggerCommand } from '../../../src/cli/trigger.js';
@@ -43,6 +45,11 @@ describe('Redis not reachable (trap 1)', () => {
     ['trigger', (d: ReturnType<typeof deps>['deps']) => triggerCommand(['sync-tickets'], d)],
     ['dlq list', (d: ReturnType<typeof deps>['deps']) => dlqCommand(['list'], d)],
     ['run', (d: ReturnType<typeof deps>['deps']) => runCommand(['sync-tickets'], d)],
+    ['dlq requeue <id>', (d: ReturnType<typeof deps>['deps']) => dlqCommand(['requeue', '42'], d)],
+    ['dlq requeue --all', (d: ReturnType<typeof deps>['deps']) => dlqCommand(['requeue', '--all'], d)],
+    ['confirm', (d: ReturnType<typeof deps>['deps']) => confirmCommand(['--by', 'alice'], d)],
+    ['confirm --show', (d: ReturnType<typeof deps>['deps']) => confirmCommand(['--show'], d)],
+    ['doctor', (d: ReturnType<typeof deps>['deps']) => doctorCommand([], d)],
   ])('%s answers with one REDIS_UNAVAILABLE line and exit 1', async (_name, command) => {
     const { deps: d, stderr, stdout } = deps({ ...CREDS, REDIS_URL: NO_REDIS });
     expect(await command(d)).toBe(1);
@@ -65,6 +72,31 @@ describe('Redis not reachable (trap 1)', () => {
     } finally {
       await runtime.close();
     }
+  });
+
+  it('the worker command itself stays up without Redis: /healthz 200, /readyz 503 naming Redis, one log line', async () => {
+    const { deps: d, stdout } = deps({ ...CREDS, REDIS_URL: NO_REDIS, PORT: '0', LOG_LEVEL: 'info', ADMIN_TOKEN });
+    let stop: () => void = () => undefined;
+    const stopSignal = new Promise<void>((resolve) => { stop = resolve; });
+    const exit = workerCommand([], { ...d, extraRoutes: [], stopSignal });
+    try {
+      const logs = (): Array<{ msg: string; url?: string; level: number }> =>
+        stdout.text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; url?: string; level: number });
+      const listening = (): string | undefined => logs().find((l) => l.msg === 'http server listening')?.url;
+      await expect.poll(listening).toBeDefined();
+      const url = listening()!;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ reason: expect.stringMatching(/Redis/) });
+      await expect.poll(() => logs().filter((l) => l.msg.startsWith('REDIS_UNAVAILABLE:'))).toHaveLength(1);
+      const warning = logs().find((l) => l.msg.startsWith('REDIS_UNAVAILABLE:'))!.msg;
+      expect(warning).not.toContain('\n');
+      expect(warning).toMatch(/Retrying every \d+ s; \/healthz answers, \/readyz says why\./);
+    } finally {
+      stop();
+    }
+    expect(await exit).toBe(0);
   });
 
   it('without waitForRedis the start fails at once with REDIS_UNAVAILABLE', async () => {

@@ -57,8 +57,11 @@ describe('build-invoices against the demo tenant', () => {
   it('builds the expected invoice per company and PO with exact totals, delivers each once and marks each item once', async () => {
     await setup();
     const result = await h.run(buildInvoicesJob);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-    const docs = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as InvoiceDocument);
+    // The file sink writes into the tenant's folder, and each document names its tenant.
+    const folder = join(dir, h.tenant.id);
+    const files = readdirSync(folder).filter((f) => f.endsWith('.json'));
+    const docs = files.map((f) => JSON.parse(readFileSync(join(folder, f), 'utf8')) as InvoiceDocument & { tenant: string });
+    expect(docs.every((d) => d.tenant === h.tenant.id)).toBe(true);
     expect(docs).toHaveLength(DEMO_FACTS.invoiceGroups.length);
     for (const group of DEMO_FACTS.invoiceGroups) {
       const doc = docs.find((d) => d.companyID === group.companyID && d.purchaseOrderNumber === group.purchaseOrderNumber);
@@ -66,11 +69,16 @@ describe('build-invoices against the demo tenant', () => {
       expect(doc!.items.map((i) => i.billingItemID).sort((a, b) => a - b)).toEqual([...group.billingItemIDs].sort((a, b) => a - b));
       expect([cents(doc!.subtotal), cents(doc!.tax), cents(doc!.total)]).toEqual([group.subtotalCents, group.taxCents, group.totalCents]);
       expect(doc!.contractIDs).toEqual([...group.contractIDs].sort((a, b) => a - b));
+      // Who and in what currency: the company's name, and its currencyID's code or else the internal currency's.
+      const company = h.sandbox.data.get('Companies', group.companyID)!;
+      const currencyID = (company.currencyID as number | null) ?? h.sandbox.data.all('Currencies').find((c) => c.isInternalCurrency)!.id;
+      expect([doc!.companyName, doc!.currency]).toEqual([company.companyName, h.sandbox.data.get('Currencies', currencyID)!.name]);
     }
+    expect(new Set(docs.map((d) => d.currency))).toEqual(new Set(['USD', 'EUR']));
     // The two contracts sharing one PO land on one invoice; the no-PO customer gets one invoice.
     const shared = Object.entries(DEMO_FACTS.contractsByPurchaseOrder).find(([, ids]) => ids.length > 1)!;
     expect(docs.filter((d) => d.purchaseOrderNumber === shared[0])).toHaveLength(1);
-    expect(received.map((r) => r.key).sort()).toEqual(docs.map((d) => d.invoiceKey).sort());
+    expect(received.map((r) => r.key).sort()).toEqual(docs.map((d) => `${h.tenant.id}:${d.invoiceKey}`).sort());
     expect(received.every((r) => r.ok)).toBe(true);
     expect(billingItemPatches()).toBe(DEMO_FACTS.openBillingItemCount);
     const open = DEMO_FACTS.invoiceGroups.flatMap((g) => g.billingItemIDs);
@@ -130,6 +138,18 @@ describe('build-invoices against the demo tenant', () => {
     expect(h.sandbox.stats().writes).toEqual({});
     expect(readdirSync(dir)).toEqual([]);
     expect(received).toEqual([]);
+  });
+});
+
+describe('build-invoices company names and currencies', () => {
+  it('without currencies in Autotask (no Multi-currency module) the documents carry no currency, and go out all the same', async () => {
+    await setup();
+    for (const currency of [...h.sandbox.data.all('Currencies')]) h.sandbox.data.remove('Currencies', currency.id);
+    await h.run(buildInvoicesJob);
+    const folder = join(dir, h.tenant.id);
+    const docs = readdirSync(folder).map((f) => JSON.parse(readFileSync(join(folder, f), 'utf8')) as InvoiceDocument);
+    expect(docs).toHaveLength(DEMO_FACTS.invoiceGroups.length);
+    expect(docs.every((d) => d.currency === null && d.companyName === h.sandbox.data.get('Companies', d.companyID)!.companyName)).toBe(true);
   });
 });
 

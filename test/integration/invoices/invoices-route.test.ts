@@ -25,6 +25,10 @@ describe('GET /api/invoices', () => {
     const delivered = await p.api('GET', '/api/invoices?status=delivered');
     expect(delivered.body.count).toBe(DEMO_FACTS.invoiceGroups.length);
     expect(delivered.body.invoices.every((i: { deliveries: Record<string, unknown> }) => 'file' in i.deliveries)).toBe(true);
+    // Approval is off here: a decision is refused, naming the setting.
+    const key = delivered.body.invoices[0].invoiceKey as string;
+    const off = await p.api('POST', `/api/invoices/${key}/approve`, { version: delivered.body.invoices[0].version });
+    expect(off).toMatchObject({ status: 409, body: { error: 'INVOICE_APPROVAL_OFF' } });
     const bad = await p.api('GET', '/api/invoices?status=paid');
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/status/);

@@ -32,6 +32,9 @@ describe('detection.problem.fields', () => {
     [{ ticketNumber: 'T1' }, /detection\.problem\.fields\.ticketNumber: Tickets\.ticketNumber is read-only/],
     [{ issueType: 999 }, /detection\.problem\.fields\.issueType: 999 is not an active Tickets\.issueType/],
     [{ estimatedHours: 'two' }, /detection\.problem\.fields\.estimatedHours: Tickets\.estimatedHours holds double/],
+    // A sub-issue type belongs to one issue type (its picklist parentValue).
+    [{ issueType: 12, subIssueType: 145 }, /detection\.problem\.fields\.subIssueType: 145 belongs to issueType 7, not to detection\.problem\.fields\.issueType = 12/],
+    [{ subIssueType: 145 }, /detection\.problem\.fields\.subIssueType: 145 belongs to issueType 7; set detection\.problem\.fields\.issueType to 7 too/],
   ])('refuses %j before any write, naming the setting', async (fields, message) => {
     h = open = await startHarness({ file: { detection: { problem: { fields } } } });
     await h.run(syncTicketsJob);

@@ -92,4 +92,15 @@ describe('webhook Deactivated notices', () => {
     expect(ready.checks['webhooks:default']?.reason).toMatch(/deactivated 1 webhook\(s\): c0ffee00-0000-4000-8000-000000000001 .*unsigned notice.*re-activate/);
     expect(ready.checks['webhooks:acme']).toBeUndefined();
   });
+
+  it('a signed delivery of the re-activated webhook clears its notice', async () => {
+    const guid = 'c0ffee00-0000-4000-8000-000000000002';
+    const notice = JSON.stringify({ Action: 'Deactivated', Guid: guid, EventTime: '2026-03-02T09:58:30Z' });
+    expect((await post(notice, SECRET)).body).toEqual({ recorded: 'Deactivated', signed: true });
+    const readyz = async () => ((await (await fetch(`${p.url}/readyz`)).json()) as { checks: Record<string, { reason?: string }> }).checks['webhooks:default']?.reason ?? '';
+    expect(await readyz()).toContain(guid);
+    expect((await post(event({ Guid: guid, SequenceNumber: 70, EventTime: '2026-03-02T09:59:50Z' }), SECRET)).status).toBe(202);
+    expect(await readyz()).not.toContain(guid);
+    expect(await readyz()).toContain('c0ffee00-0000-4000-8000-000000000001');
+  });
 });

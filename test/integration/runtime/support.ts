@@ -53,7 +53,7 @@ export function noHttpClientFactory(state: Partial<FakeClientState> = {}): { fac
   const factory = (tenant: TenantConfig): AutotaskClient => ({
     tenantId: tenant.id,
     query: refuse, queryPages: refuse, queryPartitioned: refuse, queryIn: refuse, count: refuse, get: refuse,
-    create: refuse, update: refuse, createChild: refuse, entityInformation: refuse, fields: refuse, picklist: refuse, webRoot: async () => refuse(), usageHistory: async () => null,
+    create: refuse, update: refuse, createChild: refuse, entityInformation: refuse, fields: refuse, userDefinedFields: refuse, picklist: refuse, webRoot: async () => refuse(), usageHistory: async () => null,
     async thresholdInformation() {
       full.thresholdCalls += 1;
       if (full.thresholdFails) throw new AppError('AUTOTASK_AUTH', 'credentials refused');

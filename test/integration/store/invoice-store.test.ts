@@ -30,9 +30,36 @@ describe('InvoiceStore', () => {
   it('ledgers delivered items and marks', async () => {
     await store.recordDeliveredItems('a', [1, 2, 3]);
     expect([...(await store.deliveredItems([2, 9])).entries()]).toEqual([[2, 'a']]);
-    expect((await store.allDeliveredItems()).size).toBe(3);
+    // Looked up by id in slices of 1,000: a lookup larger than one slice finds ids in every slice.
+    const many = Array.from({ length: 2_500 }, (_, i) => 10_000 + i);
+    await store.recordDeliveredItems('b', [10_000, 11_999, 12_499]);
+    expect([...(await store.deliveredItems([1, ...many])).entries()]).toEqual([[1, 'a'], [10_000, 'b'], [11_999, 'b'], [12_499, 'b']]);
     await store.recordMark(2, '2026-11-26T10:00:00.000Z');
     expect([...(await store.marks([1, 2])).keys()]).toEqual([2]);
+  });
+
+  it('keeps people\'s decisions apart from the document: a rebuild keeps them, concurrent ones all stay, a dropped draft takes its own along', async () => {
+    await store.saveDraft({ invoiceKey: 'a', total: 1 }, [], now);
+    await store.saveDraft({ invoiceKey: 'b', total: 2 }, [], now);
+    const decision = (action: string, by: string) => ({ action, version: 'v1', by, at: now.toISOString() });
+    // Two people deciding at the same moment: both are in the list (appended by a script, not read-modify-write).
+    await Promise.all([store.recordDecision('a', decision('approved', 'ann')), store.recordDecision('a', decision('rejected', 'bob'))]);
+    await store.recordDecision('b', decision('approved', 'ann'));
+    // A build rewriting the draft does not touch them.
+    await store.saveDraft({ invoiceKey: 'a', total: 1 }, [], now);
+    const before = await store.decisions(['a', 'b', 'c']);
+    expect(before.get('a')!.map((d) => d.by).sort()).toEqual(['ann', 'bob']);
+    expect(before.get('b')).toEqual([decision('approved', 'ann')]);
+    expect(before.has('c')).toBe(false);
+    // b is no longer built: its draft and its decisions go; a's stay.
+    expect(await store.removeDrafts(new Set(['a']))).toBe(1);
+    const after = await store.decisions(['a', 'b']);
+    expect([...after.keys()]).toEqual(['a']);
+    expect(await redis.hlen(tenantKeys(prefix, 'default').ledger('invoice-decisions'))).toBe(1);
+    // a is delivered, and later dropped by retention: its decisions go in the same MULTI.
+    await store.recordDelivery('a', 'file', '/tmp/a.json', true, now);
+    expect(await store.dropDelivered([(await store.get('a'))!])).toBe(1);
+    expect(await redis.hlen(tenantKeys(prefix, 'default').ledger('invoice-decisions'))).toBe(0);
   });
 
   it('refuses to record a delivery on an unknown invoice', async () => {

@@ -42,6 +42,39 @@ describe('Proxy Time Entry', () => {
   });
 });
 
+describe('impersonation not allowed by the tenant', () => {
+  it('the default mode\'s refusal names both impersonation settings and the other mode, and nothing is created', async () => {
+    h = await startHarness({ sandbox: { tenantSettings: { impersonation: false } } });
+    const before = h.sandbox.data.count('TimeEntries');
+    const [refused] = await push([entry('imp-1', '2026-11-20T13:00:00.000Z', '2026-11-20T14:00:00.000Z')]);
+    expect(refused).toMatchObject({ status: 'refused', code: 'AUTOTASK_PERMISSION' });
+    expect(refused?.reason).toMatch(/adequate permissions.*Allow impersonation of resources with this security level.*Resource Impersonation.*timeEntries\.proxy to "as-api-user".*Proxy Time Entry/);
+    expect(h.sandbox.data.count('TimeEntries')).toBe(before);
+  });
+
+  it('as-api-user still works there when Proxy Time Entry is on', async () => {
+    h = await startHarness({ sandbox: { tenantSettings: { impersonation: false } }, file: { timeEntries: { proxy: 'as-api-user' } } });
+    const [created] = await push([entry('imp-2', '2026-11-20T15:00:00.000Z', '2026-11-20T16:00:00.000Z')]);
+    expect(created).toMatchObject({ status: 'created' });
+  });
+});
+
+describe('a tenant that stores time entries without their seconds', () => {
+  it('a create whose answer was lost is found again by its truncated start, and no second entry is made', async () => {
+    h = await startHarness({ sandbox: { tenantSettings: { truncateSeconds: true } } });
+    h.sandbox.setFaults({ lostResponseRate: 1 });
+    const e = entry('trunc-1', '2026-11-23T09:07:13.000Z', '2026-11-23T10:07:13.000Z');
+    const [first] = await push([e]);
+    expect(first).toMatchObject({ status: 'found' });
+    const stored = h.sandbox.data.get('TimeEntries', first!.timeEntryId!);
+    expect(stored?.startDateTime).toBe('2026-11-23T09:07:00.000Z');
+    h.sandbox.setFaults({ lostResponseRate: 0 });
+    expect((await push([e]))[0]).toMatchObject({ status: 'already-pushed', timeEntryId: first!.timeEntryId });
+    expect(h.sandbox.data.all('TimeEntries').filter((t) => t.summaryNotes === 'work trunc-1')).toHaveLength(1);
+    expect(h.sandbox.stats().writes.TimeEntries?.POST).toBe(1);
+  });
+});
+
 describe('entries across midnight', () => {
   it('are refused before any write by default, naming the tenant setting', async () => {
     h = await startHarness({ sandbox: { tenantSettings: { midnightSpan: false } } });

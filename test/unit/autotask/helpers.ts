@@ -23,7 +23,7 @@ export function tenant(overrides: Partial<TenantConfig> = {}): TenantConfig {
 }
 
 export function settings(overrides: Partial<ReturnType<typeof autotaskSection.parse>> = {}) {
-  // Slots given back at once, so a test can read the governor's events right after a call (the delayed release has its own test).
+  // Slots given back without cooling, so the governor's events read plainly (slot-cooling.test.ts covers the cooling).
   return { ...autotaskSection.parse({}), retries: 3, retryMinMs: 1, retryMaxMs: 5, slotReleaseDelayMs: 0, ...overrides };
 }
 
@@ -72,13 +72,21 @@ export function fakeQueryEndpoint(entity: string, records: Record<string, unknow
 /** An in-memory RateGovernor that records what the client asks of it. */
 export function recordingGovernor(options: { stale?: boolean; acquire?: (endpoint: string) => Promise<void> } = {}) {
   const events: string[] = [];
+  /** The cooling asked of each release that asked for one (autotask.slotReleaseDelayMs), in order. */
+  const coolings: number[] = [];
   let stale = options.stale ?? false;
-  const governor: RateGovernor & { events: string[] } = {
+  const governor: RateGovernor & { events: string[]; coolings: number[] } = {
     events,
+    coolings,
     async acquire(endpoint): Promise<SlotLease> {
       await options.acquire?.(endpoint);
       events.push(`acquire ${endpoint}`);
-      return { release: async () => { events.push(`release ${endpoint}`); } };
+      return {
+        release: async (coolMs = 0) => {
+          if (coolMs > 0) coolings.push(coolMs);
+          events.push(coolMs > 0 ? `release ${endpoint} cooling` : `release ${endpoint}`);
+        },
+      };
     },
     async observeThreshold(info) {
       stale = false;
@@ -90,6 +98,7 @@ export function recordingGovernor(options: { stale?: boolean; acquire?: (endpoin
     },
     // The hourly history lives in Redis (test/integration/governor); this governor keeps none.
     noteThrottled: async () => undefined,
+    noteThreadLimit: async (endpoint: string) => { events.push(`thread-limit ${endpoint}`); },
     history: async () => [],
   };
   return governor;

@@ -162,14 +162,6 @@ describe('the governor', () => {
     expect(governor.events).toEqual(['acquire Tickets', 'release Tickets', 'acquire Tickets', 'release Tickets']);
   });
 
-  it('with autotask.slotReleaseDelayMs, answers at once and gives the slot back after the delay (issue 16 item 9)', async () => {
-    scripted('post', '/ATServicesRest/V1.0/Tickets/query/count', [[200, { queryCount: 1 }]]);
-    const governor = recordingGovernor();
-    // A delay far longer than the test: the answer does not wait for it, and the slot is still held when it arrives.
-    expect(await client({ governor, settings: settings({ slotReleaseDelayMs: 5_000 }) }).count('Tickets', [])).toBe(1);
-    expect(governor.events).toEqual(['acquire Tickets']);
-  });
-
   it('throws BudgetExhaustedError through unchanged and sends nothing', async () => {
     const exhausted = new BudgetExhaustedError(new Date('2026-11-02T15:00:00Z'), 5000, 5000);
     const governor = recordingGovernor({ acquire: async () => { throw exhausted; } });

@@ -77,11 +77,24 @@ describe('loadConfig', () => {
   });
 });
 
+describe('HOST: where the HTTP server listens', () => {
+  it('defaults to 127.0.0.1, so a bare worker is not reachable from other machines', () => {
+    expect(loadConfig({ env: creds, file: {} }).host).toBe('127.0.0.1');
+    expect(loadConfig({ env: { ...creds, HOST: '' }, file: {} }).host).toBe('127.0.0.1');
+  });
+
+  it('takes an address to listen on (a container sets 0.0.0.0 inside its own network)', () => {
+    expect(loadConfig({ env: { ...creds, HOST: '0.0.0.0' }, file: {} }).host).toBe('0.0.0.0');
+    expect(loadConfig({ env: { ...creds, HOST: '::1' }, file: {} }).host).toBe('::1');
+  });
+});
+
 describe('loadConfig reports only what is wrong (issue 18, trap 2)', () => {
   it.each([
     ['ADMIN_TOKEN', 'short'],
     ['LOG_LEVEL', 'verbose'],
     ['PORT', 'abc'],
+    ['HOST', 'everywhere'],
     ['REDIS_URL', 'localhost:6379'],
     ['AUTOTASK_BASE_URL', 'not a url'],
   ])('a bad %s with all credentials set names only that variable', (name, value) => {
@@ -89,6 +102,15 @@ describe('loadConfig reports only what is wrong (issue 18, trap 2)', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatch(new RegExp(`^${name}:`));
     expect(issues.join('\n')).not.toMatch(/AUTOTASK_USERNAME|required/);
+  });
+
+  it('keeps ledgers 90 days by default and refuses a retention under the floor or shorter than a job can be retried', () => {
+    expect(loadConfig({ env: creds, file: {} }).store.retentionDays).toBe(90);
+    expect(problemsOf(() => loadConfig({ env: creds, file: { store: { retentionDays: 1 } } })).join('\n')).toMatch(/store\.retentionDays.*>=7/);
+    expect(problemsOf(() => loadConfig({ env: creds, file: { store: { retentionDays: 10 }, queue: { keepFailed: { ageSeconds: 30 * 86_400 } } } }))
+      .join('\n')).toMatch(/store\.retentionDays: must exceed queue\.keepFailed\.ageSeconds \(30 days/);
+    expect(problemsOf(() => loadConfig({ env: creds, file: { store: { retentionDays: 7 }, queue: { attempts: 30, backoffMs: 60_000 } } }))
+      .join('\n')).toMatch(/store\.retentionDays: must exceed the queue's retry horizon/);
   });
 
   it('refuses an ADMIN_TOKEN of only whitespace', () => {

@@ -112,4 +112,14 @@ describe('slotWaitDelay', () => {
     expect(slotWaitDelay(0, () => 0)).toBeGreaterThanOrEqual(1);
     expect(slotWaitDelay(10, () => 0)).toBeLessThan(slotWaitDelay(10, () => 0.99));
   });
+
+  it('asks again 1 ms after a cooling slot frees when that comes before the next poll (issue 16 item 9)', () => {
+    // attempt 10 backs off about 28 ms: a slot cooling for 4 more ms is asked for at 5 ms instead.
+    expect(slotWaitDelay(10, () => 0.5, 4)).toBe(5);
+    expect(slotWaitDelay(10, () => 0.5, 0.2)).toBe(2);
+    expect(slotWaitDelay(10, () => 0.5, -3)).toBe(1);
+    // A slot freeing later than the next poll (a live lease, renewed) leaves the backoff as it was.
+    expect(slotWaitDelay(0, () => 0.5, 90_000)).toBe(3);
+    expect(slotWaitDelay(10, () => 0.5, Number.NaN)).toBe(slotWaitDelay(10, () => 0.5));
+  });
 });

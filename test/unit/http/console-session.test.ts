@@ -57,10 +57,12 @@ describe('console sessions', () => {
 describe('invoice CSV', () => {
   it('quotes commas and quotes, and defuses spreadsheet formulas', () => {
     const csv = invoiceCsv({ invoiceKey: 'k1', companyID: 1, purchaseOrderNumber: '=HYPERLINK("x")', subtotal: 10, tax: 1, total: 11,
-      items: [{ billingItemID: 5, itemName: 'Disk, 2 TB', description: 'say "hi"', quantity: 1, rate: -10, extendedPrice: 10 }] });
+      companyName: 'Northwind, Ltd', currency: 'EUR',
+      items: [{ billingItemID: 5, itemName: 'Disk, 2 TB', description: 'say "hi"', quantity: 1, rate: -10, extendedPrice: 10 }] }, 'acme');
     const [head, item, , , total] = csv.split('\r\n');
     expect(head).toMatch(/^invoiceKey,companyID,purchaseOrderNumber,billingItemID,/);
-    expect(item).toBe('k1,1,"\'=HYPERLINK(""x"")",5,,"Disk, 2 TB","say ""hi""",1,-10,10,,,,,');
+    expect(item).toBe('k1,1,"\'=HYPERLINK(""x"")",5,,"Disk, 2 TB","say ""hi""",1,-10,10,,,,,,acme,"Northwind, Ltd",EUR');
+    expect(head).toMatch(/,tenant,companyName,currency$/);
     expect(total).toBe(',,,,,total,,,,11');
   });
 });

@@ -58,7 +58,7 @@ describe('job data', () => {
   });
 
   it('turns the queue config into attempts, exponential backoff and trimming by age and count', () => {
-    const options = jobOptions({ queue: { prefix: 'p', attempts: 4, backoffMs: 250, concurrency: 1, lockDurationMs: 60_000, stalledIntervalMs: 30_000,
+    const options = jobOptions({ queue: { prefix: 'p', attempts: 4, backoffMs: 250, concurrency: 1, maxActivePerTenant: 1, lockDurationMs: 60_000, stalledIntervalMs: 30_000,
       keepCompleted: { ageSeconds: 60, count: 10 }, keepFailed: { ageSeconds: 120, count: 20 }, shutdownGraceMs: 0 } });
     expect(options).toEqual({ attempts: 4, backoff: { type: 'exponential', delay: 250 },
       removeOnComplete: { age: 60, count: 10 }, removeOnFail: { age: 120, count: 20 } });

@@ -42,15 +42,16 @@ const status = (code: number, body = '', headers: Record<string, string> = {}): 
 const fast = { minRetryDelayMs: 5, maxRetryDelayMs: 20, timeoutMs: 2_000 };
 
 describe('http sink', () => {
-  it('POSTs the JSON signed with HMAC-SHA256 and keyed by invoiceKey', async () => {
+  it('POSTs the JSON with its tenant, signed with HMAC-SHA256 and keyed by tenant and invoiceKey', async () => {
     const { url, received } = await receiver([status(201, '{"id":"R-77"}')]);
     const doc = invoiceDoc();
-    const delivery = await createHttpSink({ url, secret: SECRET, ...fast }).deliver(doc);
+    const delivery = await createHttpSink({ url, secret: SECRET, tenant: 'acme', ...fast }).deliver(doc);
     expect(delivery).toEqual({ confirmed: true, reference: 'R-77' });
     expect(received).toHaveLength(1);
     const [request] = received;
-    expect(JSON.parse(request?.body ?? '')).toEqual(doc);
-    expect(request?.headers['idempotency-key']).toBe(doc.invoiceKey);
+    expect(JSON.parse(request?.body ?? '')).toEqual({ tenant: 'acme', ...doc });
+    // An invoiceKey is unique only within a tenant: another tenant's same key must not be de-duplicated into this one.
+    expect(request?.headers['idempotency-key']).toBe(`acme:${doc.invoiceKey}`);
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers['x-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(verifyInvoiceSignature(SECRET, request?.body ?? '', request?.headers['x-signature'] as string)).toBe(true);
@@ -61,7 +62,7 @@ describe('http sink', () => {
   it('retries a 503 (and a 429 with Retry-After) with the same key and body, then succeeds', async () => {
     const { url, received } = await receiver([status(503), status(429, '', { 'retry-after': '0' }), status(200, 'ok')]);
     const warnings: Array<Record<string, unknown>> = [];
-    const delivery = await createHttpSink({ url, secret: SECRET, ...fast,
+    const delivery = await createHttpSink({ url, secret: SECRET, tenant: 'acme', ...fast,
       logger: { warn: (object) => warnings.push(object) } }).deliver(invoiceDoc());
     expect(delivery).toEqual({ confirmed: true, reference: 'HTTP 200' });
     expect(received).toHaveLength(3);
@@ -73,7 +74,7 @@ describe('http sink', () => {
 
   it('does not retry a 400 and fails with a non-retryable error that names neither secret nor query', async () => {
     const { url, received } = await receiver([status(400, '{"error":"bad"}')]);
-    const error = await createHttpSink({ url, secret: SECRET, ...fast }).deliver(invoiceDoc()).catch((e: unknown) => e);
+    const error = await createHttpSink({ url, secret: SECRET, tenant: 'acme', ...fast }).deliver(invoiceDoc()).catch((e: unknown) => e);
     expect(received).toHaveLength(1);
     expect(error).toBeInstanceOf(SinkDeliveryError);
     expect((error as SinkDeliveryError).retryable).toBe(false);
@@ -84,22 +85,22 @@ describe('http sink', () => {
 
   it('gives up after the retries with a retryable error, and retries network failures', async () => {
     const { url, received } = await receiver([status(500)]);
-    const error = await createHttpSink({ url, secret: SECRET, ...fast, retries: 2 }).deliver(invoiceDoc()).catch((e: unknown) => e);
+    const error = await createHttpSink({ url, secret: SECRET, tenant: 'acme', ...fast, retries: 2 }).deliver(invoiceDoc()).catch((e: unknown) => e);
     expect(received).toHaveLength(3);
     expect((error as SinkDeliveryError).retryable).toBe(true);
     await new Promise<void>((resolve) => server?.close(() => resolve()));
     server = null;
-    const refused = await createHttpSink({ url, secret: SECRET, ...fast, retries: 1 }).deliver(invoiceDoc()).catch((e: unknown) => e);
+    const refused = await createHttpSink({ url, secret: SECRET, tenant: 'acme', ...fast, retries: 1 }).deliver(invoiceDoc()).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SinkDeliveryError);
     expect((refused as SinkDeliveryError).message).toContain('ECONNREFUSED');
   });
 
   it('times out a receiver that does not answer, and rejects non-http URLs', async () => {
     const { url } = await receiver([() => undefined]);
-    const error = await createHttpSink({ url, secret: SECRET, ...fast, timeoutMs: 100, retries: 0 }).deliver(invoiceDoc())
+    const error = await createHttpSink({ url, secret: SECRET, tenant: 'acme', ...fast, timeoutMs: 100, retries: 0 }).deliver(invoiceDoc())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SinkDeliveryError);
     expect((error as SinkDeliveryError).retryable).toBe(true);
-    expect(() => createHttpSink({ url: 'ftp://example.test/x', secret: SECRET })).toThrow(SinkDeliveryError);
+    expect(() => createHttpSink({ url: 'ftp://example.test/x', secret: SECRET, tenant: 'acme' })).toThrow(SinkDeliveryError);
   });
 });

@@ -36,7 +36,8 @@ function problemRefs(tickets: readonly SandboxRecord[]): Map<number, string> {
 export function readInvoiceFiles(directory: string): Record<string, unknown> {
   let names: string[];
   try {
-    names = readdirSync(directory);
+    // <tenant>/<invoiceKey>.json: the file sink keeps each tenant in its own folder.
+    names = readdirSync(directory, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.json'));
   } catch {
     return {};
   }
