@@ -12,7 +12,7 @@ export const queueSection = z.strictObject({
   backoffMs: z.number().int().min(100).max(3_600_000).default(5_000).describe('first retry delay; doubles per attempt'),
   concurrency: z.number().int().min(1).max(64).default(4).describe('jobs one worker process runs at once'),
   maxActivePerTenant: z.number().int().min(1).max(64).default(2)
-    .describe('jobs of one tenant one worker process runs at once; a job over it waits (no attempt spent) until one of them ends, so one tenant\'s backlog cannot hold every slot (docs/many-tenants.md)'),
+    .describe('jobs of one tenant one worker process runs at once; a job over it waits (no attempt spent) until one of them ends, so one tenant\'s backlog cannot hold every slot; applies only when more than one tenant is configured (docs/many-tenants.md)'),
   lockDurationMs: z.number().int().min(5_000).max(3_600_000).default(120_000)
     .describe('job lock, renewed while a long API-bound job runs, so it is not falsely marked stalled'),
   stalledIntervalMs: z.number().int().min(1_000).max(600_000).default(30_000)

@@ -19,7 +19,7 @@ import type { JobRegistry } from '../../jobs/registry.js';
 import { BudgetExhaustedError } from '../autotask/errors.js';
 import { AppError, errorMessage, RetryLaterError } from '../lib/errors.js';
 import { holdingLease, tryTenantLease } from './exclusive.js';
-import { createTenantSlots } from './tenant-slots.js';
+import { createTenantSlots, effectiveTenantCap } from './tenant-slots.js';
 import { recordDeadLetter } from './dead-letter.js';
 import { UnknownJobError } from './enqueue.js';
 import { executeJob } from './execute-job.js';
@@ -63,7 +63,7 @@ function isRetryable(error: unknown): boolean {
 
 export function createProcessor(deps: ProcessorDeps): Processor<QueuedJobData, JobResult> {
   const { registry, services, queues } = deps;
-  const slots = createTenantSlots(services.config.queue.maxActivePerTenant,
+  const slots = createTenantSlots(effectiveTenantCap(services.config.queue, services.tenants.ids.length),
     (error) => services.logger.debug({ err: error }, 'a job parked over its tenant\'s cap was taken before its wake'));
 
   return async (job: Job<QueuedJobData, JobResult>, token?: string, signal?: AbortSignal): Promise<JobResult> => {

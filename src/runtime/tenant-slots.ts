@@ -64,3 +64,12 @@ export function createTenantSlots(cap: number, onWakeError: (error: unknown) => 
     active: (tenant) => running.get(tenant) ?? 0,
   };
 }
+
+/**
+ * The cap a process applies. It exists so one tenant cannot crowd out the others; with a single tenant configured
+ * there is nobody to crowd out, and a cap would only idle slots — sync-all's three parallel pulls would run two at a
+ * time, and every job over the cap would cost a round trip to delayed and back.
+ */
+export function effectiveTenantCap(settings: { maxActivePerTenant: number; concurrency: number }, tenantCount: number): number {
+  return tenantCount > 1 ? settings.maxActivePerTenant : Math.max(settings.maxActivePerTenant, settings.concurrency);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTenantSlots, type ParkedJob } from '../../../src/runtime/tenant-slots.js';
+import { createTenantSlots, effectiveTenantCap, type ParkedJob } from '../../../src/runtime/tenant-slots.js';
 
 /** docs/many-tenants.md#per-tenant-cap: at most `cap` jobs of one tenant run in a process; a parked one is woken. */
 function parkedJob(): ParkedJob & { promoted: number } {
@@ -67,5 +67,14 @@ describe('tenant slots', () => {
   it('refuses a cap that is not a positive integer', () => {
     expect(() => createTenantSlots(0)).toThrow(RangeError);
     expect(() => createTenantSlots(1.5)).toThrow(RangeError);
+  });
+
+  it('caps only a deployment with more than one tenant: a single tenant keeps every slot of the process', () => {
+    const queue = { maxActivePerTenant: 2, concurrency: 4 };
+    expect(effectiveTenantCap(queue, 1)).toBe(4);
+    expect(effectiveTenantCap(queue, 2)).toBe(2);
+    expect(effectiveTenantCap(queue, 51)).toBe(2);
+    // A cap set above the concurrency stays what was set.
+    expect(effectiveTenantCap({ maxActivePerTenant: 8, concurrency: 4 }, 1)).toBe(8);
   });
 });
