@@ -29,6 +29,7 @@ const BENCHES: Bench[] = [
   { file: 'detection-uci.ts', title: 'problem detection on the UCI incident log', parse: parseDetectionUci, timeoutMs: 120_000 },
   { file: 'redis-memory.ts', title: 'Redis memory of the store: 100k tickets, 10k invoices', timeoutMs: 180_000 },
   { file: 'many-tenants.ts', title: 'many tenants: 50 small beside one 20k-item backlog, 1 and 3 worker processes', timeoutMs: 600_000 },
+  { file: 'redis-topologies.ts', title: 'sync-all on one node, a 3-master Cluster and Sentinel; Sentinel failover', timeoutMs: 900_000 },
   { file: 'fast-stop.ts', title: 'SIGTERM mid-invoicing: 20k billing items, real worker process, then completed by a second', timeoutMs: 1_200_000 },
   { file: 'detection-1m.ts', title: 'problem detection, 1M tickets', parse: parseDetection1m, timeoutMs: 180_000 },
 ];

@@ -1,7 +1,7 @@
 /**
- * Real Redis topologies for the scale-out tests, each a set of child `redis-server` processes on free ports in
- * one temporary directory: a 3-master Redis Cluster joined with `redis-cli --cluster create`, and a master with
- * one replica watched by one sentinel. `stop()` kills every process and removes the directory; the tests call
+ * Real Redis topologies for the scale-out tests and test/bench/redis-topologies.ts, each a set of child
+ * `redis-server` processes on free ports in one temporary directory: one node (the bench's baseline), a 3-master
+ * Redis Cluster joined with `redis-cli --cluster create`, and a master with one replica watched by one sentinel. `stop()` kills every process and removes the directory; the tests call
  * it in afterAll, and a start that fails part-way stops what it already started.
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import type { RedisSettings } from '../../../../config/redis.js';
 import { RedisServer } from './redis-server.js';
-import { poll } from './scenario.js';
+import { poll } from './wait.js';
 
 const run = promisify(execFile);
 
@@ -41,7 +41,21 @@ async function probe<T>(port: number, ask: (redis: Redis) => Promise<T>): Promis
   }
 }
 
-class Topology {
+/** What a data node has served since it started (INFO stats), for the bench's round-trip counts. */
+export interface ServedCounts {
+  /** Read events on client sockets: one per request or pipelined batch a client sent, i.e. about one per round trip. */
+  reads: number;
+  /** Commands executed, those run inside Lua scripts included. */
+  commands: number;
+}
+
+export async function servedCounts(port: number): Promise<ServedCounts> {
+  const info = await probe(port, (r) => r.info('stats'));
+  const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info ?? '')?.[1] ?? Number.NaN);
+  return { reads: field('total_reads_processed'), commands: field('total_commands_processed') };
+}
+
+export abstract class Topology {
   protected readonly servers: RedisServer[] = [];
   readonly dir = mkdtempSync(join(tmpdir(), 'autotask-sync-topology-'));
 
@@ -54,6 +68,48 @@ class Topology {
   async stop(): Promise<void> {
     await Promise.all(this.servers.map((s) => s.stop()));
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The environment an operator sets for this topology. */
+  abstract env(): Record<string, string>;
+
+  abstract settings(): RedisSettings;
+
+  /** The nodes that serve the product's commands (the masters). */
+  abstract dataPorts(): number[];
+
+  /** What the data nodes have served so far, summed. */
+  async served(): Promise<ServedCounts> {
+    const counts = await Promise.all(this.dataPorts().map(servedCounts));
+    return counts.reduce((sum, c) => ({ reads: sum.reads + c.reads, commands: sum.commands + c.commands }), { reads: 0, commands: 0 });
+  }
+}
+
+/** One plain node of the topology's own (the baseline the bench compares the others with). */
+export class SingleRedisServer extends Topology {
+  server!: RedisServer;
+
+  static async start(): Promise<SingleRedisServer> {
+    const single = new SingleRedisServer();
+    try {
+      single.server = await single.add({});
+    } catch (error) {
+      await single.stop();
+      throw error;
+    }
+    return single;
+  }
+
+  env(): Record<string, string> {
+    return { REDIS_URL: this.server.url };
+  }
+
+  settings(): RedisSettings {
+    return { mode: 'single', url: this.server.url, tls: false };
+  }
+
+  dataPorts(): number[] {
+    return [this.server.port];
   }
 }
 
@@ -82,13 +138,16 @@ export class RedisClusterServers extends Topology {
     return this.servers.map((s) => `127.0.0.1:${s.port}`);
   }
 
-  /** The environment an operator sets for this cluster. */
   env(): Record<string, string> {
     return { REDIS_CLUSTER_NODES: this.addresses().join(',') };
   }
 
   settings(): RedisSettings {
     return { mode: 'cluster', nodes: this.servers.map((s) => ({ host: '127.0.0.1', port: s.port })), tls: false };
+  }
+
+  dataPorts(): number[] {
+    return this.servers.map((s) => s.port);
   }
 
   /** How many keys each master holds (the data really is spread over the cluster). */
@@ -134,6 +193,11 @@ export class SentinelServers extends Topology {
 
   settings(): RedisSettings {
     return { mode: 'sentinel', sentinels: [{ host: '127.0.0.1', port: this.sentinel.port }], name: SENTINEL_MASTER, tls: false };
+  }
+
+  /** The master (the replica only applies the master's replication stream). */
+  dataPorts(): number[] {
+    return [this.master.port];
   }
 
   /** The port of the master the sentinel currently names. */

@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vi } from 'vitest';
 import { buildDemoTenant, DEFAULT_CREDENTIALS, DEMO_FACTS, type SandboxOptions, type SandboxStats, type TenantData } from '../../../../src/sandbox/index.js';
 import { eventually, startProduct } from '../../../helpers/product.js';
 import { InvoiceReceiver } from './invoice-receiver.js';
@@ -15,6 +14,7 @@ import { tenantState, type TenantState } from './tenant-state.js';
 export const INVOICE_SECRET = 'fault-test-invoice-secret';
 
 export { seededRandom } from '../../../helpers/seeded-random.js';
+export { poll } from './wait.js';
 
 /**
  * The demo tenant with every `keepEvery`-th open billing item (at least two per company and PO), so a run
@@ -82,16 +82,4 @@ export async function cleanRun(sandbox: SandboxOptions, entries: Array<Record<st
     await receiver.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * Polls `probe` (vi.waitFor, every 200 ms) until it returns a value; fails naming `what` after `timeoutMs`. The
- * timeout only bounds a hung run: every wait in the fault tests is for a condition, never for a fixed time.
- */
-export async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  return vi.waitFor(async () => {
-    const value = await probe();
-    if (value === undefined) throw new Error(`timed out waiting for ${what}`);
-    return value;
-  }, { timeout: timeoutMs, interval: 200 });
 }
