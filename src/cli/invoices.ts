@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resolveCliDeps, withQueueCommand, type CliDeps } from '../app/bootstrap.js';
 import { errorMessage } from '../lib/errors.js';
+import { plural } from '../lib/plural.js';
 
 export const USAGE = 'usage: autotask-sync invoices list [--tenant <id>] [--status draft|delivered] [--json]\n'
   + '       autotask-sync invoices approve|reject <invoiceKey> --version <v> [--tenant <id>] [--by <name>] [--json]\n';
@@ -34,11 +35,11 @@ export async function invoicesCommand(argv: string[], partial: Partial<CliDeps> 
     if (action === 'list') {
       const listing = await commands.listInvoices({ tenant: values.tenant, status: status as 'draft' | 'delivered' | undefined });
       if (values.json) { deps.stdout.write(`${JSON.stringify(listing)}\n`); return 0; }
-      deps.stdout.write(`${listing.tenant}: ${listing.count} invoice(s); approval ${listing.requireApproval ? 'required' : 'off'}\n`);
+      deps.stdout.write(`${listing.tenant}: ${plural(listing.count, 'invoice')}; approval ${listing.requireApproval ? 'required' : 'off'}\n`);
       for (const d of listing.invoices) {
         const approval = d.approval as { reason: string } | null;
         deps.stdout.write(`${String(d.status)}\t${String(d.invoiceKey)}\tversion ${String(d.version)}\t${String(d.companyName ?? d.companyID)}\t`
-          + `PO ${String(d.purchaseOrderNumber ?? '(none)')}\t${Array.isArray(d.items) ? d.items.length : 0} items\t${String(d.total)} ${String(d.currency ?? '')}`
+          + `PO ${String(d.purchaseOrderNumber ?? '(none)')}\t${plural(Array.isArray(d.items) ? d.items.length : 0, 'item')}\t${String(d.total)} ${String(d.currency ?? '')}`
           + `${approval ? `\t${approval.reason}` : ''}\n`);
       }
       return 0;
