@@ -113,9 +113,10 @@ describe('pull jobs against the sandbox', () => {
   });
 
   it('two processes pulling at once never exceed 3 concurrent requests per endpoint and see no 429s', async () => {
-    // Slots given back at once: this is about the cap across processes; the release delay (which holds slots past
-    // the 15 ms answers) has its own bench, test/bench/thread-headroom.ts.
-    h = await startHarness({ sandbox: { scenario: generateTenant({ seed: 5, now, tickets: 3_000, billingItems: 1_500, contracts: 300 }), latencyMs: 15 },
+    // Slots given back at once: this is about the cap across processes; the release delay has its own bench,
+    // test/bench/thread-headroom.ts. Answers take 150 ms so that the two processes' reads overlap (and the cap of 3
+    // is reached) however slowly a busy machine schedules them: with 15 ms answers the cap was sometimes never met.
+    h = await startHarness({ sandbox: { scenario: generateTenant({ seed: 5, now, tickets: 3_000, billingItems: 1_500, contracts: 300 }), latencyMs: 150 },
       file: { autotask: { retryMinMs: 5, retryMaxMs: 50, requestTimeoutMs: 5_000, slotReleaseDelayMs: 0 } } });
     const second = h.newClient();
     const asProcess = (client: typeof h.client) => ({ ...h, client });
