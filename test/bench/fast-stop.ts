@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { generateTenant, startSandbox } from '../../src/sandbox/index.js';
 import { Deployment } from '../integration/faults/support/deployment.js';
 import { machine, printFigure, seconds } from './support/report.js';
+import { poll } from '../integration/faults/support/wait.js';
 
 const ITEMS = 20_000;
 const STOP_AT = Number(process.env.FAST_STOP_AT ?? 2_000);
@@ -21,15 +22,6 @@ const STOP_AT = Number(process.env.FAST_STOP_AT ?? 2_000);
 const FINISH = process.env.FAST_STOP_FINISH !== '0';
 const TARGET_MS = 5_000;
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const now = new Date();
 const sandbox = await startSandbox({ port: 0, now, latencyMs: 5, latencyJitterMs: 5,
@@ -57,7 +49,7 @@ try {
   };
   const started = performance.now();
   const id = await deployment.trigger('sync-all');
-  const exit = await until(async () => (exitedAt > 0 ? exited : undefined), 600_000, 'the first worker to exit');
+  const exit = await poll(async () => (exitedAt > 0 ? exited : undefined), 600_000, 'the first worker to exit');
   const exitMs = exitedAt - signalledAt;
   const marksAtExit = marks;
   console.log(`SIGTERM at mark ${marksAtSignal} of ${open} (${seconds(signalledAt - started)} into the run); exited ${JSON.stringify(exit)} ` +
@@ -68,7 +60,7 @@ try {
     measured: `${seconds(exitMs)} (exit code ${exit.code}; stopped at mark ${marksAtExit})`, target: '≤ 5 s', met: exitMs <= TARGET_MS && exit.code === 0 });
   if (FINISH) {
     await deployment.startWorker('second');
-    const state = await until(async () => {
+    const state = await poll(async () => {
       const { state: s } = await deployment.jobState(id);
       return s === 'completed' || s === 'failed' ? s : undefined;
     }, 1_200_000, 'the run to complete after the restart');

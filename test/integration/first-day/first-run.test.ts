@@ -9,14 +9,11 @@ import { runCommand } from '../../../src/cli/run.js';
 import { sandboxEnv } from '../../helpers/harness.js';
 import { startProduct, runJob, type Product } from '../../helpers/product.js';
 import { REDIS_URL } from '../../helpers/redis.js';
+import { capture } from '../runtime/support.js';
 
 let product: Product | undefined;
 afterEach(async () => { await product?.close(); product = undefined; });
 
-function capture() {
-  const out: string[] = [];
-  return { stream: { write: (s: string) => { out.push(s); return true; } }, text: () => out.join('') };
-}
 
 function writesTo(p: Product): number {
   return Object.values(p.sandbox.stats().writes).reduce((n, byMethod) => n + Object.values(byMethod).reduce((a, b) => a + (b ?? 0), 0), 0);

@@ -14,7 +14,7 @@ import type { AutotaskClientFactory } from '../../../src/runtime/tenant-services
 import { startRuntime } from '../../../src/app/process.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { cleanPrefix, connectRedis, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
-import { ADMIN_TOKEN, CREDS, noHttpClientFactory, probeJob, registryOf, startTestRuntime, testConfig } from '../runtime/support.js';
+import { capture, ADMIN_TOKEN, CREDS, noHttpClientFactory, probeJob, registryOf, startTestRuntime, testConfig } from '../runtime/support.js';
 
 const NO_REDIS = 'redis://127.0.0.1:1';
 const prefixes: string[] = [];
@@ -24,10 +24,6 @@ afterEach(async () => {
   await redis.quit();
 });
 
-function capture() {
-  const out: string[] = [];
-  return { stream: { write: (s: string) => { out.push(s); return true; } }, text: () => out.join('') };
-}
 
 const registry = registryOf([probeJob('sync-tickets').definition]);
 

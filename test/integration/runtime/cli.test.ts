@@ -9,7 +9,7 @@ import { workerCommand } from '../../../src/cli/worker.js';
 import { AppError } from '../../../src/lib/errors.js';
 import type { JobName } from '../../../src/lib/job-names.js';
 import { cleanPrefix, connectRedis, REDIS_URL, uniquePrefix } from '../../helpers/redis.js';
-import { ADMIN_TOKEN, CREDS, deferred, noHttpClientFactory, probeJob, registryOf, syncAllDefinition, syncAllEntry, waitFor } from './support.js';
+import { capture, ADMIN_TOKEN, CREDS, deferred, noHttpClientFactory, probeJob, registryOf, syncAllDefinition, syncAllEntry, waitFor } from './support.js';
 
 const prefixes: string[] = [];
 afterEach(async () => {
@@ -18,10 +18,6 @@ afterEach(async () => {
   await redis.quit();
 });
 
-function capture() {
-  const out: string[] = [];
-  return { out, stream: { write: (s: string) => { out.push(s); return true; } }, text: () => out.join('') };
-}
 
 function cliDeps(registry: ReturnType<typeof registryOf>, queue: Record<string, unknown> = {}) {
   const prefix = uniquePrefix('cli');

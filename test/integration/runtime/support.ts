@@ -128,3 +128,9 @@ export function closeAfterEach(): { runtimes: Runtime[]; prefixes: string[] } {
   });
   return { runtimes, prefixes };
 }
+
+/** A writable stream for a CLI command's stdout/stderr that keeps what was written. */
+export function capture(): { out: string[]; stream: { write(s: string): boolean }; text(): string } {
+  const out: string[] = [];
+  return { out, stream: { write: (s: string) => { out.push(s); return true; } }, text: () => out.join('') };
+}
