@@ -17,7 +17,8 @@
  * abandoned (workers SIGKILLed, keys deleted) when the small tenants are done. Loopback only.
  * Run: npx tsx test/bench/many-tenants.ts   (MANY_TENANTS_SMALL=50 MANY_TENANTS_BIG_ITEMS=20000 to change sizes;
  *      MANY_TENANTS_DEBUG=1 prints the active jobs every 300 ms of the `beside` round: who holds the worker slots;
- *      MANY_TENANTS_CAP=<n> sets queue.maxActivePerTenant for the workers;
+ *      and, after each round, the first three small tenants' stages (enqueued → active → done);
+ *      MANY_TENANTS_CAP=<n> sets queue.maxActivePerTenant for the workers; MANY_TENANTS_CONCURRENCY=<n> their queue.concurrency;
  *      MANY_TENANTS_PROFILE=<dir> samples the workers' CPU (support/cpu-profile.mjs) into <dir> and stops them with SIGTERM so the
  *      profile is written: see docs/many-tenants.md for reading the event-loop stalls out of it)
  */
@@ -54,6 +55,8 @@ const BIG = 'big';
 const PROFILE_DIR = process.env.MANY_TENANTS_PROFILE;
 /** queue.maxActivePerTenant for the workers (default: the product's). */
 const CAP = process.env.MANY_TENANTS_CAP === undefined ? undefined : Number(process.env.MANY_TENANTS_CAP);
+/** queue.concurrency for the workers (default: the product's). */
+const CONCURRENCY = process.env.MANY_TENANTS_CONCURRENCY === undefined ? undefined : Number(process.env.MANY_TENANTS_CONCURRENCY);
 const PROFILER = pathToFileURL(fileURLToPath(new URL('./support/cpu-profile.mjs', import.meta.url))).href;
 
 interface Tenant { id: string; sandbox: SandboxHandle; envPrefix: string }
@@ -110,7 +113,7 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
   const prefix = uniquePrefix('many-tenants');
   const dir = mkdtempSync(join(tmpdir(), 'autotask-sync-many-tenants-'));
   const file = {
-    queue: { prefix, concurrency: 4, ...(CAP === undefined ? {} : { maxActivePerTenant: CAP }) },
+    queue: { prefix, ...(CONCURRENCY === undefined ? {} : { concurrency: CONCURRENCY }), ...(CAP === undefined ? {} : { maxActivePerTenant: CAP }) },
     schedules: [],
     tenants: tenants.map((t) => ({ id: t.id, usernameEnv: `${t.envPrefix}_USERNAME`, secretEnv: `${t.envPrefix}_SECRET`,
       integrationCodeEnv: `${t.envPrefix}_INTEGRATION_CODE`, baseUrl: t.sandbox.url })),
@@ -181,6 +184,17 @@ async function benchWorkers(workerCount: number): Promise<{ rounds: Record<strin
         if (!end) continue;
         if (end.failed) failed.push(`${run.tenant}: ${end.failed.slice(0, 120)}`);
         else timings.push({ tenant: run.tenant, ms: end.at - run.at });
+      }
+      // Where the first small tenants' time went, stage by stage (enqueued → active → done, ms from the sync-all's
+      // enqueue, by the workers' own job timestamps): waiting for a worker slot, or slow inside the job.
+      if (process.env.MANY_TENANTS_DEBUG) {
+        const completed = await queues.jobs.getJobs(['completed'], 0, 5_000);
+        for (const run of runs.slice(0, 3)) {
+          const t0 = (await queues.jobs.getJob(run.jobId))?.timestamp ?? 0;
+          const stages = completed.filter((j) => j.data?.tenant === run.tenant && (j.timestamp ?? 0) >= t0)
+            .sort((a, b) => (a.processedOn ?? 0) - (b.processedOn ?? 0));
+          console.log(`  ${run.tenant}: ${stages.map((j) => `${j.name} q${(j.timestamp ?? 0) - t0}→a${(j.processedOn ?? 0) - t0}→d${(j.finishedOn ?? 0) - t0}`).join(' | ')}`);
+        }
       }
       return { timings, wallMs: performance.now() - started, unfinished: runs.length - timings.length - failed.length, failed };
     };
