@@ -12,7 +12,7 @@
  */
 import type { FilterItem } from '../autotask/types.js';
 import { mapInSlices } from '../lib/slices.js';
-import { projectBillingItem } from '../store/projections.js';
+import { PULLED_FIELDS, projectBillingItem } from '../store/projections.js';
 import { recordPullStatus } from '../store/pull-status.js';
 import type { PullContext, PullResult } from './context.js';
 import { resumableRead } from './resumable-read.js';
@@ -44,6 +44,7 @@ export async function pullBillingItems(ctx: PullContext, options: { full?: boole
   const setAside: Array<{ id: number; reason: string }> = [];
   const { resumed, extra } = await resumableRead(ctx, {
     name: 'billingItems', entity: 'BillingItems', filter: [...open, ...from], partitioned: mode === 'full', restart: options.full,
+    includeFields: PULLED_FIELDS.BillingItems,
     extra: { highest: highest === null ? 0 : Number(highest) },
     onPage: async (items, state) => {
       read += items.length;

@@ -6,7 +6,7 @@
  */
 import { toAutotaskDateTime } from '../lib/time.js';
 import { mapInSlices } from '../lib/slices.js';
-import { projectTicket } from '../store/projections.js';
+import { PULLED_FIELDS, projectTicket } from '../store/projections.js';
 import type { PullContext, PullResult } from './context.js';
 import { resumableRead } from './resumable-read.js';
 
@@ -27,6 +27,7 @@ export async function pullTickets(ctx: PullContext, options: { full?: boolean } 
     entity: 'Tickets',
     filter: [{ op: 'gte', field: 'lastActivityDate', value: toAutotaskDateTime(since) }],
     partitioned: mode === 'full',
+    includeFields: PULLED_FIELDS.Tickets,
     restart: options.full,
     extra: { maxStamp: cursor },
     onPage: async (items, state) => {

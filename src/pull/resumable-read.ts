@@ -27,6 +27,8 @@ export interface ResumableReadOptions<E extends EntityName, Extra> {
   entity: E;
   filter: FilterItem[];
   partitioned: boolean;
+  /** Only these fields of each record (the query's IncludeFields; `id` is always added): what the caller stores. */
+  includeFields?: readonly string[];
   /** Discard a checkpoint instead of resuming it (a forced full read). */
   restart?: boolean;
   /** State of the caller carried across a crash (e.g. the largest lastActivityDate seen so far). */
@@ -51,6 +53,7 @@ Promise<{ resumed: boolean; pages: number; extra: Extra }> {
     const iterable = ctx.client.queryPartitioned(options.entity, filter, {
       partitions: ctx.settings.partitions,
       signal: ctx.signal,
+      ...(options.includeFields ? { includeFields: [...options.includeFields] } : {}),
       ...(resume?.open ? { resume: resume.open } : {}),
       onCheckpoint: (open) => save({ open, afterId: null }),
     });
@@ -61,7 +64,8 @@ Promise<{ resumed: boolean; pages: number; extra: Extra }> {
   } else {
     const afterId = resume?.afterId ?? null;
     const from = afterId === null ? filter : [...filter, { op: 'gt' as const, field: 'id', value: afterId }];
-    for await (const page of ctx.client.queryPages(options.entity, from, { signal: ctx.signal })) {
+    const fields = options.includeFields ? { includeFields: [...options.includeFields] } : {};
+    for await (const page of ctx.client.queryPages(options.entity, from, { signal: ctx.signal, ...fields })) {
       extra = await options.onPage(page, extra);
       pages += 1;
       const last = page[page.length - 1];

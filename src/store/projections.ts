@@ -50,6 +50,17 @@ const TICKET_KEYS = ['id', 'ticketNumber', 'title', 'companyID', 'companyLocatio
   'createDate', 'lastActivityDate', 'completedDate', 'status', 'priority', 'queueID', 'source', 'issueType',
   'subIssueType', 'ticketType', 'problemTicketId', 'externalID', 'assignedResourceID', 'assignedResourceRoleID'] as const;
 
+/**
+ * The fields a pull asks Autotask for (its query's IncludeFields; docs/autotask-api.md#include-fields): what the
+ * store keeps, nothing more. A real ticket carries about 76 fields and a billing item about 52 (2.1 KB and 1.3 KB
+ * of JSON each); the store keeps 21 and 17 of them. Contracts are read whole: the PO policy may key on any of their
+ * user-defined fields. `unreadable` is ours, not Autotask's.
+ */
+export const PULLED_FIELDS = {
+  Tickets: [...TICKET_KEYS],
+  BillingItems: BILLING_ITEM_KEYS.filter((key) => key !== 'unreadable'),
+} as const;
+
 export function projectContract(record: Omit<StoredContract, 'userDefinedFields'>): StoredContract {
   const out: StoredContract = pick(record, CONTRACT_KEYS);
   // Autotask returns user-defined fields as [{name, value}]; the PO policy's agreement key may read one.
