@@ -195,6 +195,7 @@ export async function* partitionedPages<E extends EntityName>(
       if (cursor.upTo !== null && cursor.afterId >= cursor.upTo) open.delete(index);
     }, async () => options.onCheckpoint?.([...open].map((i) => ({ ...parts[i]!.cursor }))));
   };
+  let merged: AsyncGenerator<Rec[]> | null = null;
   try {
     if (options.resume) {
       // A read that stopped: only the ranges still open, each from its last stored id.
@@ -207,18 +208,24 @@ export async function* partitionedPages<E extends EntityName>(
     }
     const counting = deps.count(base, controller.signal);
     counting.catch(() => undefined);
-    const first = await validatePage(await fetchRaw(base));
-    if (first.length > 0) yield first;
-    const full = first.length >= pageSize;
-    const lastId = largestId(first, Number.NEGATIVE_INFINITY);
-    await options.onCheckpoint?.(full ? [{ afterId: lastId, upTo: null }] : []);
-    if (!full) return;
+    const firstRaw = await fetchRaw(base);
+    const full = firstRaw.length >= pageSize;
+    if (!full) {
+      const first = await validatePage(firstRaw);
+      if (first.length > 0) yield first;
+      await options.onCheckpoint?.([]);
+      return;
+    }
+    // The chains are planned from the first page's ids (no validation needed for that) and set off before the first
+    // page is validated and stored: otherwise three slots idle while the consumer handles it.
+    const firstIds = rawIds(firstRaw) ?? (await validatePage(firstRaw)).map((r) => r.id);
+    const lastId = firstIds.reduce((max, id) => Math.max(max, id), Number.NEGATIVE_INFINITY);
     // Without a count (it failed) the read still completes, as one open-ended chain.
-    const total = await counting.catch(() => first.length);
+    const total = await counting.catch(() => firstRaw.length);
     const density = new DensityWindow();
-    density.add(first.map((r) => r.id), []);
+    density.add(firstIds, []);
     let frontier: number | null = lastId;
-    let read = first.length;
+    let read = firstRaw.length;
     const chains: Chain[] = [];
     // Records a chain still has to read, by the density (the open tail is never held while blocks are claimed).
     const aheadOf = (chain: Chain) => rangesAbove(chain.ranges, chain.read)
@@ -227,7 +234,7 @@ export async function* partitionedPages<E extends EntityName>(
       chain.ranges.push({ after: block.afterId, upTo: block.upToId ?? null });
       frontier = block.upToId ?? null;
     };
-    for (const block of total > first.length ? planPartitions({ lastId, rest: total - first.length, density: density.value, pageSize, partitions })
+    for (const block of total > firstRaw.length ? planPartitions({ lastId, rest: total - firstRaw.length, density: density.value, pageSize, partitions })
       .ranges : [{ afterId: lastId }]) {
       const chain: Chain = { ranges: [], read: block.afterId, consumed: block.afterId, ended: false, finished: false };
       chains.push(chain);
@@ -261,7 +268,7 @@ export async function* partitionedPages<E extends EntityName>(
       }
       chain.ended = true;
     }
-    yield* mergePages(chains.map(chainPages), controller, (index, page) => {
+    merged = mergePages(chains.map(chainPages), controller, (index, page) => {
       const chain = chains[index]!;
       if (page === null) chain.finished = true;
       else chain.consumed = largestId(page, chain.consumed);
@@ -269,8 +276,21 @@ export async function* partitionedPages<E extends EntityName>(
       ...chains.filter((c) => !c.finished).flatMap((c) => rangesAbove(c.ranges, c.consumed).map((r) => ({ afterId: r.after, upTo: r.upTo }))),
       ...(frontier === null ? [] : [{ afterId: frontier, upTo: null }]),
     ]));
+    // Asking for the merged stream's first page starts every chain's first request now.
+    let next = merged.next();
+    next.catch(() => undefined);
+    const first = await validatePage(firstRaw);
+    yield first;
+    await options.onCheckpoint?.([{ afterId: lastId, upTo: null }]);
+    for (let result = await next; !result.done; result = await next) {
+      yield result.value;
+      next = merged.next();
+    }
+    merged = null;
   } finally {
     options.signal?.removeEventListener('abort', forward);
     controller.abort(new DOMException('partitioned read finished', 'AbortError'));
+    // A read that stopped early (a failure, the consumer leaving) closes the chains it set off.
+    await merged?.return(undefined).catch(() => undefined);
   }
 }

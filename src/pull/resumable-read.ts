@@ -58,6 +58,9 @@ Promise<{ resumed: boolean; pages: number; extra: Extra }> {
       onCheckpoint: (open) => save({ open, afterId: null }),
     });
     for await (const page of iterable) {
+      // A stop request takes effect here, between two stored pages (the previous page's checkpoint was written
+      // when this one was asked for): the chains read ahead, so the client may never get to throw it.
+      ctx.signal.throwIfAborted();
       extra = await options.onPage(page, extra);
       pages += 1;
     }
@@ -66,6 +69,7 @@ Promise<{ resumed: boolean; pages: number; extra: Extra }> {
     const from = afterId === null ? filter : [...filter, { op: 'gt' as const, field: 'id', value: afterId }];
     const fields = options.includeFields ? { includeFields: [...options.includeFields] } : {};
     for await (const page of ctx.client.queryPages(options.entity, from, { signal: ctx.signal, ...fields })) {
+      ctx.signal.throwIfAborted();
       extra = await options.onPage(page, extra);
       pages += 1;
       const last = page[page.length - 1];

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { f, planPartitions } from '../../../src/autotask/index.js';
 import { nextBlock } from '../../../src/autotask/partitions.js';
 import type { FilterItem, PartitionCursor } from '../../../src/autotask/types.js';
@@ -109,6 +109,37 @@ describe('queryPartitioned', () => {
     expect(sortedIds(pages)).toEqual(ids);
     expect(stats.maxInFlight).toBe(3);
     expect(bodies.length).toBeLessThanOrEqual(12 + 2);
+  });
+
+  it('sets every chain off while the consumer still handles the first page (no slot idles while it is stored)', async () => {
+    const ids = range(1, 6000);
+    const { bodies } = fakeQueryEndpoint('Tickets', ids.map((id) => ticket(id)), { latencyMs: 2 });
+    const pages = client().queryPartitioned('Tickets', [])[Symbol.asyncIterator]();
+    const first = await pages.next();
+    expect(first.done).toBe(false);
+    // The consumer has not asked for a second page (it is still storing the first): the three chains' first
+    // requests are out all the same, each starting above the first page.
+    await vi.waitFor(() => expect(bodies.length).toBeGreaterThanOrEqual(1 + 3));
+    expect(bodies.slice(1, 4).every((body) => JSON.stringify(body.filter).includes('"gt"'))).toBe(true);
+    const rest: Array<Array<{ id: number }>> = [];
+    for (let next = await pages.next(); !next.done; next = await pages.next()) rest.push(next.value);
+    expect(sortedIds([first.value as Array<{ id: number }>, ...rest])).toEqual(ids);
+  });
+
+  it('a consumer that leaves after the first page stops the chains it set off', async () => {
+    const ids = range(1, 6000);
+    const { bodies, stats } = fakeQueryEndpoint('Tickets', ids.map((id) => ticket(id)), { latencyMs: 2 });
+    for await (const page of client().queryPartitioned('Tickets', [])) {
+      expect(page).toHaveLength(500);
+      break;
+    }
+    // The chains were set off (and read ahead while the first page was validated); once the consumer has left,
+    // every request still out is answered and none follows: a chain still running would send its next on its answer.
+    const sent = bodies.length;
+    expect(sent).toBeGreaterThan(1);
+    await vi.waitFor(() => expect(stats.inFlight).toBe(0));
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(bodies.length).toBe(sent);
   });
 
   it('a small read is one page (plus the count sent alongside it)', async () => {
