@@ -7,6 +7,7 @@ import type { JobRegistry } from '../../../jobs/registry.js';
 import { UnknownJobError } from '../enqueue.js';
 import { executeExclusive } from '../exclusive.js';
 import type { ExecuteOptions } from '../execute-job.js';
+import { adoptUpgradedTenants } from '../first-run.js';
 import { runFlowInProcess } from '../flows.js';
 import type { RuntimeServices } from '../services.js';
 
@@ -24,6 +25,10 @@ export async function runJob(ctx: { services: RuntimeServices; registry: JobRegi
   if (!definition) throw new UnknownJobError(request.name, [...registry.jobs.keys()]);
   const tenant = services.tenants.resolve(request.tenant);
   onTenant(tenant);
+  // Before anything is written, as at a worker's start (docs/first-run.md#upgrading): otherwise an operator's `run`
+  // on a brand-new install, before any worker started, would fill the write ledgers and the first worker would
+  // take them for an earlier version's writes, confirming the tenant "by upgrade" without anyone's review.
+  await adoptUpgradedTenants({ ids: [tenant], get: (id) => services.tenants.get(id) }, services.now(), services.logger.child({ component: 'first-run' }));
   const options: ExecuteOptions = { dryRun: request.dryRun, signal: request.signal, jobId: request.jobId, progress: request.progress };
   const plan = registry.flows.get(request.name);
   const result = plan
