@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { atDateTimeOrNull, atId, atIdOrNull, atNumberOrNull, atText, atTextOrNull } from './common.js';
+import { atDateTimeOrNull, atId, atIdOrNull, atNumberOrNull, atTextOrEmpty, atTextOrNull } from './common.js';
 
 /**
  * docs/billing-items.md: query and update only (never create); no last-modified field; purchaseOrderNumber is
  * copied at posting; invoiceID is null (or 0) until invoiced; webServiceDate marks an item as exported.
  */
-const readableBillingItem = z.looseObject({
+export const readableBillingItem = z.looseObject({
   id: atId,
   companyID: atId,
   contractID: atIdOrNull,
@@ -15,7 +15,7 @@ const readableBillingItem = z.looseObject({
   purchaseOrderNumber: atTextOrNull,
   billingItemType: atIdOrNull,
   subType: atIdOrNull,
-  itemName: atText.nullable().optional().transform((v) => v ?? ''),
+  itemName: atTextOrEmpty,
   description: atTextOrNull,
   quantity: atNumberOrNull,
   rate: atNumberOrNull,

@@ -6,18 +6,31 @@
 import { z } from 'zod';
 
 /** Text with NUL characters removed (Autotask stores them; JSON consumers and Redis text choke on them). */
-export const atText = z.string().transform((s) => (s.includes('\u0000') ? s.replaceAll('\u0000', '') : s));
+export function stripNul(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+}
+export const atText = z.string().transform(stripNul);
 export const atTextOrNull = atText.nullable().optional().transform((v) => v ?? null);
+/** Text where Autotask may send null or nothing for "no text" and the record needs a string (a title, an item name). */
+export const atTextOrEmpty = atText.nullable().optional().transform((v) => v ?? '');
 
-/** A UTC date-time, normalised to `YYYY-MM-DDTHH:mm:ss.sssZ`. A value without a zone is UTC. */
-export const atDateTime = z.string().transform((value, ctx) => {
+/**
+ * A UTC date-time, normalised to `YYYY-MM-DDTHH:mm:ss.sssZ`; a value without a zone is UTC. Null when it is not a
+ * date-time. Shared by the schema below and the fast path (src/autotask/fast-records.ts), so both agree exactly.
+ */
+export function normaliseDateTime(value: string): string | null {
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
   const date = new Date(hasZone || value.length <= 10 ? value : `${value}Z`);
-  if (Number.isNaN(date.getTime())) {
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+export const atDateTime = z.string().transform((value, ctx) => {
+  const normalised = normaliseDateTime(value);
+  if (normalised === null) {
     ctx.addIssue({ code: 'custom', message: `not a date-time: ${JSON.stringify(value).slice(0, 40)}` });
     return z.NEVER;
   }
-  return date.toISOString();
+  return normalised;
 });
 export const atDateTimeOrNull = atDateTime.nullable().optional().transform((v) => v ?? null);
 

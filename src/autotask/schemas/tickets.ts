@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { atDateTimeOrNull, atId, atIdOrNull, atText, atTextOrNull } from './common.js';
+import { atDateTimeOrNull, atId, atIdOrNull, atTextOrEmpty, atTextOrNull } from './common.js';
 
 export { TICKET_SOURCE_MONITORING_ALERT, TICKET_STATUS, TICKET_TYPE } from '../../lib/ticket-values.js';
 
@@ -7,7 +7,7 @@ export { TICKET_SOURCE_MONITORING_ALERT, TICKET_STATUS, TICKET_TYPE } from '../.
 export const ticketSchema = z.looseObject({
   id: atId,
   ticketNumber: atTextOrNull,
-  title: atText.nullable().optional().transform((v) => v ?? ''),
+  title: atTextOrEmpty,
   description: atTextOrNull,
   companyID: atIdOrNull,
   companyLocationID: atIdOrNull,
