@@ -26,8 +26,9 @@ describe('sync-all flow', () => {
     const { runtime, deps } = await start(registry);
     const { jobId } = await enqueueJob(deps, { name: 'sync-all', data: { stageData: { 'sync-tickets': { n: 5 } } } });
     const root = await waitFor(async () => {
-      const job = await runtime.queues.jobs.getJob(jobId);
-      return job && (await job.getState()) === 'completed' ? job : undefined;
+      // State first, then the job: a job read before it settled would carry no result or reason yet.
+      if ((await runtime.queues.jobs.getJobState(jobId)) !== 'completed') return undefined;
+      return runtime.queues.jobs.getJob(jobId);
     }, 'sync-all completion');
     expect(order.slice(0, 3).sort()).toEqual(['sync-billing-items', 'sync-contracts', 'sync-tickets']);
     expect(order.slice(3)).toEqual(['build-invoices', 'detect-problems', 'push-time-entries']);
@@ -47,8 +48,9 @@ describe('sync-all flow', () => {
     const { runtime, deps } = await start(registry);
     const { jobId } = await enqueueJob(deps, { name: 'sync-all' });
     const root = await waitFor(async () => {
-      const job = await runtime.queues.jobs.getJob(jobId);
-      return job && (await job.getState()) === 'failed' ? job : undefined;
+      // State first, then the job: a job read before it settled would carry no result or reason yet.
+      if ((await runtime.queues.jobs.getJobState(jobId)) !== 'failed') return undefined;
+      return runtime.queues.jobs.getJob(jobId);
     }, 'sync-all failure');
     // Issue 14 item 3: the unrelated stories still ran, and the reason is the stage's own, not "child {…}:jobs:… failed".
     expect([...ran].sort()).toEqual([...STAGES].sort());
@@ -64,8 +66,9 @@ describe('sync-all flow', () => {
     const { runtime, deps } = await start(registry);
     const { jobId } = await enqueueJob(deps, { name: 'sync-all' });
     const root = await waitFor(async () => {
-      const job = await runtime.queues.jobs.getJob(jobId);
-      return job && (await job.getState()) === 'failed' ? job : undefined;
+      // State first, then the job: a job read before it settled would carry no result or reason yet.
+      if ((await runtime.queues.jobs.getJobState(jobId)) !== 'failed') return undefined;
+      return runtime.queues.jobs.getJob(jobId);
     }, 'sync-all failure');
     expect(root.attemptsMade).toBe(1);
     expect(root.failedReason).toMatch(/^JOB_STAGE_MISSING: sync-all: no handler registered for stage sync-contracts, /);
