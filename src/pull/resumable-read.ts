@@ -49,11 +49,12 @@ Promise<{ resumed: boolean; pages: number; extra: Extra }> {
     await ctx.store.setCheckpoint(options.name, { entity: options.entity, filter, partitioned, pages, extra, ...position } satisfies ReadCheckpoint<Extra>);
   };
 
+  const fields = options.includeFields ? { includeFields: [...options.includeFields] } : {};
   if (partitioned) {
     const iterable = ctx.client.queryPartitioned(options.entity, filter, {
       partitions: ctx.settings.partitions,
       signal: ctx.signal,
-      ...(options.includeFields ? { includeFields: [...options.includeFields] } : {}),
+      ...fields,
       ...(resume?.open ? { resume: resume.open } : {}),
       onCheckpoint: (open) => save({ open, afterId: null }),
     });
@@ -67,7 +68,6 @@ Promise<{ resumed: boolean; pages: number; extra: Extra }> {
   } else {
     const afterId = resume?.afterId ?? null;
     const from = afterId === null ? filter : [...filter, { op: 'gt' as const, field: 'id', value: afterId }];
-    const fields = options.includeFields ? { includeFields: [...options.includeFields] } : {};
     for await (const page of ctx.client.queryPages(options.entity, from, { signal: ctx.signal, ...fields })) {
       ctx.signal.throwIfAborted();
       extra = await options.onPage(page, extra);

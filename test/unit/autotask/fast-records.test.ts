@@ -5,13 +5,13 @@
  */
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fastRecordOf } from '../../../src/autotask/fast-records.js';
 import {
   atBoolean, atDateTime, atDateTimeOrNull, atId, atIdOrNull, atNumberOrNull, atText, atTextOrEmpty, atTextOrNull,
   billingItemSchema, readableBillingItem, ticketSchema,
 } from '../../../src/autotask/schemas/index.js';
-import { hasFastPath, validateRecord, validateWith } from '../../../src/autotask/validate.js';
+import { validateRecord, validateWith } from '../../../src/autotask/validate.js';
 import { generateTenant } from '../../../src/sandbox/index.js';
 
 /** Values a field may meet in an Autotask answer, valid for some kinds and wrong for others. */
@@ -83,11 +83,20 @@ describe('the fast path for records read by the thousand', () => {
   const ticketFast = fastRecordOf(ticketSchema.shape)!;
   const readableFast = fastRecordOf(readableBillingItem.shape)!;
 
-  it('exists for tickets and billing items, built from their schemas', () => {
+  afterEach(() => { vi.restoreAllMocks(); });
+
+  it('exists for tickets and billing items, built from their schemas, and validateRecord takes it', () => {
     expect(ticketFast).not.toBeNull();
     expect(readableFast).not.toBeNull();
-    expect(hasFastPath('Tickets')).toBe(true);
-    expect(hasFastPath('BillingItems')).toBe(true);
+    // Well-formed records never reach the schema through validateRecord; an odd one does.
+    const tickets = vi.spyOn(ticketSchema, 'safeParse');
+    const items = vi.spyOn(billingItemSchema, 'safeParse');
+    validateRecord('Tickets', { id: 1, title: 'Printer offline', createDate: '2026-01-02T03:04:05Z' });
+    validateRecord('BillingItems', { id: 2, companyID: 3, itemName: 'Backup', extendedPrice: 10 });
+    expect(tickets).not.toHaveBeenCalled();
+    expect(items).not.toHaveBeenCalled();
+    expect(() => validateRecord('Tickets', { id: 1, createDate: 'yesterday' })).toThrow(/createDate/);
+    expect(tickets).toHaveBeenCalledTimes(1);
     // A shape holding something it does not know gets none.
     expect(fastRecordOf({ ...ticketSchema.shape, custom: ticketSchema })).toBeNull();
   });
