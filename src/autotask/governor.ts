@@ -232,10 +232,15 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
     return hourlyHistory(fields, Number(reply[0]));
   }
 
+  /**
+   * A lease still held at close belongs to a request in flight (the client gives a slot back as soon as its
+   * exchange settles): the server may still be working on it, so it gets the whole cooling, as a request that
+   * got no answer does, rather than none.
+   */
   async function close(): Promise<void> {
     closed = true;
     const leases = [...held.entries()];
-    await Promise.all(leases.map(([token, entry]) => release(token, entry.slotsKey, 0)));
+    await Promise.all(leases.map(([token, entry]) => release(token, entry.slotsKey, settings.slotReleaseDelayMs)));
   }
 
   return { acquire, observeThreshold, thresholdStale, snapshot, noteThrottled, noteThreadLimit, history, close };

@@ -14,7 +14,7 @@ import { countRequest } from './request-tally.js';
 import { markRetry, withRetry, type RetryPolicy, type Sleep } from './retry.js';
 import { thresholdInformationSchema, zoneInformationSchema, type ThresholdInformation } from './schemas/index.js';
 import { authHeaders, TransportFailure, type HttpAnswer, type HttpMethod, type Transport } from './transport.js';
-import type { RateGovernor } from './types.js';
+import type { RateGovernor, SlotLease } from './types.js';
 import { ZoneResolver } from './zone.js';
 
 /** Thrown by a RequestSpec's `parse` when a 2xx body lacks what the route returns. */
@@ -59,6 +59,22 @@ export interface RequesterDeps {
    * thread late; docs/autotask-api.md#thread-headroom). It delays only a caller that finds every slot taken.
    */
   slotReleaseDelayMs?: number;
+}
+
+/**
+ * The exchange's outcome, or the signal's reason as soon as it aborts; an exchange left behind runs to its end
+ * (its slot is released then) and its outcome is dropped.
+ */
+function untilAborted<T>(exchange: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      exchange.catch(() => undefined);
+      reject(signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError'));
+    };
+    if (signal.aborted) { onAbort(); return; }
+    signal.addEventListener('abort', onAbort, { once: true });
+    exchange.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
@@ -127,37 +143,53 @@ export class Requester {
     const write = spec.method !== 'GET' && (spec.operation === 'create' || spec.operation === 'write');
     const facts = { operation: spec.operation, method: spec.method, entity: spec.endpoint };
     const lease = this.deps.governor ? await this.deps.governor.acquire(spec.endpoint, spec.signal) : undefined;
+    // Stopped while the slot was being taken: nothing is sent, and the slot goes back without cooling.
+    if (spec.signal?.aborted) {
+      await lease?.release(0);
+      spec.signal.throwIfAborted();
+    }
     this.deps.metrics.started(spec.endpoint);
     const started = this.now();
-    let answer: HttpAnswer | undefined;
-    let sent = false;
+    // Once sent, a request is never cut off at the HTTP level: Autotask keeps working on it, and keeps its thread
+    // counted, until it answers, whatever the client does. A write is let finish because aborting it would leave
+    // unknown whether it landed (a stop request takes effect at the caller's next safe point, after the write is
+    // recorded); a read is let finish in the background so its slot stays held until the thread is free — the
+    // caller stops waiting at once. Both are bounded by requestTimeoutMs.
+    const exchange = this.exchange(spec, url, write, lease);
+    let answer: HttpAnswer;
     try {
-      // A write once sent is let finish (requestTimeoutMs bounds it): aborting it would leave unknown whether it
-      // landed. A stop request (shutdown, a lost lease) takes effect before the write, or at the caller's next
-      // safe point, after the write is recorded.
-      if (write) spec.signal?.throwIfAborted();
-      sent = true;
-      answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, signal: write ? undefined : spec.signal,
-        headers: authHeaders(this.deps.tenant, write, spec.impersonateResourceId) });
+      answer = write || !spec.signal ? await exchange : await untilAborted(exchange, spec.signal);
     } catch (error) {
       if (!(error instanceof TransportFailure) || isAbort(error, spec.signal)) throw error;
       this.deps.metrics.request(spec.endpoint, spec.method, error.code);
       countRequest(spec.endpoint, spec.method);
       throw this.raise(classifyFailure({ ...facts, code: error.code, message: error.message }));
-    } finally {
-      this.deps.metrics.finished(spec.endpoint);
-      // Released now, counted a little longer (Redis holds the cooling, not a timer of ours): from the moment the
-      // answer arrived, so the time spent parsing it is part of the cooling, not added to it. No answer (a timeout,
-      // a reset): the server may still be working on it, so the whole cooling applies; nothing sent, none.
-      const delay = sent ? this.deps.slotReleaseDelayMs ?? 0 : 0;
-      const since = answer?.receivedAt === undefined ? 0 : performance.now() - answer.receivedAt;
-      await lease?.release(Math.max(0, delay - since));
     }
     this.deps.metrics.request(spec.endpoint, spec.method, String(answer.status));
     countRequest(spec.endpoint, spec.method);
     this.deps.logger.debug({ entity: spec.endpoint, method: spec.method, status: answer.status, ms: this.now() - started },
       'autotask call');
     return this.interpret(spec, answer);
+  }
+
+  /**
+   * One HTTP exchange, holding the slot until it settles. The slot is given back at once but stays counted for
+   * the cooling (Redis holds it, not a timer of ours) from the moment the answer arrived, so the time spent
+   * parsing it is part of the cooling, not added to it. No answer (a timeout, a reset): the server may still be
+   * working on it, so the whole cooling applies.
+   */
+  private async exchange(spec: RequestSpec<unknown>, url: string, write: boolean, lease: SlotLease | undefined): Promise<HttpAnswer> {
+    let answer: HttpAnswer | undefined;
+    try {
+      answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, write,
+        headers: authHeaders(this.deps.tenant, write, spec.impersonateResourceId) });
+      return answer;
+    } finally {
+      this.deps.metrics.finished(spec.endpoint);
+      const delay = this.deps.slotReleaseDelayMs ?? 0;
+      const since = answer?.receivedAt === undefined ? 0 : performance.now() - answer.receivedAt;
+      await lease?.release(Math.max(0, delay - since));
+    }
   }
 
   private interpret<T>(spec: RequestSpec<T>, answer: HttpAnswer): T {

@@ -20,6 +20,8 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /** A write: never cut by the transport's `stop` (aborting it would leave unknown whether it landed). */
+  write?: boolean;
 }
 
 export interface HttpAnswer {
@@ -75,34 +77,61 @@ function abortReason(signal: AbortSignal | undefined): unknown {
   return signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-export function createAxiosTransport(options: { timeoutMs: number; instance?: AxiosInstance }): Transport {
+/**
+ * `stop`: the process is ending. The client lets a request it sent run to its answer (docs/autotask-api.md#thread-headroom),
+ * so at the very end the ones nobody waits for any more are cut here rather than keeping the process alive.
+ */
+export function createAxiosTransport(options: { timeoutMs: number; instance?: AxiosInstance; stop?: AbortSignal }): Transport {
   const http = options.instance ?? axios.create();
+  // Each request in flight, cut when `stop` aborts. A set of our own rather than AbortSignal.any(): combining a
+  // process-long signal with one per request leaks the combined signals on some Node versions (nodejs/node#55351).
+  const live = new Set<AbortController>();
+  options.stop?.addEventListener('abort', () => { for (const cut of live) cut.abort(options.stop?.reason); }, { once: true });
+  const withStop = (request: HttpRequest): { request: HttpRequest; done: () => void } => {
+    if (!options.stop || request.write) return { request, done: () => undefined };
+    const cut = new AbortController();
+    if (options.stop.aborted) cut.abort(options.stop.reason);
+    const forward = () => cut.abort(request.signal?.reason);
+    if (request.signal?.aborted) forward();
+    request.signal?.addEventListener('abort', forward, { once: true });
+    live.add(cut);
+    return { request: { ...request, signal: cut.signal }, done: () => { live.delete(cut); request.signal?.removeEventListener('abort', forward); } };
+  };
   return {
-    async send(request) {
-      if (request.signal?.aborted) throw abortReason(request.signal);
+    async send(sent) {
+      const { request, done } = withStop(sent);
       try {
-        const response = await http.request<string>({
-          method: request.method,
-          url: request.url,
-          headers: request.headers,
-          data: request.body === undefined ? undefined : JSON.stringify(request.body),
-          timeout: options.timeoutMs,
-          signal: request.signal,
-          responseType: 'text',
-          transformResponse: [(data: unknown) => data],
-          validateStatus: () => true,
-          maxRedirects: 0,
-        });
-        const receivedAt = performance.now();
-        const text = typeof response.data === 'string' ? response.data : '';
-        const retryAfter = response.headers['retry-after'];
-        return { status: response.status, ...parseBody(text), retryAfter: typeof retryAfter === 'string' ? retryAfter : null, receivedAt };
-      } catch (error) {
-        if (request.signal?.aborted) throw abortReason(request.signal);
-        const code = (error as { code?: unknown }).code;
-        const text = error instanceof Error ? error.message : String(error);
-        throw new TransportFailure(typeof code === 'string' ? code : 'UNKNOWN', text.slice(0, 200));
+        return await exchange(request);
+      } finally {
+        done();
       }
     },
   };
+
+  async function exchange(request: HttpRequest): Promise<HttpAnswer> {
+    if (request.signal?.aborted) throw abortReason(request.signal);
+    try {
+      const response = await http.request<string>({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        data: request.body === undefined ? undefined : JSON.stringify(request.body),
+        timeout: options.timeoutMs,
+        signal: request.signal,
+        responseType: 'text',
+        transformResponse: [(data: unknown) => data],
+        validateStatus: () => true,
+        maxRedirects: 0,
+      });
+      const receivedAt = performance.now();
+      const text = typeof response.data === 'string' ? response.data : '';
+      const retryAfter = response.headers['retry-after'];
+      return { status: response.status, ...parseBody(text), retryAfter: typeof retryAfter === 'string' ? retryAfter : null, receivedAt };
+    } catch (error) {
+      if (request.signal?.aborted) throw abortReason(request.signal);
+      const code = (error as { code?: unknown }).code;
+      const text = error instanceof Error ? error.message : String(error);
+      throw new TransportFailure(typeof code === 'string' ? code : 'UNKNOWN', text.slice(0, 200));
+    }
+  }
 }

@@ -4,7 +4,7 @@
  * autotask.slotReleaseDelayMs from the moment the answer arrived. No timer of the client holds the slot.
  */
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AutotaskTransientError } from '../../../src/autotask/index.js';
 import { client, failure, ORIGIN, recordingGovernor, settings } from './helpers.js';
 
@@ -33,6 +33,28 @@ describe('slot cooling', () => {
     expect(error).toBeInstanceOf(AutotaskTransientError);
     expect(governor.events).toEqual(['acquire Tickets', 'release Tickets cooling']);
     expect(governor.coolings).toEqual([COOLING_MS]);
+  });
+
+  it('a read aborted after it was sent keeps its slot until its answer arrives, then cools from that moment', async () => {
+    let answer: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => {
+      nock(ORIGIN).post('/ATServicesRest/V1.0/Tickets/query/count').reply((_uri, _body, callback) => {
+        answer = () => callback(null, [200, { queryCount: 1 }]);
+        resolve();
+      });
+    });
+    const governor = recordingGovernor();
+    const controller = new AbortController();
+    const pending = client({ governor, settings: settings({ slotReleaseDelayMs: COOLING_MS }) }).count('Tickets', [], controller.signal);
+    await arrived;
+    controller.abort(new Error('job cancelled'));
+    await expect(pending).rejects.toThrow('job cancelled');
+    // The caller has left; the server is still on the request, so the slot is still held.
+    expect(governor.events).toEqual(['acquire Tickets']);
+    answer();
+    await vi.waitFor(() => expect(governor.events).toEqual(['acquire Tickets', 'release Tickets cooling']));
+    expect(governor.coolings[0]).toBeGreaterThan(0);
+    expect(governor.coolings[0]).toBeLessThanOrEqual(COOLING_MS);
   });
 
   it('does not cool a slot whose write was never sent (stopped while the slot was being taken)', async () => {
