@@ -161,29 +161,31 @@ export class Requester {
       answer = write || !spec.signal ? await exchange : await untilAborted(exchange, spec.signal);
     } catch (error) {
       if (!(error instanceof TransportFailure) || isAbort(error, spec.signal)) throw error;
-      this.deps.metrics.request(spec.endpoint, spec.method, error.code);
-      countRequest(spec.endpoint, spec.method);
       throw this.raise(classifyFailure({ ...facts, code: error.code, message: error.message }));
     }
-    this.deps.metrics.request(spec.endpoint, spec.method, String(answer.status));
-    countRequest(spec.endpoint, spec.method);
     this.deps.logger.debug({ entity: spec.endpoint, method: spec.method, status: answer.status, ms: this.now() - started },
       'autotask call');
     return this.interpret(spec, answer);
   }
 
   /**
-   * One HTTP exchange, holding the slot until it settles. The slot is given back at once but stays counted for
+   * One HTTP exchange, counted and measured, holding the slot until it settles. The slot is given back at once but stays counted for
    * the cooling (Redis holds it, not a timer of ours) from the moment the answer arrived, so the time spent
    * parsing it is part of the cooling, not added to it. No answer (a timeout, a reset): the server may still be
    * working on it, so the whole cooling applies.
    */
   private async exchange(spec: RequestSpec<unknown>, url: string, write: boolean, lease: SlotLease | undefined): Promise<HttpAnswer> {
     let answer: HttpAnswer | undefined;
+    // Counted here, where it goes out, so the run that sent it pays for it even when it stopped waiting for it.
+    countRequest(spec.endpoint, spec.method);
     try {
       answer = await this.deps.transport.send({ method: spec.method, url, body: spec.body, write,
         headers: authHeaders(this.deps.tenant, write, spec.impersonateResourceId) });
+      this.deps.metrics.request(spec.endpoint, spec.method, String(answer.status));
       return answer;
+    } catch (error) {
+      if (error instanceof TransportFailure) this.deps.metrics.request(spec.endpoint, spec.method, error.code);
+      throw error;
     } finally {
       this.deps.metrics.finished(spec.endpoint);
       const delay = this.deps.slotReleaseDelayMs ?? 0;

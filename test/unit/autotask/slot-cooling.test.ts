@@ -6,6 +6,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AutotaskTransientError } from '../../../src/autotask/index.js';
+import { tallyRequests } from '../../../src/autotask/request-tally.js';
 import { client, failure, ORIGIN, recordingGovernor, settings } from './helpers.js';
 
 beforeAll(() => nock.disableNetConnect());
@@ -55,6 +56,27 @@ describe('slot cooling', () => {
     await vi.waitFor(() => expect(governor.events).toEqual(['acquire Tickets', 'release Tickets cooling']));
     expect(governor.coolings[0]).toBeGreaterThan(0);
     expect(governor.coolings[0]).toBeLessThanOrEqual(COOLING_MS);
+  });
+
+  it('a read aborted after it was sent is still counted to the run that sent it and in the client\'s metrics', async () => {
+    let answer: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => {
+      nock(ORIGIN).post('/ATServicesRest/V1.0/Tickets/query/count').reply((_uri, _body, callback) => {
+        answer = () => callback(null, [200, { queryCount: 1 }]);
+        resolve();
+      });
+    });
+    const api = client({ governor: recordingGovernor() });
+    const controller = new AbortController();
+    const { tally } = await tallyRequests(async () => {
+      const pending = api.count('Tickets', [], controller.signal);
+      await arrived;
+      controller.abort(new Error('job cancelled'));
+      await expect(pending).rejects.toThrow('job cancelled');
+    });
+    expect(tally.list()).toEqual([{ entity: 'Tickets', method: 'POST', count: 1 }]);
+    answer();
+    await vi.waitFor(() => expect(api.metrics().requests).toEqual([{ entity: 'Tickets', method: 'POST', status: '200', count: 1 }]));
   });
 
   it('does not cool a slot whose write was never sent (stopped while the slot was being taken)', async () => {
