@@ -114,6 +114,9 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
    * slot stays counted that long by Redis' clock (COOL), so no timer of this process has to outlive the request.
    */
   async function release(token: string, slotsKey: string, coolMs: number): Promise<void> {
+    // close() gave it back already (a request still in flight then, answered or cut since): nothing left to do, and
+    // the Redis connection may be gone.
+    if (closed && !held.has(token)) return;
     held.get(token)?.renewal.stop();
     held.delete(token);
     try {
