@@ -169,10 +169,10 @@ export class Requester {
   }
 
   /**
-   * One HTTP exchange, counted and measured, holding the slot until it settles. The slot is given back at once but stays counted for
-   * the cooling (Redis holds it, not a timer of ours) from the moment the answer arrived, so the time spent
-   * parsing it is part of the cooling, not added to it. No answer (a timeout, a reset): the server may still be
-   * working on it, so the whole cooling applies.
+   * One HTTP exchange, counted and measured, holding the slot until it settles. The slot is then given back at
+   * once but stays counted for the cooling (Redis holds it, not a timer of ours) from the moment the answer
+   * arrived, so the time spent parsing it is part of the cooling, not added to it. No answer (a timeout, a reset,
+   * cut at process stop): the server may still be working on it, so the whole cooling applies.
    */
   private async exchange(spec: RequestSpec<unknown>, url: string, write: boolean, lease: SlotLease | undefined): Promise<HttpAnswer> {
     let answer: HttpAnswer | undefined;
