@@ -8,7 +8,7 @@
  * (the transport cutting the reads nobody waits for) keeps that read from holding the process for nine minutes.
  * No elapsed time is asserted: the wait for the exit is a generous bound far below the sandbox's hold.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,101 +43,69 @@ afterAll(async () => {
   await redis.quit();
 });
 
+/**
+ * Runs `autotask-sync run sync-tickets` against `target`; after its third answered API request the sandbox holds every
+ * further answer and `signal` is called (it sends SIGTERM, now or once something has happened). Asserts the exit.
+ */
+async function interruptedRun(target: SandboxHandle, file: Record<string, unknown>,
+  signal: (child: ChildProcess) => Promise<void>): Promise<void> {
+  const config = join(dir!, 'sync.json');
+  // Requests never time out before the hold ends: only the signal can end this run early.
+  writeFileSync(config, JSON.stringify({ queue: { prefix }, autotask: { requestTimeoutMs: HOLD_MS + 60_000 }, ...file }));
+  const child = spawn(process.execPath, [BIN, 'run', 'sync-tickets'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...sandboxEnv(target), REDIS_URL,
+      SYNC_CONFIG: config, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, sig) => resolve({ code, signal: sig })));
+
+  let answered = 0;
+  let signalled = false;
+  let onSignalled: () => void = () => undefined;
+  const sent = new Promise<void>((resolve) => { onSignalled = resolve; });
+  const off = target.onRequest((entry) => {
+    if (signalled || entry.entity === null || entry.entity === 'zoneInformation') return;
+    if (++answered < 3) return;
+    signalled = true;
+    // From now on Autotask "hangs": the job cannot finish on its own for nine minutes.
+    target.setFaults({ latencyMs: HOLD_MS });
+    void signal(child).then(onSignalled);
+  });
+  const bound = (ms: number) => new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms).unref());
+  try {
+    // The process may take a while to start on a busy machine; the bound that matters starts at the signal.
+    await Promise.race([sent, exited, bound(120_000)]);
+    const exit = signalled ? await Promise.race([exited, bound(60_000)]) : 'never signalled';
+    if (exit === 'still running') child.kill('SIGKILL');
+    expect(signalled, stderr).toBe(true);
+    expect(exit, `stderr:\n${stderr}`).toEqual({ code: 1, signal: null });
+    expect(stderr).toMatch(/^autotask-sync run sync-tickets: INTERRUPTED: interrupted by SIGTERM$/m);
+    expect(stdout).toBe('');
+  } finally {
+    off();
+    target.setFaults({ latencyMs: 0 });
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
 describe('autotask-sync run and SIGTERM', () => {
   it('aborts the running job on the first SIGTERM and exits 1 with one line saying so', async () => {
-    const config = join(dir!, 'sync.json');
-    // Requests never time out before the hold ends: only the signal can end this run early.
-    writeFileSync(config, JSON.stringify({ queue: { prefix }, autotask: { requestTimeoutMs: HOLD_MS + 60_000 } }));
-    const child = spawn(process.execPath, [BIN, 'run', 'sync-tickets'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...sandboxEnv(sandbox!), REDIS_URL,
-        SYNC_CONFIG: config, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })));
-
-    let answered = 0;
-    let signalled = false;
-    let onSignalled: () => void = () => undefined;
-    const sent = new Promise<void>((resolve) => { onSignalled = resolve; });
-    const off = sandbox!.onRequest((entry) => {
-      if (signalled || entry.entity === null || entry.entity === 'zoneInformation') return;
-      if (++answered < 3) return;
-      signalled = true;
-      // From now on Autotask "hangs": the job cannot finish on its own for nine minutes.
-      sandbox!.setFaults({ latencyMs: HOLD_MS });
-      child.kill('SIGTERM');
-      onSignalled();
-    });
-    const bound = (ms: number) => new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms).unref());
-    try {
-      // The process may take a while to start on a busy machine; the bound that matters starts at the signal.
-      await Promise.race([sent, exited, bound(120_000)]);
-      const exit = signalled ? await Promise.race([exited, bound(60_000)]) : 'never signalled';
-      if (exit === 'still running') child.kill('SIGKILL');
-      expect(signalled, stderr).toBe(true);
-      expect(exit, `stderr:\n${stderr}`).toEqual({ code: 1, signal: null });
-      expect(stderr).toMatch(/^autotask-sync run sync-tickets: INTERRUPTED: interrupted by SIGTERM$/m);
-      expect(stdout).toBe('');
-    } finally {
-      off();
-      sandbox!.setFaults({ latencyMs: 0 });
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    await interruptedRun(sandbox!, {}, async (child) => { child.kill('SIGTERM'); });
   }, 240_000);
 
   it('with a read in flight at the signal, the process does not wait for Autotask to answer it', async () => {
-    const config = join(dir!, 'sync.json');
-    // Requests never time out before the hold ends: only the signal can end this run early.
-    writeFileSync(config, JSON.stringify({ queue: { prefix }, autotask: { requestTimeoutMs: HOLD_MS + 60_000 },
-      pull: { ticketsLookbackDays: 400 } }));
-    const child = spawn(process.execPath, [BIN, 'run', 'sync-tickets'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...sandboxEnv(big!), REDIS_URL,
-        SYNC_CONFIG: config, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    // The signal goes once a read is held on the server: the client lets a read it sent run to its answer (its slot
+    // stays held meanwhile), so only the process's stop can cut this one.
+    await interruptedRun(big!, { pull: { ticketsLookbackDays: 400 } }, async (child) => {
+      while ((big!.stats().endpoints.Tickets?.inFlight ?? 0) === 0 && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      child.kill('SIGTERM');
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })));
-
-    let answered = 0;
-    let signalled = false;
-    let onSignalled: () => void = () => undefined;
-    const sent = new Promise<void>((resolve) => { onSignalled = resolve; });
-    const off = big!.onRequest((entry) => {
-      if (signalled || entry.entity === null || entry.entity === 'zoneInformation') return;
-      if (++answered < 3) return;
-      signalled = true;
-      // From now on Autotask "hangs". The signal goes once a read is held on the server: the client lets a read it
-      // sent run to its answer (its slot stays held meanwhile), so only the process's stop can cut this one.
-      big!.setFaults({ latencyMs: HOLD_MS });
-      void (async () => {
-        while ((big!.stats().endpoints.Tickets?.inFlight ?? 0) === 0 && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
-        child.kill('SIGTERM');
-        onSignalled();
-      })();
-    });
-    const bound = (ms: number) => new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), ms).unref());
-    try {
-      // The process may take a while to start on a busy machine; the bound that matters starts at the signal.
-      await Promise.race([sent, exited, bound(120_000)]);
-      const exit = signalled ? await Promise.race([exited, bound(60_000)]) : 'never signalled';
-      if (exit === 'still running') child.kill('SIGKILL');
-      expect(signalled, stderr).toBe(true);
-      expect(exit, `stderr:\n${stderr}`).toEqual({ code: 1, signal: null });
-      expect(stderr).toMatch(/^autotask-sync run sync-tickets: INTERRUPTED: interrupted by SIGTERM$/m);
-      expect(stdout).toBe('');
-    } finally {
-      off();
-      big!.setFaults({ latencyMs: 0 });
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
   }, 240_000);
 });

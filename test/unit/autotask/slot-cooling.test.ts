@@ -14,6 +14,18 @@ afterEach(() => { nock.cleanAll(); });
 
 const COOLING_MS = 5_000;
 
+/** A count the server holds: `arrived` once the request is in, answered only when `answer()` is called. */
+function heldCount(): { arrived: Promise<void>; answer: () => void } {
+  let reply: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => {
+    nock(ORIGIN).post('/ATServicesRest/V1.0/Tickets/query/count').reply((_uri, _body, callback) => {
+      reply = () => callback(null, [200, { queryCount: 1 }]);
+      resolve();
+    });
+  });
+  return { arrived, answer: () => reply() };
+}
+
 describe('slot cooling', () => {
   it('gives the slot back before the call returns, counted for at most the delay from the answer\'s arrival', async () => {
     nock(ORIGIN).post('/ATServicesRest/V1.0/Tickets/query/count').reply(200, { queryCount: 1 });
@@ -37,13 +49,7 @@ describe('slot cooling', () => {
   });
 
   it('a read aborted after it was sent keeps its slot until its answer arrives, then cools from that moment', async () => {
-    let answer: () => void = () => undefined;
-    const arrived = new Promise<void>((resolve) => {
-      nock(ORIGIN).post('/ATServicesRest/V1.0/Tickets/query/count').reply((_uri, _body, callback) => {
-        answer = () => callback(null, [200, { queryCount: 1 }]);
-        resolve();
-      });
-    });
+    const { arrived, answer } = heldCount();
     const governor = recordingGovernor();
     const controller = new AbortController();
     const pending = client({ governor, settings: settings({ slotReleaseDelayMs: COOLING_MS }) }).count('Tickets', [], controller.signal);
@@ -59,13 +65,7 @@ describe('slot cooling', () => {
   });
 
   it('a read aborted after it was sent is still counted to the run that sent it and in the client\'s metrics', async () => {
-    let answer: () => void = () => undefined;
-    const arrived = new Promise<void>((resolve) => {
-      nock(ORIGIN).post('/ATServicesRest/V1.0/Tickets/query/count').reply((_uri, _body, callback) => {
-        answer = () => callback(null, [200, { queryCount: 1 }]);
-        resolve();
-      });
-    });
+    const { arrived, answer } = heldCount();
     const api = client({ governor: recordingGovernor() });
     const controller = new AbortController();
     const { tally } = await tallyRequests(async () => {
