@@ -13,8 +13,9 @@ afterEach(async () => { await h?.close(); });
 
 describe('a read aborted after it was sent', () => {
   it('keeps its slot until the server has answered it, so the next caller meets no thread limit', async () => {
-    // The answers take long enough that the abort and the next request both happen while the server works.
-    h = await startHarness({ sandbox: { scenario: 'demo', latencyMs: 1_500 },
+    // The answers take long enough (far longer than a loaded machine needs between two steps) that the abort and
+    // the next request both happen while the server works.
+    h = await startHarness({ sandbox: { scenario: 'demo', latencyMs: 3_000 },
       file: { autotask: { retryMinMs: 5, retryMaxMs: 50, requestTimeoutMs: 20_000 } } });
     const statuses: number[] = [];
     const stop = h.sandbox.onRequest((entry) => { if (entry.entity === 'Tickets' && entry.status !== null) statuses.push(entry.status); });
