@@ -20,12 +20,14 @@ export interface AutotaskServices {
 export function createAutotaskServices(config: AppConfig, logger: Logger): AutotaskServices {
   const governors: RedisGovernor[] = [];
   const stop = new AbortController();
+  // One transport for every tenant (it holds no tenant state: each request carries its own headers), so the stop
+  // signal has one listener however many tenants the deployment serves.
+  const transport = createAxiosTransport({ timeoutMs: config.autotask.requestTimeoutMs, stop: stop.signal });
   return {
     factory: (tenant, redis) => {
       const governor = createRedisGovernor({ redis, keys: tenantKeys(config.queue.prefix, tenant.id), tenantId: tenant.id,
         settings: config.autotask, logger });
       governors.push(governor);
-      const transport = createAxiosTransport({ timeoutMs: config.autotask.requestTimeoutMs, stop: stop.signal });
       return createAutotaskClient({ tenant, settings: config.autotask, governor, logger, transport });
     },
     async close() {
