@@ -63,12 +63,17 @@ end
 `;
 
 /**
- * KEYS: slots(endpoint), budget, threshold, slotEndpoints, budgetHours.
+ * KEYS: slots(endpoint), budget, threshold, slotEndpoints, budgetHours, slotWaiters(endpoint).
  * ARGV: token, slot limit, lease ms, budget fraction, exempt ('1' skips the budget check), endpoint name, attempt
- * (a request that finds the slots busy is counted as waiting on its first attempt only).
+ * (a request that finds the slots busy is counted as waiting on its first attempt only), waiter id (one per
+ * acquire call), waiter expiry ms, and a cooling token to take back ('' for none).
  * Budget first (fail fast even while slots are busy), then the slot; the request is counted only when both pass.
  * A cooling slot (see COOL) is still in the ZSET, so it counts toward the limit until its short expiry.
- * Replies: {'ok', now, used, ceiling, observedAt} · {'busy', now, held, ceiling, observedAt, earliestExpiry}
+ * Taking back (docs/autotask-api.md#thread-headroom): the process that gave a slot back with a cooling may take the
+ * same slot again while it still cools, if nobody waits for a slot of the endpoint. The caller then waits out the
+ * cooling itself before sending, so no fourth thread is ever asked for; nobody waiting is passed over, because a
+ * caller refused here is listed in slotWaiters (until its expiry, renewed at each try) and stops every take-back.
+ * Replies: {'ok', now, used, ceiling, observedAt, taken back 1|0} · {'busy', now, held, ceiling, observedAt, earliestExpiry}
  *        · {'budget', now, used, ceiling, observedAt, external, minute1, count1, minute2, count2, …}
  * earliestExpiry is when the first slot frees by itself: a cooling one's end, or a live lease's (far off, renewed).
  */
@@ -79,26 +84,38 @@ local threshold, external, observed_at = observation(KEYS[3], ${DEFAULT_THRESHOL
 local ceiling = math.max(0, math.floor(tonumber(ARGV[4]) * threshold + 1e-9))
 local used = own + external
 if ARGV[5] ~= '1' and used >= ceiling then
+  redis.call('ZREM', KEYS[6], ARGV[8])
   count_hour(KEYS[5], 'b')
   local reply = {'budget', now, used, ceiling, observed_at, external}
   for i = 1, #kept do reply[#reply + 1] = kept[i] end
   return reply
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local held = redis.call('ZCARD', KEYS[1])
-if held >= tonumber(ARGV[2]) then
-  if ARGV[7] == '0' then count_hour(KEYS[5], 'w') end
-  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {'busy', now, held, ceiling, observed_at, tonumber(first[2]) or now}
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
+redis.call('ZREM', KEYS[6], ARGV[8])
+local token = ARGV[1]
+local taken = 0
+if ARGV[10] ~= '' and redis.call('ZSCORE', KEYS[1], ARGV[10]) ~= false and redis.call('ZCARD', KEYS[6]) == 0 then
+  token = ARGV[10]
+  taken = 1
+else
+  local held = redis.call('ZCARD', KEYS[1])
+  if held >= tonumber(ARGV[2]) then
+    if ARGV[7] == '0' then count_hour(KEYS[5], 'w') end
+    redis.call('ZADD', KEYS[6], now + tonumber(ARGV[9]), ARGV[8])
+    keep_alive(KEYS[6], tonumber(ARGV[9]) + 1000)
+    local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    return {'busy', now, held, ceiling, observed_at, tonumber(first[2]) or now}
+  end
 end
-redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
+redis.call('ZADD', KEYS[1], now + lease, token)
 keep_alive(KEYS[1], lease + 1000)
 redis.call('HINCRBY', KEYS[2], minute, 1)
 keep_alive(KEYS[2], ${WINDOW_MS + 2 * 60_000})
 redis.call('SADD', KEYS[4], ARGV[6])
 keep_alive(KEYS[4], 86400000)
 count_hour(KEYS[5], 'r')
-return {'ok', now, used + 1, ceiling, observed_at}
+return {'ok', now, used + 1, ceiling, observed_at, taken}
 `);
 
 /**
@@ -121,15 +138,16 @@ return 1
  * now + cooling instead of being removed, and the next acquire after that expiry finds it gone. The cooling learnt
  * from thread-limit 429s (LEARN_COOLING) adds what it holds beyond the configured one. A token no longer held
  * (lease expired, already released) is left alone. KEYS: slots(endpoint), cooling. ARGV: token, cooling ms left
- * of the configured one, the configured one (0 and nothing learnt: removed at once). Reply: 1 released, 0 not held.
+ * of the configured one, the configured one (0 and nothing learnt: removed at once). Reply: {1, cooling ms applied}
+ * released, {0, 0} not held.
  */
 export const COOL = script('cool', `
 local learnt = tonumber(redis.call('HGET', KEYS[2], 'ms')) or 0
 local cool = tonumber(ARGV[2]) + math.max(0, learnt - tonumber(ARGV[3]))
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then return 0 end
-if cool <= 0 then redis.call('ZREM', KEYS[1], ARGV[1]) return 1 end
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) == false then return {0, 0} end
+if cool <= 0 then redis.call('ZREM', KEYS[1], ARGV[1]) return {1, 0} end
 redis.call('ZADD', KEYS[1], 'XX', now + cool, ARGV[1])
-return 1
+return {1, cool}
 `);
 
 /**

@@ -42,6 +42,15 @@ const LEARN_CAP_MS = 1_000;
 const LEARN_GAP_MS = 1_000;
 const LEARN_EXPIRY_MS = 3_600_000;
 
+/**
+ * A caller refused a slot stays listed as waiting this long after each try (it tries again well within it: the
+ * slot backoff is at most 75 ms), so a caller that left without a slot stops the take-back of cooling slots for at
+ * most this long.
+ */
+const WAITER_EXPIRY_MS = 1_000;
+/** A cooling slot is taken back only with at least this much of its cooling left, so the take-back reaches Redis first. */
+const TAKE_BACK_MARGIN_MS = 2;
+
 /** After thresholdStale() said true, how long this process waits for the read before saying true again. */
 const STALE_CLAIM_MS = 30_000;
 
@@ -51,6 +60,7 @@ const STALE_CLAIM_MS = 30_000;
  */
 export interface GovernorKeys {
   slots(endpoint: string): string;
+  slotWaiters(endpoint: string): string;
   slotEndpoints: string;
   budget: string;
   threshold: string;
@@ -76,12 +86,20 @@ interface Held {
   renewal: Renewal;
 }
 
+/** A slot this process gave back with a cooling: until `coolEnd` (performance.now() clock) it may take it back. */
+interface Cooling {
+  token: string;
+  coolEnd: number;
+}
+
 export function createRedisGovernor(options: RedisGovernorOptions): RedisGovernor {
   const { redis, settings } = options;
   const now = options.now ?? Date.now;
   const logger = (options.logger ?? silentLogger()).child({ component: 'governor', tenant: options.tenantId });
   const { keys } = options;
   const held = new Map<string, Held>();
+  // By slots key, oldest first: at most one entry per slot of the endpoint that cooled within the last cooling.
+  const cooling = new Map<string, Cooling[]>();
   let closed = false;
   // What the last Redis reply told us: server clock minus local clock, and when the threshold was last read.
   let clockOffset = 0;
@@ -120,7 +138,11 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
     held.get(token)?.renewal.stop();
     held.delete(token);
     try {
-      await runScript(redis, COOL, [slotsKey, keys.cooling], [token, Math.ceil(Math.max(0, coolMs)), settings.slotReleaseDelayMs]);
+      const sentAt = performance.now();
+      const [released = 0, cooled = 0] = ((await runScript(redis, COOL, [slotsKey, keys.cooling],
+        [token, Math.ceil(Math.max(0, coolMs)), settings.slotReleaseDelayMs])) as unknown[]).map(Number);
+      // The cooling ends `cooled` ms after Redis ran the script, so no earlier than sentAt + cooled on our clock.
+      if (released === 1 && cooled > 0 && !closed) remember(slotsKey, { token, coolEnd: sentAt + cooled });
     } catch (error) {
       logger.warn({ err: error }, 'could not release a slot; its lease will expire');
     }
@@ -133,30 +155,81 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
     };
   }
 
+  function remember(slotsKey: string, entry: Cooling): void {
+    const now = performance.now();
+    const list = (cooling.get(slotsKey) ?? []).filter((c) => c.coolEnd > now);
+    list.push(entry);
+    cooling.set(slotsKey, list);
+  }
+
+  /** The cooling slot of this endpoint that ends first, if enough of its cooling is left to take it back. */
+  function takeCooling(slotsKey: string): Cooling | undefined {
+    const list = cooling.get(slotsKey);
+    const now = performance.now();
+    let entry: Cooling | undefined;
+    while (list && list.length > 0 && !entry) {
+      const first = list.shift()!;
+      if (first.coolEnd - now >= TAKE_BACK_MARGIN_MS) entry = first;
+    }
+    if (list?.length === 0) cooling.delete(slotsKey);
+    return entry;
+  }
+
+  /**
+   * A slot taken back while it cools (docs/autotask-api.md#thread-headroom): held and renewed from now, but the
+   * request waits here for the rest of the cooling, as if it had waited for a free slot.
+   */
+  async function afterCooling(slot: SlotLease, coolEnd: number, signal?: AbortSignal): Promise<SlotLease> {
+    try {
+      const left = coolEnd - performance.now();
+      if (left > 0) await sleep(left, signal);
+      if (closed) throw new AppError('GOVERNOR_CLOSED', 'the rate governor is closed');
+    } catch (error) {
+      // Nothing was sent: the slot cools for what is left of the cooling, then frees.
+      await slot.release(Math.max(0, coolEnd - performance.now()));
+      throw error;
+    }
+    return slot;
+  }
+
   async function acquire(endpoint: string, signal?: AbortSignal): Promise<SlotLease> {
     const slotsKey = slotsKeyOf(endpoint);
-    const scriptKeys = [slotsKey, keys.budget, keys.threshold, keys.slotEndpoints, keys.budgetHours];
+    const waitersKey = keys.slotWaiters(endpoint.replaceAll('/', ':'));
+    const scriptKeys = [slotsKey, keys.budget, keys.threshold, keys.slotEndpoints, keys.budgetHours, waitersKey];
     const exempt = endpoint === THRESHOLD_ENDPOINT ? '1' : '0';
-    for (let attempt = 0; ; attempt++) {
-      // A waiter outliving close() must not take a slot that nobody would renew or release.
-      if (closed) throw new AppError('GOVERNOR_CLOSED', 'the rate governor is closed');
-      signal?.throwIfAborted();
-      const token = randomUUID();
-      const reply = (await runScript(redis, ACQUIRE, scriptKeys,
-        [token, settings.threadsPerEndpoint, settings.slotLeaseMs, settings.budgetFraction, exempt, endpoint, attempt])) as Array<string | number>;
-      const [status, serverNow, a, ceiling, observed] = reply.map((v, i) => (i === 0 ? v : Number(v))) as [string, number, number, number, number];
-      learn(serverNow, observed);
-      if (status === 'ok') {
-        held.set(token, startRenewal(token, slotsKey, endpoint));
-        const slot = lease(token, slotsKey);
-        if (signal?.aborted) {
-          await slot.release();
-          signal.throwIfAborted();
+    const waiter = randomUUID();
+    // Tried on the first attempt only: a caller refused once waits like any other.
+    let takeBack = takeCooling(slotsKey);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        // A waiter outliving close() must not take a slot that nobody would renew or release.
+        if (closed) throw new AppError('GOVERNOR_CLOSED', 'the rate governor is closed');
+        signal?.throwIfAborted();
+        const fresh = randomUUID();
+        const reply = (await runScript(redis, ACQUIRE, scriptKeys, [fresh, settings.threadsPerEndpoint, settings.slotLeaseMs,
+          settings.budgetFraction, exempt, endpoint, attempt, waiter, WAITER_EXPIRY_MS, takeBack?.token ?? ''])) as Array<string | number>;
+        const [status, serverNow, a, ceiling, observed] = reply.map((v, i) => (i === 0 ? v : Number(v))) as [string, number, number, number, number];
+        learn(serverNow, observed);
+        if (status === 'ok') {
+          const taken = Number(reply[5]) === 1 && takeBack !== undefined;
+          const token = taken ? takeBack!.token : fresh;
+          held.set(token, startRenewal(token, slotsKey, endpoint));
+          const slot = lease(token, slotsKey);
+          if (taken) return await afterCooling(slot, takeBack!.coolEnd, signal);
+          if (signal?.aborted) {
+            await slot.release();
+            signal.throwIfAborted();
+          }
+          return slot;
         }
-        return slot;
+        takeBack = undefined;
+        if (status === 'budget') throw budgetError(reply, serverNow, a, ceiling, observed);
+        await sleep(slotWaitDelay(attempt, Math.random, Number(reply[5]) - serverNow), signal);
       }
-      if (status === 'budget') throw budgetError(reply, serverNow, a, ceiling, observed);
-      await sleep(slotWaitDelay(attempt, Math.random, Number(reply[5]) - serverNow), signal);
+    } catch (error) {
+      // Leaving without a slot (stopped, closed): no longer waiting. Best effort; the entry expires by itself anyway.
+      if (!closed) redis.zrem(waitersKey, waiter).catch(() => undefined);
+      throw error;
     }
   }
 

@@ -9,6 +9,11 @@ export interface TenantKeys {
   readonly tag: string;
   /** Governor: the lease set of one endpoint's slots (ZSET token → expiry ms). */
   slots(endpoint: string): string;
+  /**
+   * Governor: the callers waiting for a slot of one endpoint (ZSET waiter id → expiry ms): while any waits, a
+   * slot that is cooling is not taken back by the process that gave it back (docs/autotask-api.md#thread-headroom).
+   */
+  slotWaiters(endpoint: string): string;
   /** Governor: the endpoints that ever held a slot (SET), so /metrics can report slots in use across processes. */
   slotEndpoints: string;
   /** Governor: this deployment's requests in the rolling hour (per-minute buckets, HASH minute → count). */
@@ -82,6 +87,7 @@ export function tenantKeys(prefix: string, tenantId: string): TenantKeys {
   return {
     tag,
     slots: (endpoint) => `${tag}:slots:${safe(endpoint)}`,
+    slotWaiters: (endpoint) => `${tag}:slot-waiters:${safe(endpoint)}`,
     slotEndpoints: `${tag}:slot-endpoints`,
     budget: `${tag}:budget`,
     threshold: `${tag}:threshold`,

@@ -36,6 +36,7 @@ export async function cleanPrefix(redis: Redis, prefix: string): Promise<void> {
 export class RedisCommandWatch {
   private socket: Socket | undefined;
   private readonly seen: string[] = [];
+  private readonly lines: string[] = [];
   private buffered = '';
 
   /** `db`: count only commands sent to that database (MONITOR sees every database of the server). */
@@ -58,7 +59,9 @@ export class RedisCommandWatch {
           if (line === '+OK') { resolve(); continue; }
           if (line.startsWith('-')) { reject(new Error(`MONITOR refused: ${line}`)); continue; }
           if (this.db !== undefined && !line.includes(` [${this.db} `)) continue;
-          if (line.includes(this.prefix)) this.seen.push(/\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase() ?? '');
+          if (!line.includes(this.prefix)) continue;
+          this.seen.push(/\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase() ?? '');
+          this.lines.push(line);
         }
       });
       const auth = url.password ? `AUTH ${url.username ? `${decodeURIComponent(url.username)} ` : ''}${decodeURIComponent(url.password)}\r\n` : '';
@@ -73,9 +76,15 @@ export class RedisCommandWatch {
     return this.seen.filter((name) => wanted.size === 0 || wanted.has(name)).length;
   }
 
+  /** True once a command naming `key` was seen (MONITOR is ordered: every command sent before it was seen too). */
+  seenKey(key: string): boolean {
+    return this.lines.some((line) => line.includes(key));
+  }
+
   /** Forgets what was seen so far. */
   reset(): void {
     this.seen.length = 0;
+    this.lines.length = 0;
   }
 
   stop(): void {
