@@ -19,9 +19,39 @@ export const atTextOrEmpty = atText.nullable().optional().transform((v) => v ?? 
  * date-time. Shared by the schema below and the fast path (src/autotask/fast-records.ts), so both agree exactly.
  */
 export function normaliseDateTime(value: string): string | null {
+  if (isCanonicalDateTime(value)) return value;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
   const date = new Date(hasZone || value.length <= 10 ? value : `${value}Z`);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** The normal form's shape: d = digit, anything else that exact character. */
+const SHAPE = 'dddd-dd-ddTdd:dd:dd.dddZ';
+
+/** The two-digit number at `i` of a string whose shape was checked. */
+function twoDigits(value: string, i: number): number {
+  return (value.charCodeAt(i) - 48) * 10 + value.charCodeAt(i + 1) - 48;
+}
+
+/**
+ * True when `value` is already in the normal form and names a real moment, so parsing and printing it would give it
+ * back unchanged. Most Autotask date-times come so; parsing each cost ~1 µs, a third of a ticket page's validation.
+ * Anything else (another form, 24:00, 30 February, which Date would roll over) takes the full path.
+ */
+function isCanonicalDateTime(value: string): boolean {
+  if (value.length !== 24) return false;
+  for (let i = 0; i < 24; i += 1) {
+    const c = value.charCodeAt(i);
+    const want = SHAPE.charCodeAt(i);
+    if (want === 100 ? c < 48 || c > 57 : c !== want) return false;
+  }
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  if (month < 1 || month > 12 || day < 1 || twoDigits(value, 11) > 23 || twoDigits(value, 14) > 59 || twoDigits(value, 17) > 59) return false;
+  const year = twoDigits(value, 0) * 100 + twoDigits(value, 2);
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
 }
 
 export const atDateTime = z.string().transform((value, ctx) => {
