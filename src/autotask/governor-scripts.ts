@@ -69,10 +69,11 @@ end
  * acquire call), waiter expiry ms, and a cooling token to take back ('' for none).
  * Budget first (fail fast even while slots are busy), then the slot; the request is counted only when both pass.
  * A cooling slot (see COOL) is still in the ZSET, so it counts toward the limit until its short expiry.
- * Taking back (docs/autotask-api.md#thread-headroom): the process that gave a slot back with a cooling may take the
- * same slot again while it still cools, if nobody waits for a slot of the endpoint. The caller then waits out the
- * cooling itself before sending, so no fourth thread is ever asked for; nobody waiting is passed over, because a
- * caller refused here is listed in slotWaiters (until its expiry, renewed at each try) and stops every take-back.
+ * Taking back (docs/autotask-api.md#thread-headroom): when every slot is held, the process that gave a slot back with a
+ * cooling may take the same slot again while it still cools, if nobody waits for a slot of the endpoint (a free slot
+ * is always taken first: nothing to wait out). The caller then waits out the cooling itself before sending, so no
+ * fourth thread is ever asked for; nobody waiting is passed over, because a caller refused here is listed in
+ * slotWaiters (until its expiry, renewed at each try) and stops every take-back.
  * Replies: {'ok', now, used, ceiling, observedAt, taken back 1|0} · {'busy', now, held, ceiling, observedAt, earliestExpiry}
  *        · {'budget', now, used, ceiling, observedAt, external, minute1, count1, minute2, count2, …}
  * earliestExpiry is when the first slot frees by itself: a cooling one's end, or a live lease's (far off, renewed).
@@ -95,12 +96,12 @@ redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
 redis.call('ZREM', KEYS[6], ARGV[8])
 local token = ARGV[1]
 local taken = 0
-if ARGV[10] ~= '' and redis.call('ZSCORE', KEYS[1], ARGV[10]) ~= false and redis.call('ZCARD', KEYS[6]) == 0 then
-  token = ARGV[10]
-  taken = 1
-else
-  local held = redis.call('ZCARD', KEYS[1])
-  if held >= tonumber(ARGV[2]) then
+local held = redis.call('ZCARD', KEYS[1])
+if held >= tonumber(ARGV[2]) then
+  if ARGV[10] ~= '' and redis.call('ZSCORE', KEYS[1], ARGV[10]) ~= false and redis.call('ZCARD', KEYS[6]) == 0 then
+    token = ARGV[10]
+    taken = 1
+  else
     if ARGV[7] == '0' then count_hour(KEYS[5], 'w') end
     redis.call('ZADD', KEYS[6], now + tonumber(ARGV[9]), ARGV[8])
     keep_alive(KEYS[6], tonumber(ARGV[9]) + 1000)

@@ -67,6 +67,18 @@ describe('taking a cooling slot back', () => {
     expect((await a.snapshot()).slotsInUse).toEqual({ Tickets: 0 });
   });
 
+  it('is not done while another slot is free: a lone caller does not wait out its own cooling', async () => {
+    const a = rig.governor({ threadsPerEndpoint: 3 });
+    const redis = rig.connection();
+    const first = await a.acquire('Companies');
+    await first.release(60_000);
+    // Within the test's timeout only if it took a free slot instead of waiting out the minute.
+    const next = await a.acquire('Companies');
+    const members = await slotMembers(redis, 'Companies');
+    expect(members).toHaveLength(2);
+    await next.release();
+  });
+
   it('is not done while a caller of another process waits for a slot of the endpoint', async () => {
     const a = rig.governor({ threadsPerEndpoint: 1, slotReleaseDelayMs: 1_500 });
     const b = rig.governor({ threadsPerEndpoint: 1, slotReleaseDelayMs: 1_500 });
