@@ -181,8 +181,8 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
    */
   async function afterCooling(slot: SlotLease, coolEnd: number, signal?: AbortSignal): Promise<SlotLease> {
     try {
-      const left = coolEnd - performance.now();
-      if (left > 0) await sleep(left, signal);
+      // A timer may fire up to a millisecond early (the event loop's clock is cached): sleep again until the end.
+      for (let left = coolEnd - performance.now(); left > 0; left = coolEnd - performance.now()) await sleep(left, signal);
       if (closed) throw new AppError('GOVERNOR_CLOSED', 'the rate governor is closed');
     } catch (error) {
       // Nothing was sent: the slot cools for what is left of the cooling, then frees.
