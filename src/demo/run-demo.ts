@@ -16,6 +16,7 @@ import { confirmTenant } from '../runtime/first-run.js';
 import { startRuntime, type Runtime } from '../app/process.js';
 import { DEMO_FACTS, startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import { deleteDeploymentKeys } from '../store/deployment-keys.js';
+import { followFlow, queueFlowReader } from './follow-flow.js';
 import { assertRedisAnswers } from './redis-check.js';
 import { seedStopwatches } from './seed-stopwatches.js';
 import type { DemoSummary, SummaryProblem, SummaryTimeEntry } from './summary.js';
@@ -36,25 +37,6 @@ export interface Demo {
   runtime: Runtime;
   summary: DemoSummary;
   close(): Promise<void>;
-}
-
-async function waitForFlow(runtime: Runtime, jobId: string, onProgress: (line: string) => void): Promise<void> {
-  const seen = new Set<string>();
-  for (;;) {
-    const jobs = await runtime.queues.jobs.getJobs(['completed', 'failed'], 0, 50);
-    for (const job of jobs.sort((a, b) => (a.finishedOn ?? 0) - (b.finishedOn ?? 0))) {
-      if (!job.id || seen.has(job.id)) continue;
-      seen.add(job.id);
-      const seconds = job.finishedOn && job.processedOn ? ((job.finishedOn - job.processedOn) / 1000).toFixed(1) : '?';
-      const summary = job.failedReason ? `FAILED: ${job.failedReason}` : String(job.returnvalue?.summary ?? '').split('\n')[0];
-      onProgress(`  ${job.failedReason ? '✗' : '✓'} ${job.name.padEnd(19)} ${seconds.padStart(5)} s  ${summary}`);
-    }
-    const root = await runtime.queues.jobs.getJob(jobId);
-    const state = root ? await root.getState() : 'unknown';
-    if (state === 'completed') return;
-    if (state === 'failed' || state === 'unknown') throw new Error(`sync-all ${state}: ${root?.failedReason ?? 'job vanished'}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
 }
 
 async function readProblems(client: AutotaskClient, before: ReadonlySet<number>): Promise<SummaryProblem[]> {
@@ -101,7 +83,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
 
     const started = Date.now();
     const { jobId } = await runtime.commands.enqueue({ name: 'sync-all', tenant: 'default', data: {} });
-    await waitForFlow(runtime, jobId, options.onProgress ?? (() => undefined));
+    await followFlow(queueFlowReader(runtime, jobId), options.onProgress ?? (() => undefined));
     const seconds = (Date.now() - started) / 1000;
 
     const invoices = (await tenant.invoices.list()).map((r) => ({
