@@ -1,7 +1,7 @@
 /**
  * The demo's progress lines (src/demo/follow-flow.ts): every job of the flow gets its line, the root's included, even
  * when the root finishes between two reads of the queue. A scripted queue stands for BullMQ here: what is tested is
- * the order of the two reads, which a real queue shows only by chance (once in eight runs beside a CPU hog).
+ * the order of the two reads, which a real queue shows only by chance (once in six runs beside a CPU hog).
  */
 import { describe, expect, it } from 'vitest';
 import { followFlow, type FinishedJob, type FlowReader } from '../../../src/demo/follow-flow.js';
