@@ -66,7 +66,8 @@ end
  * KEYS: slots(endpoint), budget, threshold, slotEndpoints, budgetHours, slotWaiters(endpoint).
  * ARGV: token, slot limit, lease ms, budget fraction, exempt ('1' skips the budget check), endpoint name, attempt
  * (a request that finds the slots busy is counted as waiting on its first attempt only), waiter id (one per
- * acquire call), waiter expiry ms, and a cooling token to take back ('' for none).
+ * acquire call), waiter expiry ms, and a cooling token to take back ('' for none; only ever on attempt 0, before the
+ * caller can have been listed as waiting).
  * Budget first (fail fast even while slots are busy), then the slot; the request is counted only when both pass.
  * A cooling slot (see COOL) is still in the ZSET, so it counts toward the limit until its short expiry.
  * Taking back (docs/autotask-api.md#thread-headroom): when every slot is held, the process that gave a slot back with a
@@ -85,20 +86,22 @@ local threshold, external, observed_at = observation(KEYS[3], ${DEFAULT_THRESHOL
 local ceiling = math.max(0, math.floor(tonumber(ARGV[4]) * threshold + 1e-9))
 local used = own + external
 if ARGV[5] ~= '1' and used >= ceiling then
-  redis.call('ZREM', KEYS[6], ARGV[8])
+  if ARGV[7] ~= '0' then redis.call('ZREM', KEYS[6], ARGV[8]) end
   count_hour(KEYS[5], 'b')
   local reply = {'budget', now, used, ceiling, observed_at, external}
   for i = 1, #kept do reply[#reply + 1] = kept[i] end
   return reply
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
-redis.call('ZREM', KEYS[6], ARGV[8])
 local token = ARGV[1]
 local taken = 0
 local held = redis.call('ZCARD', KEYS[1])
 if held >= tonumber(ARGV[2]) then
-  if ARGV[10] ~= '' and redis.call('ZSCORE', KEYS[1], ARGV[10]) ~= false and redis.call('ZCARD', KEYS[6]) == 0 then
+  local function nobody_waits()
+    redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
+    return redis.call('ZCARD', KEYS[6]) == 0
+  end
+  if ARGV[10] ~= '' and redis.call('ZSCORE', KEYS[1], ARGV[10]) ~= false and nobody_waits() then
     token = ARGV[10]
     taken = 1
   else
@@ -109,6 +112,8 @@ if held >= tonumber(ARGV[2]) then
     return {'busy', now, held, ceiling, observed_at, tonumber(first[2]) or now}
   end
 end
+-- Only a caller refused before (attempt > 0) was ever listed as waiting.
+if ARGV[7] ~= '0' then redis.call('ZREM', KEYS[6], ARGV[8]) end
 redis.call('ZADD', KEYS[1], now + lease, token)
 keep_alive(KEYS[1], lease + 1000)
 redis.call('HINCRBY', KEYS[2], minute, 1)

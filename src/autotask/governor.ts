@@ -108,7 +108,8 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
 
   // The client names child routes `Parent/Child` (e.g. Tickets/Notes); key parts may not hold '/', and no
   // entity name holds ':', so the mapping cannot collide.
-  const slotsKeyOf = (endpoint: string): string => keys.slots(endpoint.replaceAll('/', ':'));
+  const keyPart = (endpoint: string): string => endpoint.replaceAll('/', ':');
+  const slotsKeyOf = (endpoint: string): string => keys.slots(keyPart(endpoint));
 
   function learn(serverNow: number, observed: number): void {
     clockOffset = serverNow - now();
@@ -194,12 +195,14 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
 
   async function acquire(endpoint: string, signal?: AbortSignal): Promise<SlotLease> {
     const slotsKey = slotsKeyOf(endpoint);
-    const waitersKey = keys.slotWaiters(endpoint.replaceAll('/', ':'));
+    const waitersKey = keys.slotWaiters(keyPart(endpoint));
     const scriptKeys = [slotsKey, keys.budget, keys.threshold, keys.slotEndpoints, keys.budgetHours, waitersKey];
     const exempt = endpoint === THRESHOLD_ENDPOINT ? '1' : '0';
     const waiter = randomUUID();
     // Tried on the first attempt only: a caller refused once waits like any other.
     let takeBack = takeCooling(slotsKey);
+    // Listed in slotWaiters since a refusal (the script lists a caller it refuses a slot).
+    let listed = false;
     try {
       for (let attempt = 0; ; attempt++) {
         // A waiter outliving close() must not take a slot that nobody would renew or release.
@@ -223,12 +226,16 @@ export function createRedisGovernor(options: RedisGovernorOptions): RedisGoverno
           return slot;
         }
         takeBack = undefined;
-        if (status === 'budget') throw budgetError(reply, serverNow, a, ceiling, observed);
+        if (status === 'budget') {
+          listed = false; // the script took it off the list
+          throw budgetError(reply, serverNow, a, ceiling, observed);
+        }
+        listed = true;
         await sleep(slotWaitDelay(attempt, Math.random, Number(reply[5]) - serverNow), signal);
       }
     } catch (error) {
-      // Leaving without a slot (stopped, closed): no longer waiting. Best effort; the entry expires by itself anyway.
-      if (!closed) redis.zrem(waitersKey, waiter).catch(() => undefined);
+      // Leaving without a slot (stopped): no longer waiting. Best effort; the entry expires by itself anyway.
+      if (listed && !closed) redis.zrem(waitersKey, waiter).catch(() => undefined);
       throw error;
     }
   }

@@ -20,10 +20,16 @@ function assertRealCalendarDate(value: string): void {
   const m = ISO_PARTS.exec(value);
   if (!m) throw new RangeError(`not an ISO date: ${value.slice(0, 40)}`);
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map((p) => (p === undefined ? 0 : Number(p))) as number[];
-  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
-  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth || hour! > 23 || minute! > 59 || second! > 59) {
-    throw new RangeError(`not a real date: ${value.slice(0, 40)}`);
-  }
+  if (!isRealDateTime(year!, month!, day!, hour!, minute!, second!)) throw new RangeError(`not a real date: ${value.slice(0, 40)}`);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** True when the month, day, hour, minute and second exist (no 30 February, no 24:00): what Date would not roll over. */
+export function isRealDateTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
 }
 
 /** The form Autotask accepts on writes: `YYYY-MM-DDTHH:mm:ss.sssZ` in UTC. */

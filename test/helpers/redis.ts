@@ -35,7 +35,7 @@ export async function cleanPrefix(redis: Redis, prefix: string): Promise<void> {
  */
 export class RedisCommandWatch {
   private socket: Socket | undefined;
-  private readonly seen: string[] = [];
+  /** MONITOR's lines naming the prefix, as received. */
   private readonly lines: string[] = [];
   private buffered = '';
 
@@ -59,9 +59,7 @@ export class RedisCommandWatch {
           if (line === '+OK') { resolve(); continue; }
           if (line.startsWith('-')) { reject(new Error(`MONITOR refused: ${line}`)); continue; }
           if (this.db !== undefined && !line.includes(` [${this.db} `)) continue;
-          if (!line.includes(this.prefix)) continue;
-          this.seen.push(/\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase() ?? '');
-          this.lines.push(line);
+          if (line.includes(this.prefix)) this.lines.push(line);
         }
       });
       const auth = url.password ? `AUTH ${url.username ? `${decodeURIComponent(url.username)} ` : ''}${decodeURIComponent(url.password)}\r\n` : '';
@@ -73,7 +71,8 @@ export class RedisCommandWatch {
   /** Commands seen so far whose name (case-insensitive) is one of `names`, or all when none given. */
   count(...names: string[]): number {
     const wanted = new Set(names.map((name) => name.toLowerCase()));
-    return this.seen.filter((name) => wanted.size === 0 || wanted.has(name)).length;
+    return this.lines.map((line) => /\] "([^"]+)"/.exec(line)?.[1]?.toLowerCase() ?? '')
+      .filter((name) => wanted.size === 0 || wanted.has(name)).length;
   }
 
   /** True once a command naming `key` was seen (MONITOR is ordered: every command sent before it was seen too). */
@@ -83,7 +82,6 @@ export class RedisCommandWatch {
 
   /** Forgets what was seen so far. */
   reset(): void {
-    this.seen.length = 0;
     this.lines.length = 0;
   }
 

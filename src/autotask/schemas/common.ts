@@ -4,6 +4,7 @@
  * not name are kept as they came, so a PATCH never drops what another integration relies on.
  */
 import { z } from 'zod';
+import { isRealDateTime } from '../../lib/time.js';
 
 /** Text with NUL characters removed (Autotask stores them; JSON consumers and Redis text choke on them). */
 export function stripNul(value: string): string {
@@ -25,7 +26,6 @@ export function normaliseDateTime(value: string): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** The normal form's shape: d = digit, anything else that exact character. */
 const SHAPE = 'dddd-dd-ddTdd:dd:dd.dddZ';
 
@@ -46,12 +46,8 @@ function isCanonicalDateTime(value: string): boolean {
     const want = SHAPE.charCodeAt(i);
     if (want === 100 ? c < 48 || c > 57 : c !== want) return false;
   }
-  const month = twoDigits(value, 5);
-  const day = twoDigits(value, 8);
-  if (month < 1 || month > 12 || day < 1 || twoDigits(value, 11) > 23 || twoDigits(value, 14) > 59 || twoDigits(value, 17) > 59) return false;
-  const year = twoDigits(value, 0) * 100 + twoDigits(value, 2);
-  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
+  return isRealDateTime(twoDigits(value, 0) * 100 + twoDigits(value, 2), twoDigits(value, 5), twoDigits(value, 8),
+    twoDigits(value, 11), twoDigits(value, 14), twoDigits(value, 17));
 }
 
 export const atDateTime = z.string().transform((value, ctx) => {
