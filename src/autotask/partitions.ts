@@ -19,6 +19,8 @@
  *   3. a chain always holds its next block before its current one can run out, and asks for both in one
  *      request (`id gt c AND (id lte b OR (id gt s AND id lte t))`): the page that crosses a block's end is
  *      still full, so a block boundary costs nothing and only each chain's very last page is short.
+ * A re-read given the profile of the last complete read (id-profile.ts) skips all three: its chains start at once
+ * on that read's page boundaries, with no count, and end on them.
  * Correctness never depends on the estimate (the tail is open-ended and every chain pages until its ranges are
  * exhausted); a bad estimate only shifts which chain reads what. Blocks are claimed late and shrink toward the
  * end, so a misjudged block delays the finish by at most its own size (a block is never split: that would cost
@@ -33,6 +35,7 @@ import { clampPageSize, idPages, parseQueryPage, queryBody, type PageReadDefault
 import type { Requester } from './request.js';
 import type { EntityName, EntityRecord } from './schemas/index.js';
 import type { FilterItem, PartitionCursor, PartitionedQueryOptions } from './types.js';
+import { profileOf, rangesFromProfile } from './id-profile.js';
 import { mergePages } from './merge-pages.js';
 import { validatePage as validateInSlices } from './validate.js';
 
@@ -206,27 +209,14 @@ export async function* partitionedPages<E extends EntityName>(
       yield* fixedRanges([{ afterId: -1, upTo: null }]);
       return;
     }
-    const counting = deps.count(base, controller.signal);
-    counting.catch(() => undefined);
-    const firstRaw = await fetchRaw(base);
-    const full = firstRaw.length >= pageSize;
-    if (!full) {
-      const first = await validatePage(firstRaw);
-      if (first.length > 0) yield first;
-      await options.onCheckpoint?.([]);
-      return;
-    }
-    // The chains are planned from the first page's ids (no validation needed for that) and set off before the first
-    // page is validated and stored: otherwise three slots idle while the consumer handles it.
-    const firstIds = rawIds(firstRaw) ?? (await validatePage(firstRaw)).map((r) => r.id);
-    const lastId = firstIds.reduce((max, id) => Math.max(max, id), Number.NEGATIVE_INFINITY);
-    // Without a count (it failed) the read still completes, as one open-ended chain.
-    const total = await counting.catch(() => firstRaw.length);
+    // Every id the read returns, for the next read's profile (a resumed read sees only part of them and reports none).
+    const seen: number[] = [];
     const density = new DensityWindow();
-    density.add(firstIds, []);
-    let frontier: number | null = lastId;
-    let read = firstRaw.length;
     const chains: Chain[] = [];
+    let frontier: number | null = null;
+    let total = 0;
+    let read = 0;
+    let first: { raw: unknown[]; lastId: number } | null = null;
     // Records a chain still has to read, by the density (the open tail is never held while blocks are claimed).
     const aheadOf = (chain: Chain) => rangesAbove(chain.ranges, chain.read)
       .reduce((sum, r) => sum + (r.upTo === null ? 0 : (r.upTo - r.after) * density.value), 0);
@@ -234,11 +224,40 @@ export async function* partitionedPages<E extends EntityName>(
       chain.ranges.push({ after: block.afterId, upTo: block.upToId ?? null });
       frontier = block.upToId ?? null;
     };
-    for (const block of total > firstRaw.length ? planPartitions({ lastId, rest: total - firstRaw.length, density: density.value, pageSize, partitions })
-      .ranges : [{ afterId: lastId }]) {
-      const chain: Chain = { ranges: [], read: block.afterId, consumed: block.afterId, ended: false, finished: false };
-      chains.push(chain);
-      claim(chain, block);
+    const planned = options.profile ? rangesFromProfile(options.profile, partitions, pageSize) : null;
+    if (planned) {
+      // A re-read: the chains start at once on the last read's page boundaries, no count and no first page to wait for.
+      for (const range of planned) {
+        chains.push({ ranges: [{ after: range.afterId, upTo: range.upTo }], read: range.afterId, consumed: range.afterId, ended: false, finished: false });
+      }
+    } else {
+      const counting = deps.count(base, controller.signal);
+      counting.catch(() => undefined);
+      const firstRaw = await fetchRaw(base);
+      if (firstRaw.length < pageSize) {
+        const records = await validatePage(firstRaw);
+        if (records.length > 0) yield records;
+        await options.onCheckpoint?.([]);
+        await options.onProfile?.(profileOf(records.map((r) => r.id), pageSize));
+        return;
+      }
+      // The chains are planned from the first page's ids (no validation needed for that) and set off before the first
+      // page is validated and stored: otherwise three slots idle while the consumer handles it.
+      const firstIds = rawIds(firstRaw) ?? (await validatePage(firstRaw)).map((r) => r.id);
+      const lastId = firstIds.reduce((max, id) => Math.max(max, id), Number.NEGATIVE_INFINITY);
+      first = { raw: firstRaw, lastId };
+      seen.push(...firstIds);
+      // Without a count (it failed) the read still completes, as one open-ended chain.
+      total = await counting.catch(() => firstRaw.length);
+      density.add(firstIds, []);
+      frontier = lastId;
+      read = firstRaw.length;
+      for (const block of total > firstRaw.length ? planPartitions({ lastId, rest: total - firstRaw.length, density: density.value, pageSize, partitions })
+        .ranges : [{ afterId: lastId }]) {
+        const chain: Chain = { ranges: [], read: block.afterId, consumed: block.afterId, ended: false, finished: false };
+        chains.push(chain);
+        claim(chain, block);
+      }
     }
     async function* chainPages(chain: Chain): AsyncGenerator<Rec[]> {
       const request = (): Promise<unknown[]> | null => {
@@ -257,6 +276,7 @@ export async function* partitionedPages<E extends EntityName>(
         const raw = await next;
         const ids = rawIds(raw) ?? (await validatePage(raw)).map((r) => r.id);
         read += raw.length;
+        seen.push(...ids);
         density.add(ids, chain.ranges);
         chain.read = Math.max(chain.read, ...ids);
         // The next request leaves before this page is validated and stored: parsing costs no slot time.
@@ -279,14 +299,16 @@ export async function* partitionedPages<E extends EntityName>(
     // Asking for the merged stream's first page starts every chain's first request now.
     let next = merged.next();
     next.catch(() => undefined);
-    const first = await validatePage(firstRaw);
-    yield first;
-    await options.onCheckpoint?.([{ afterId: lastId, upTo: null }]);
+    if (first) {
+      yield await validatePage(first.raw);
+      await options.onCheckpoint?.([{ afterId: first.lastId, upTo: null }]);
+    }
     for (let result = await next; !result.done; result = await next) {
       yield result.value;
       next = merged.next();
     }
     merged = null;
+    await options.onProfile?.(profileOf(seen, pageSize));
   } finally {
     options.signal?.removeEventListener('abort', forward);
     controller.abort(new DOMException('partitioned read finished', 'AbortError'));

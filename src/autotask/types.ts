@@ -47,6 +47,19 @@ export interface PartitionedQueryOptions extends QueryOptions {
    * partitions still open. Persist it to resume after a crash without re-reading what was stored.
    */
   onCheckpoint?: (open: PartitionCursor[]) => Promise<void>;
+  /** Where the last complete read's pages ended: plans this read's chains without a count (src/autotask/id-profile.ts). */
+  profile?: IdProfile;
+  /** Called once a read that ran from its start has returned every page, with its profile for the next read. */
+  onProfile?: (profile: IdProfile) => Promise<void>;
+}
+
+/** Where the pages of a complete partitioned read ended (docs/autotask-api.md#re-read-profile). */
+export interface IdProfile {
+  pageSize: number;
+  /** Ascending: the id of every `pageSize`-th record of the read (the last id of each of its full pages). */
+  boundaries: number[];
+  /** Records the read returned. */
+  total: number;
 }
 
 /** Counters the metrics endpoint exposes; one snapshot per tenant. */

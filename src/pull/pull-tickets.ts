@@ -27,6 +27,7 @@ export async function pullTickets(ctx: PullContext, options: { full?: boolean } 
     entity: 'Tickets',
     filter: [{ op: 'gte', field: 'lastActivityDate', value: toAutotaskDateTime(since) }],
     partitioned: mode === 'full',
+    profileKey: `lookbackDays=${ctx.settings.ticketsLookbackDays}`,
     includeFields: PULLED_FIELDS.Tickets,
     restart: options.full,
     extra: { maxStamp: cursor },

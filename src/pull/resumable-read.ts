@@ -8,7 +8,7 @@
  * ranges are still open once a page is consumed).
  */
 import type { EntityName, EntityRecord } from '../autotask/schemas/index.js';
-import type { FilterItem, PartitionCursor } from '../autotask/types.js';
+import type { FilterItem, IdProfile, PartitionCursor } from '../autotask/types.js';
 import type { PullContext } from './context.js';
 
 export interface ReadCheckpoint<Extra> {
@@ -29,11 +29,28 @@ export interface ResumableReadOptions<E extends EntityName, Extra> {
   partitioned: boolean;
   /** Only these fields of each record (the query's IncludeFields; `id` is always added): what the caller stores. */
   includeFields?: readonly string[];
+  /**
+   * A partitioned read saves where its pages ended under this key, and the next one plans from it while it is
+   * fresh and saved under the same key (what else shapes the result, e.g. the look-back): docs/autotask-api.md#re-read-profile.
+   */
+  profileKey?: string;
   /** Discard a checkpoint instead of resuming it (a forced full read). */
   restart?: boolean;
   /** State of the caller carried across a crash (e.g. the largest lastActivityDate seen so far). */
   extra: Extra;
   onPage(items: EntityRecord<E>[], extra: Extra): Promise<Extra>;
+}
+
+/** A saved profile older than this plans no read: the records created and moved since would unbalance the chains. */
+export const PROFILE_MAX_AGE_MS = 86_400_000;
+
+interface SavedProfile { key: string; savedAt: string; profile: IdProfile }
+
+/** The saved profile when it was made under `key` within PROFILE_MAX_AGE_MS of `now`, else null. */
+async function freshProfile(ctx: PullContext, name: string, key: string): Promise<IdProfile | null> {
+  const saved = await ctx.store.getReadProfile<SavedProfile>(name);
+  const age = saved ? ctx.now.getTime() - Date.parse(saved.savedAt) : Number.NaN;
+  return saved && saved.key === key && age >= 0 && age <= PROFILE_MAX_AGE_MS ? saved.profile : null;
 }
 
 export async function resumableRead<E extends EntityName, Extra>(ctx: PullContext, options: ResumableReadOptions<E, Extra>):
@@ -51,12 +68,19 @@ Promise<{ resumed: boolean; pages: number; extra: Extra }> {
 
   const fields = options.includeFields ? { includeFields: [...options.includeFields] } : {};
   if (partitioned) {
+    const { profileKey } = options;
+    const profile = profileKey !== undefined && !resume ? await freshProfile(ctx, options.name, profileKey) : null;
     const iterable = ctx.client.queryPartitioned(options.entity, filter, {
       partitions: ctx.settings.partitions,
       signal: ctx.signal,
       ...fields,
       ...(resume?.open ? { resume: resume.open } : {}),
+      ...(profile ? { profile } : {}),
       onCheckpoint: (open) => save({ open, afterId: null }),
+      ...(profileKey !== undefined && !ctx.dryRun ? {
+        onProfile: (made: IdProfile) => ctx.store.setReadProfile(options.name,
+          { key: profileKey, savedAt: ctx.now.toISOString(), profile: made } satisfies SavedProfile),
+      } : {}),
     });
     for await (const page of iterable) {
       // A stop request takes effect here, between two stored pages (the previous page's checkpoint was written

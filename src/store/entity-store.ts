@@ -127,4 +127,14 @@ export class EntityStore {
   async clearCheckpoint(name: string): Promise<void> {
     await this.redis.hdel(this.keys.cursors, `checkpoint:${name}`);
   }
+
+  /** Where the pages of the last complete read ended (src/autotask/id-profile.ts): a few hundred ids, JSON. */
+  async getReadProfile<T>(name: string): Promise<T | null> {
+    const raw = await this.redis.hget(this.keys.cursors, `profile:${name}`);
+    return raw === null ? null : (JSON.parse(raw) as T);
+  }
+
+  async setReadProfile(name: string, value: unknown): Promise<void> {
+    await this.redis.hset(this.keys.cursors, `profile:${name}`, JSON.stringify(value));
+  }
 }

@@ -4,6 +4,8 @@
  * the look-back to 400 days),
  *   - a full sync-tickets through the product (3 runs, median): query requests vs ceil(N/500)+3, wall time vs the
  *     3-thread bound N/500/3 × latency and 1.3× it, peak RSS of the worker (a child process; the sandbox stays here);
+ *     the first run fills an empty store (planned from the count), the others are forced re-reads planned from the
+ *     profile the run before saved, and each kind is also shown on its own;
  *   - the same read through the peer client @apigrate/autotask-restapi with the documented sequential `id gt`
  *     loop: wall time, requests, and how many times faster ours is;
  *   - an incremental run of contracts, billing items and tickets with nothing changed: requests per entity.
@@ -92,6 +94,16 @@ try {
   printFigure({ figure: `full pull ${qualifying / 1000}k tickets: wall time @${LATENCY_MS} ms (median of ${FULL_RUNS})`,
     measured: `${seconds(wall)} (${(wall / bound).toFixed(2)}× bound ${seconds(bound)}; ${walls.map((w) => (w / 1000).toFixed(2)).join(', ')})`,
     target: `≤ ${seconds(1.3 * bound)} (1.3× bound)`, met: wall <= 1.3 * bound });
+  // The median mixes two plans: the first read fills an empty store and plans from the count; the forced re-reads
+  // after it plan from the profile it saved (docs/autotask-api.md#re-read-profile). Each is shown on its own.
+  const firstWall = num(fulls[0]!.data.wallMs);
+  printFigure({ figure: 'full pull: the first read (empty store, planned from the count)', measured: `${seconds(firstWall)} (${(firstWall / bound).toFixed(2)}× bound)`,
+    target: `≤ ${seconds(1.3 * bound)} (1.3× bound)`, met: firstWall <= 1.3 * bound });
+  if (fulls.length > 1) {
+    const reads = fulls.slice(1).map((f) => f.log.filter((e) => isQuery(e, 'Tickets')).length);
+    printFigure({ figure: 'full pull: forced re-reads (planned from the last read\'s profile)',
+      measured: `${fulls.slice(1).map((f) => seconds(num(f.data.wallMs))).join(', ')}; ${reads.join(', ')} queries`, target: 'reference', met: null });
+  }
   // Each request keeps its slot the default cooling longer (docs/autotask-api.md#thread-headroom): three busy slots
   // then carry a page per latency + cooling at best. Shown for reference beside the bound above, which has no cooling.
   const cooling = autotaskSection.parse({}).slotReleaseDelayMs;
