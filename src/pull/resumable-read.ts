@@ -46,11 +46,15 @@ export const PROFILE_MAX_AGE_MS = 86_400_000;
 
 interface SavedProfile { key: string; savedAt: string; profile: IdProfile }
 
-/** The saved profile when it was made under `key` within PROFILE_MAX_AGE_MS of `now`, else null. */
+/**
+ * The saved profile when it was made under `key` within PROFILE_MAX_AGE_MS of `now`, else null. It only speeds a
+ * read up, so one that cannot be read (another version's shape, a damaged value) plans nothing instead of failing.
+ */
 async function freshProfile(ctx: PullContext, name: string, key: string): Promise<IdProfile | null> {
-  const saved = await ctx.store.getReadProfile<SavedProfile>(name);
-  const age = saved ? ctx.now.getTime() - Date.parse(saved.savedAt) : Number.NaN;
-  return saved && saved.key === key && age >= 0 && age <= PROFILE_MAX_AGE_MS ? saved.profile : null;
+  const saved = await ctx.store.getReadProfile<Partial<SavedProfile>>(name).catch(() => null);
+  if (!saved || saved.key !== key || typeof saved.savedAt !== 'string' || !Array.isArray(saved.profile?.boundaries)) return null;
+  const age = ctx.now.getTime() - Date.parse(saved.savedAt);
+  return age >= 0 && age <= PROFILE_MAX_AGE_MS ? saved.profile : null;
 }
 
 export async function resumableRead<E extends EntityName, Extra>(ctx: PullContext, options: ResumableReadOptions<E, Extra>):

@@ -75,7 +75,9 @@ describe('a full re-read planned from the last read\'s profile', () => {
     ['made under another look-back', (s: Saved) => ({ ...s, key: 'lookbackDays=30' })],
     ['older than a day', (s: Saved) => ({ ...s, savedAt: new Date(now.getTime() - PROFILE_MAX_AGE_MS - 60_000).toISOString() })],
     ['from the future (a clock that jumped)', (s: Saved) => ({ ...s, savedAt: new Date(now.getTime() + 3_600_000).toISOString() })],
-  ])('a profile %s plans nothing: the read counts first', async (_name, change) => {
+    ['that is damaged (no boundaries)', (s: Saved) => ({ ...s, profile: { pageSize: 500, total: s.profile.total } })],
+    ['with boundaries out of order', (s: Saved) => ({ ...s, profile: { ...s.profile, boundaries: [...s.profile.boundaries].reverse() } })],
+  ])('a profile %s plans nothing: the read counts first and reads everything', async (_name, change) => {
     h = await startHarness({ sandbox: { scenario: generateTenant({ seed: 4, now, tickets: 1_600 }), now }, file });
     const store = new EntityStore(h.redis, h.prefix, h.tenant.id);
     await h.run(syncTicketsJob, {}, { now });
