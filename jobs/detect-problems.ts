@@ -18,6 +18,12 @@ export const detectProblemsJob = defineJob({
   name: 'detect-problems',
   description: 'Find recurring tickets, make or reuse one Problem per group and link the others as Incidents',
   schema: z.strictObject({ ticketId: z.number().int().positive().optional(),
+    /**
+     * Autotask called out that the ticket was deleted. The run is the same (the ticket is read again first); the
+     * field gives it its own de-duplication id, so a run for the ticket already under way, which may have read it
+     * before the deletion, does not take the callout's place (src/runtime/enqueue.ts).
+     */
+    deleted: z.literal(true).optional(),
     /** The approved suggestion that enqueued this run (POST /api/problem-suggestions/{id}/approve); every approved one is written. */
     suggestionId: z.string().regex(/^[0-9a-f]{24}$/).optional() }),
   writesToTenant: true,
@@ -26,11 +32,17 @@ export const detectProblemsJob = defineJob({
     const { client, entities: store, problemLinks: ledger } = ctx.scope;
     const settings = ctx.config.detection;
     await checkProblemSettings(client, settings.problem);
+    // A ticket Autotask no longer has (deleted in the UI: a Delete callout, or one that raced a Create or Update) leaves
+    // the store now instead of when its look-back ends, so no group is detected around it.
+    let gone: { ticketId: number; removed: boolean } | null = null;
     if (ctx.data.ticketId !== undefined) {
       const fresh = await client.get('Tickets', ctx.data.ticketId, ctx.signal);
-      if (fresh && !ctx.dryRun) await store.upsert('Tickets', [projectTicket(fresh)]);
+      if (!fresh) gone = { ticketId: ctx.data.ticketId, removed: !ctx.dryRun && (await store.remove('Tickets', [ctx.data.ticketId])) > 0 };
+      else if (!ctx.dryRun) await store.upsert('Tickets', [projectTicket(fresh)]);
     }
-    const tickets = await store.all('Tickets');
+    const stored = await store.all('Tickets');
+    // (A dry run leaves a gone ticket stored: it is left out here all the same.)
+    const tickets = gone ? stored.filter((t) => t.id !== gone.ticketId) : stored;
     // Tickets we linked that are unlinked now: a person's decision, never undone (src/store/problem-link-ledger.ts).
     const ours = await ledger.linked();
     const unlinkedByPerson = new Set(tickets.filter((t) => t.problemTicketId === null && ours.has(t.id)).map((t) => t.id));
@@ -89,11 +101,12 @@ export const detectProblemsJob = defineJob({
       summary: `Problems: ${plural(detection.groups.length, 'group')}, ${groups.length} to link, ${open.length} suggested for review; ${verb} `
         + `${plural(created, 'new problem')}${ctx.dryRun ? '' : `, linked ${plural(linked, 'incident')}`}`
         + (waiting.length ? `; ${plural(waiting.length, 'group')} wait${waiting.length === 1 ? 's' : ''}: an earlier Problem create may still land` : '')
-        + (rules.source === 'tuned' ? '; tuned rules' : ''),
+        + (rules.source === 'tuned' ? '; tuned rules' : '')
+        + (gone ? `; ticket ${gone.ticketId} no longer exists in Autotask${gone.removed ? ', removed from the store' : ''}` : ''),
       rules: { source: rules.source, ruleSets: rules.ruleSets.map((r) => r.name), reason: rules.reason },
       counts: { tickets: tickets.length, unlinkedByPerson: unlinkedByPerson.size, groups: detection.groups.length, groupsWithNewLinks: withNewLinks.length,
         groupsToLink: groups.length, suggestions: open.length, problemsCreated: created, incidentsLinked: linked, writes: writes.length, waiting: waiting.length,
-        linksDropped: retention.dropped },
+        linksDropped: retention.dropped, ticketsRemoved: gone?.removed ? 1 : 0 },
       groups: groups.map((g, i) => {
         const outcome = outcomes[i];
         return { groupKey: outcome?.groupKey ?? g.groupKey, problemTicketId: outcome?.problemTicketId ?? g.problemTicketId,

@@ -105,9 +105,12 @@ export async function acceptTicketWebhook(ctx: CommandContext, request: WebhookR
   }
 
   const isTicket = /^tickets?$/i.test(event.EntityType);
-  if (!isTicket || (event.Action !== 'Create' && event.Action !== 'Update')) {
+  // A Delete goes the same way: the job reads the ticket again, and only Autotask's own answer (no such ticket)
+  // takes it out of the store, so a callout delivered late or out of order never drops a ticket that exists.
+  if (!isTicket || (event.Action !== 'Create' && event.Action !== 'Update' && event.Action !== 'Delete')) {
     return { status: 202, body: { ignored: `${event.EntityType} ${event.Action}` } };
   }
-  const job = await enqueueJob(enqueueDepsOf(ctx), { name: 'detect-problems', tenant: tenant.id, data: { ticketId: event.Id } });
+  const job = await enqueueJob(enqueueDepsOf(ctx), { name: 'detect-problems', tenant: tenant.id,
+    data: { ticketId: event.Id, ...(event.Action === 'Delete' ? { deleted: true } : {}) } });
   return { status: 202, body: { jobId: job.jobId } };
 }
