@@ -209,8 +209,9 @@ export async function* partitionedPages<E extends EntityName>(
       yield* fixedRanges([{ afterId: -1, upTo: null }]);
       return;
     }
-    // Every id the read returns, for the next read's profile (a resumed read sees only part of them and reports none).
-    const seen: number[] = [];
+    // Every id the read returns, for the next read's profile, when the caller keeps one (a resumed read sees only
+    // part of them and reports none).
+    const seen: number[] | null = options.onProfile ? [] : null;
     const density = new DensityWindow();
     const chains: Chain[] = [];
     let frontier: number | null = null;
@@ -246,7 +247,7 @@ export async function* partitionedPages<E extends EntityName>(
       const firstIds = rawIds(firstRaw) ?? (await validatePage(firstRaw)).map((r) => r.id);
       const lastId = firstIds.reduce((max, id) => Math.max(max, id), Number.NEGATIVE_INFINITY);
       first = { raw: firstRaw, lastId };
-      seen.push(...firstIds);
+      seen?.push(...firstIds);
       // Without a count (it failed) the read still completes, as one open-ended chain.
       total = await counting.catch(() => firstRaw.length);
       density.add(firstIds, []);
@@ -276,7 +277,7 @@ export async function* partitionedPages<E extends EntityName>(
         const raw = await next;
         const ids = rawIds(raw) ?? (await validatePage(raw)).map((r) => r.id);
         read += raw.length;
-        seen.push(...ids);
+        seen?.push(...ids);
         density.add(ids, chain.ranges);
         chain.read = Math.max(chain.read, ...ids);
         // The next request leaves before this page is validated and stored: parsing costs no slot time.
@@ -308,7 +309,7 @@ export async function* partitionedPages<E extends EntityName>(
       next = merged.next();
     }
     merged = null;
-    await options.onProfile?.(profileOf(seen, pageSize));
+    if (seen) await options.onProfile?.(profileOf(seen, pageSize));
   } finally {
     options.signal?.removeEventListener('abort', forward);
     controller.abort(new DOMException('partitioned read finished', 'AbortError'));
