@@ -21,7 +21,7 @@ export function profileOf(ids: ArrayLike<number>, pageSize: number): IdProfile {
 
 /**
  * Pure: one range per chain (afterId exclusive, upTo inclusive, the top one open-ended) from a profile, or null when the profile cannot plan this read (another page size,
- * fewer full pages than chains, boundaries that are not ascending integers).
+ * fewer full pages than chains, boundaries that are not a list of ascending integers).
  *
  * A chain ending on a boundary ends on a full page whose last id is its upper bound, so it needs no short page;
  * only the open-ended top chain ends on one. The profile's pages plus that one request are split evenly in
@@ -30,7 +30,8 @@ export function profileOf(ids: ArrayLike<number>, pageSize: number): IdProfile {
 export function rangesFromProfile(profile: IdProfile, chains: number, pageSize: number): PartitionCursor[] | null {
   const { boundaries } = profile;
   const count = Math.max(1, Math.floor(chains));
-  if (profile.pageSize !== pageSize || boundaries.length < count) return null;
+  // A profile comes back from the store: its shape is checked here, in one place, not trusted.
+  if (profile.pageSize !== pageSize || !Array.isArray(boundaries) || boundaries.length < count) return null;
   for (let i = 0; i < boundaries.length; i += 1) {
     if (!Number.isSafeInteger(boundaries[i]) || (i > 0 && boundaries[i]! <= boundaries[i - 1]!)) return null;
   }

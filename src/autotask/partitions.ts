@@ -141,6 +141,11 @@ class DensityWindow {
 /** `ended`: the chain has read its last page (no more claims); `finished`: that page was also consumed. */
 interface Chain { ranges: Range[]; read: number; consumed: number; ended: boolean; finished: boolean }
 
+/** A chain that starts above `after`, with its ranges (none yet when it claims its first block). */
+function chainFrom(after: number, ranges: Range[] = []): Chain {
+  return { ranges, read: after, consumed: after, ended: false, finished: false };
+}
+
 export interface PartitionDeps {
   requester: Requester;
   defaults: PageReadDefaults;
@@ -228,9 +233,7 @@ export async function* partitionedPages<E extends EntityName>(
     const planned = options.profile ? rangesFromProfile(options.profile, partitions, pageSize) : null;
     if (planned) {
       // A re-read: the chains start at once on the last read's page boundaries, no count and no first page to wait for.
-      for (const range of planned) {
-        chains.push({ ranges: [{ after: range.afterId, upTo: range.upTo }], read: range.afterId, consumed: range.afterId, ended: false, finished: false });
-      }
+      for (const range of planned) chains.push(chainFrom(range.afterId, [{ after: range.afterId, upTo: range.upTo }]));
     } else {
       const counting = deps.count(base, controller.signal);
       counting.catch(() => undefined);
@@ -255,7 +258,7 @@ export async function* partitionedPages<E extends EntityName>(
       read = firstRaw.length;
       for (const block of total > firstRaw.length ? planPartitions({ lastId, rest: total - firstRaw.length, density: density.value, pageSize, partitions })
         .ranges : [{ afterId: lastId }]) {
-        const chain: Chain = { ranges: [], read: block.afterId, consumed: block.afterId, ended: false, finished: false };
+        const chain = chainFrom(block.afterId);
         chains.push(chain);
         claim(chain, block);
       }

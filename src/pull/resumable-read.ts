@@ -52,8 +52,9 @@ interface SavedProfile { key: string; savedAt: string; profile: IdProfile }
  */
 async function freshProfile(ctx: PullContext, name: string, key: string): Promise<IdProfile | null> {
   const saved = await ctx.store.getReadProfile<Partial<SavedProfile>>(name).catch(() => null);
-  if (!saved || saved.key !== key || typeof saved.savedAt !== 'string' || !Array.isArray(saved.profile?.boundaries)) return null;
+  if (!saved?.profile || saved.key !== key || typeof saved.savedAt !== 'string') return null;
   const age = ctx.now.getTime() - Date.parse(saved.savedAt);
+  // Its shape is checked where it plans (rangesFromProfile).
   return age >= 0 && age <= PROFILE_MAX_AGE_MS ? saved.profile : null;
 }
 

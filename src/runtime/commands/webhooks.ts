@@ -107,7 +107,7 @@ export async function acceptTicketWebhook(ctx: CommandContext, request: WebhookR
   const isTicket = /^tickets?$/i.test(event.EntityType);
   // A Delete goes the same way: the job reads the ticket again, and only Autotask's own answer (no such ticket)
   // takes it out of the store, so a callout delivered late or out of order never drops a ticket that exists.
-  if (!isTicket || (event.Action !== 'Create' && event.Action !== 'Update' && event.Action !== 'Delete')) {
+  if (!isTicket || event.Action === 'Deactivated') {
     return { status: 202, body: { ignored: `${event.EntityType} ${event.Action}` } };
   }
   const job = await enqueueJob(enqueueDepsOf(ctx), { name: 'detect-problems', tenant: tenant.id,
